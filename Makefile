@@ -1,0 +1,72 @@
+# EmpathyDesk. The README's two commands: `make workshop` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+NOTEBOOK_FLAGS := --nbval-lax --nbval-current-env --nbval-cell-timeout=120
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: workshop test lab bench install install-test browser postgres validate unit notebooks clean
+
+## Set up and start the facilitator-hosted workshop on an embedded SQLite database.
+workshop: install
+	$(PY) -m empathydesk workshop
+
+## Set up everything and run every test.
+test: install-test browser postgres
+	@start=$$(date +%s); \
+	echo "== content: empathydesk validate"; $(PY) -m empathydesk validate || exit 1; \
+	echo "== unit, storage and browser tests"; t0=$$(date +%s); \
+	$(PY) -m pytest -ra tests || exit 1; t1=$$(date +%s); \
+	echo "== notebooks (nbval)"; \
+	tmp=$$(mktemp -d); EMPATHYDESK_DATA=$$tmp $(PY) -m pytest -ra $(NOTEBOOK_FLAGS) --timeout=900 -p no:cacheprovider notebooks workshop || exit 1; t2=$$(date +%s); \
+	echo "== timings: tests $$((t1-t0)) s, notebooks $$((t2-t1)) s, whole make test phase $$((t2-start)) s"
+
+## The same notebooks in JupyterLab, for self-study.
+lab: install
+	$(VENV)/bin/jupyter lab notebooks/00-welcome.ipynb
+
+## Benchmarks that print figures (never part of `make test`).
+bench: install-test browser postgres
+	$(PY) bench/run.py
+
+validate: install
+	$(PY) -m empathydesk validate
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+install: $(VENV)/.installed-runtime
+$(VENV)/.installed-runtime: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+install-test: $(VENV)/.installed-test
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-runtime
+
+## Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+browser:
+	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	else \
+		echo "The browser tests need Debian's chromium at /usr/bin/chromium. Please run: sudo apt-get install chromium"; \
+		exit 1; \
+	fi
+
+## Debian's PostgreSQL server for the storage tests (the tests start and stop their own server).
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's postgresql for the storage tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "PostgreSQL is not installed: the PostgreSQL storage tests will be skipped (sudo apt-get install postgresql)."; \
+	fi
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info

@@ -1,0 +1,18 @@
+"""EmpathyDesk: a Jupyter workshop that teaches IT support people to treat clients as people.
+
+Notebooks call `empathydesk.show("module-1/scenarios")`; everything else lives in submodules,
+imported only when needed so that a lesson's kernel starts quickly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+
+def show(piece: str, **options: Any) -> Any:
+    """Display one interactive piece of a lesson page, named like "module-1/scenarios"."""
+    from empathydesk.widgets import show as _show
+
+    return _show(piece, **options)

@@ -1,0 +1,3 @@
+from empathydesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,427 @@
+"""The lesson content as data: pydantic models of `assessments/*.yaml`, loaded and checked.
+
+Every problem is reported as ``path:line: field: what is wrong`` so that a content author can
+find and fix it without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, model_validator
+
+from empathydesk.paths import content_root
+
+MAX_FILE_BYTES = 1_000_000
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- the self-assessment instrument -------------------------------------------------------------
+
+
+class ScalePoint(Strict):
+    value: int = Field(ge=1, le=7)
+    label: Text
+
+
+class Competency(Strict):
+    id: Id
+    name: Text
+    description: Text
+
+
+class Item(Strict):
+    id: Id
+    competency: Id
+    text: Text
+    reverse: bool = False
+
+
+class Checkpoint(Strict):
+    """A moment at which the self-assessment is taken; `competencies` empty means all of them."""
+
+    id: Id
+    title: Text
+    prompt: Text
+    competencies: list[Id] = []
+    retrospective: bool = False
+
+
+class Instrument(Strict):
+    kind: Literal["instrument"]
+    title: Text
+    scale: list[ScalePoint] = Field(min_length=2)
+    competencies: list[Competency] = Field(min_length=1)
+    items: list[Item] = Field(min_length=1)
+    checkpoints: list[Checkpoint] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _scale_runs_one_to_n(self) -> Instrument:
+        values = [p.value for p in self.scale]
+        if values != list(range(1, len(values) + 1)):
+            raise ValueError(f"scale values must run 1, 2, 3 … in order; found {values}")
+        return self
+
+
+# --- modules: lessons, scenarios, rewrite exercises, reflections ---------------------------------
+
+
+class Article(Strict):
+    title: Text
+    author: Text | None = None
+
+
+class Lesson(Strict):
+    id: Id
+    title: Text
+
+
+class Option(Strict):
+    text: Text
+    feedback: Text
+    best: bool = False
+
+
+class Scenario(Strict):
+    id: Id
+    lesson: Id
+    prompt: Text
+    options: list[Option] = Field(min_length=2, max_length=6)
+
+    @model_validator(mode="after")
+    def _exactly_one_best(self) -> Scenario:
+        best = sum(o.best for o in self.options)
+        if best != 1:
+            raise ValueError(f"a scenario needs exactly one option marked best: true; found {best}")
+        return self
+
+    @property
+    def best_index(self) -> int:
+        return next(i for i, o in enumerate(self.options) if o.best)
+
+
+class Exercise(Strict):
+    """A curt reply for the participant to rewrite, with what a good rewrite does."""
+
+    id: Id
+    lesson: Id
+    situation: Text
+    curt_reply: Text
+    good_rewrite: list[Text] = Field(min_length=1)
+    example: Text
+
+
+class Reflection(Strict):
+    id: Id
+    lesson: Id
+    prompt: Text
+
+
+class Module(Strict):
+    kind: Literal["module"]
+    id: Id
+    number: int = Field(ge=1, le=20)
+    title: Text
+    notebook: Text
+    article: Article
+    competency: Id
+    goals: list[Text] = Field(min_length=1)
+    lessons: list[Lesson] = Field(min_length=1)
+    scenarios: list[Scenario] = []
+    exercises: list[Exercise] = []
+    reflections: list[Reflection] = []
+    discussion: list[Text] = []
+
+
+# --- coverage: which lesson and which questions teach each point ---------------------------------
+
+
+class CoveragePoint(Strict):
+    point: Text
+    lesson: Id
+    questions: list[Id] = Field(min_length=1)
+
+
+class Coverage(Strict):
+    kind: Literal["coverage"]
+    points: list[CoveragePoint] = Field(min_length=1)
+
+
+ContentFile = Annotated[Union[Instrument, Module, Coverage], Field(discriminator="kind")]
+_FILE_ADAPTER: TypeAdapter[Instrument | Module | Coverage] = TypeAdapter(ContentFile)
+
+
+# --- problems, with the line they are on ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        field = f" {self.field}:" if self.field else ""
+        return f"{self.path}:{self.line}:{field} {self.message}"
+
+
+class ContentError(Exception):
+    """Raised when content does not load; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int:
+    """The 1-based line of the YAML node at `loc`, or of its nearest existing parent."""
+    line = node.start_mark.line + 1 if node is not None else 1
+    for part in loc:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    child = value if isinstance(value, (yaml.MappingNode, yaml.SequenceNode)) else key
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node, line = child, child.start_mark.line + 1
+    return line
+
+
+def _plain_message(error: dict[str, Any]) -> str:
+    kind, msg = error["type"], error["msg"]
+    if kind == "missing":
+        return "is missing"
+    if kind == "extra_forbidden":
+        return "is not a known field (check its spelling)"
+    if kind == "union_tag_invalid" or kind == "union_tag_not_found":
+        return "kind must be one of: instrument, module, coverage"
+    if kind == "string_pattern_mismatch":
+        return f"{error.get('input')!r} is not a valid id (use lower-case letters, digits and hyphens)"
+    return msg.removeprefix("Value error, ")
+
+
+@dataclass
+class LoadedFile:
+    path: Path
+    node: yaml.Node | None
+    model: Instrument | Module | Coverage | None
+
+    def problem(self, loc: tuple[Any, ...], message: str) -> Problem:
+        return Problem(self.path, _line_of(self.node, loc), _field_name(loc), message)
+
+
+def load_file(path: Path) -> tuple[LoadedFile, list[Problem]]:
+    """Parse and validate one content file on its own."""
+    empty = LoadedFile(path, None, None)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return empty, [Problem(path, 1, "", f"cannot be read ({exc.strerror})")]
+    if size > MAX_FILE_BYTES:
+        return empty, [Problem(path, 1, "", f"is too big ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)")]
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError:
+        return empty, [Problem(path, 1, "", "is not UTF-8 text")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        return empty, [Problem(path, line, "", f"is not valid YAML: {getattr(exc, 'problem', None) or exc}")]
+    if data is None:
+        return empty, [Problem(path, 1, "", "is empty")]
+    if not isinstance(data, dict):
+        return LoadedFile(path, node, None), [Problem(path, 1, "", "must be a mapping of fields, starting with kind:")]
+    loaded = LoadedFile(path, node, None)
+    try:
+        loaded.model = _FILE_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if p not in ("instrument", "module", "coverage"))
+            problems.append(loaded.problem(loc, _plain_message(err)))
+        return loaded, problems
+    return loaded, []
+
+
+# --- the whole course ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Content:
+    instrument: Instrument
+    modules: tuple[Module, ...]
+    coverage: Coverage | None
+
+    def module(self, module_id: str) -> Module:
+        for module in self.modules:
+            if module.id == module_id:
+                return module
+        raise KeyError(f"no module called {module_id!r}")
+
+    def competency(self, competency_id: str) -> Competency:
+        return next(c for c in self.instrument.competencies if c.id == competency_id)
+
+    def checkpoint(self, checkpoint_id: str) -> Checkpoint:
+        return next(c for c in self.instrument.checkpoints if c.id == checkpoint_id)
+
+    def items_for(self, checkpoint_id: str) -> list[Item]:
+        wanted = self.checkpoint(checkpoint_id).competencies
+        return [i for i in self.instrument.items if not wanted or i.competency in wanted]
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        return next(s for m in self.modules for s in m.scenarios if s.id == scenario_id)
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        return next(e for m in self.modules for e in m.exercises if e.id == exercise_id)
+
+    def reflection(self, reflection_id: str) -> Reflection:
+        return next(r for m in self.modules for r in m.reflections if r.id == reflection_id)
+
+    @property
+    def lesson_ids(self) -> set[str]:
+        return {lesson.id for m in self.modules for lesson in m.lessons}
+
+    @property
+    def summary(self) -> str:
+        count = lambda attr: sum(len(getattr(m, attr)) for m in self.modules)  # noqa: E731
+        return (
+            f"{len(self.modules)} modules, {len(self.instrument.competencies)} competencies, "
+            f"{len(self.instrument.items)} self-assessment items, {count('scenarios')} scenarios, "
+            f"{count('exercises')} rewrite exercises, {count('reflections')} reflections"
+        )
+
+
+def content_files(paths: list[Path]) -> list[Path]:
+    """Every YAML file in `paths` (folders are searched recursively)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
+        else:
+            found.append(path)
+    return found
+
+
+def _cross_check(files: list[LoadedFile]) -> list[Problem]:
+    problems: list[Problem] = []
+    instruments = [f for f in files if isinstance(f.model, Instrument)]
+    modules = [f for f in files if isinstance(f.model, Module)]
+    coverages = [f for f in files if isinstance(f.model, Coverage)]
+    if len(instruments) > 1:
+        problems += [f.problem(("kind",), "there must be only one instrument file") for f in instruments[1:]]
+    if not instruments:
+        fallback, _ = load_file(content_root() / "instrument.yaml")
+        instruments = [fallback] if fallback.model else []
+    competencies = {c.id for f in instruments for c in f.model.competencies}  # type: ignore[union-attr]
+
+    seen: Counter[str] = Counter()
+
+    def claim(f: LoadedFile, loc: tuple[Any, ...], ident: str) -> None:
+        seen[ident] += 1
+        if seen[ident] > 1:
+            problems.append(f.problem(loc, f"duplicate id {ident!r} (ids must be unique across all content)"))
+
+    for f in instruments:
+        inst: Instrument = f.model  # type: ignore[assignment]
+        for i, comp in enumerate(inst.competencies):
+            claim(f, ("competencies", i, "id"), comp.id)
+        for i, item in enumerate(inst.items):
+            claim(f, ("items", i, "id"), item.id)
+            if competencies and item.competency not in competencies:
+                problems.append(f.problem(("items", i, "competency"), f"unknown competency {item.competency!r}"))
+        for i, cp in enumerate(inst.checkpoints):
+            claim(f, ("checkpoints", i, "id"), cp.id)
+            for j, comp in enumerate(cp.competencies):
+                if comp not in competencies:
+                    problems.append(f.problem(("checkpoints", i, "competencies", j), f"unknown competency {comp!r}"))
+        for comp in competencies:
+            if not any(item.competency == comp for item in inst.items):
+                problems.append(f.problem(("items",), f"competency {comp!r} has no items"))
+
+    numbers: Counter[int] = Counter()
+    lessons: set[str] = set()
+    question_ids: set[str] = set()
+    for f in modules:
+        mod: Module = f.model  # type: ignore[assignment]
+        claim(f, ("id",), mod.id)
+        numbers[mod.number] += 1
+        if numbers[mod.number] > 1:
+            problems.append(f.problem(("number",), f"two modules have number {mod.number}"))
+        if competencies and mod.competency not in competencies:
+            problems.append(f.problem(("competency",), f"unknown competency {mod.competency!r}"))
+        own = {lesson.id for lesson in mod.lessons}
+        lessons |= own
+        for i, lesson in enumerate(mod.lessons):
+            claim(f, ("lessons", i, "id"), lesson.id)
+        for section in ("scenarios", "exercises", "reflections"):
+            for i, thing in enumerate(getattr(mod, section)):
+                claim(f, (section, i, "id"), thing.id)
+                question_ids.add(thing.id)
+                if thing.lesson not in own:
+                    problems.append(f.problem((section, i, "lesson"), f"names lesson {thing.lesson!r}, which module {mod.id!r} does not have"))
+
+    for f in coverages:
+        cov: Coverage = f.model  # type: ignore[assignment]
+        for i, point in enumerate(cov.points):
+            if modules and point.lesson not in lessons:
+                problems.append(f.problem(("points", i, "lesson"), f"unknown lesson {point.lesson!r}"))
+            for j, qid in enumerate(point.questions):
+                if modules and qid not in question_ids:
+                    problems.append(f.problem(("points", i, "questions", j), f"unknown question or exercise {qid!r}"))
+    return problems
+
+
+def check(paths: list[Path]) -> tuple[Content | None, list[Problem]]:
+    """Validate the content files under `paths`; return the content (when whole and valid) and every problem."""
+    files = content_files(paths)
+    if not files:
+        return None, [Problem(p, 1, "", "holds no .yaml content files") for p in paths]
+    loaded, problems = [], []
+    for path in files:
+        one, found = load_file(path)
+        loaded.append(one)
+        problems += found
+    problems += _cross_check([f for f in loaded if f.model is not None])
+    if problems:
+        return None, problems
+    instruments = [f.model for f in loaded if isinstance(f.model, Instrument)]
+    modules = sorted((f.model for f in loaded if isinstance(f.model, Module)), key=lambda m: m.number)
+    coverage = next((f.model for f in loaded if isinstance(f.model, Coverage)), None)
+    if not instruments:
+        return None, []
+    return Content(instruments[0], tuple(modules), coverage), []
+
+
+@functools.cache
+def load(root: Path | None = None) -> Content:
+    """The course content under `root` (default: the repository's `assessments/`), validated."""
+    root = root or content_root()
+    content, problems = check([root])
+    if problems or content is None:
+        raise ContentError(problems or [Problem(root, 1, "", "has no instrument.yaml")])
+    return content
