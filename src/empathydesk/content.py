@@ -196,17 +196,16 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int:
     """The 1-based line of the YAML node at `loc`, or of its nearest existing parent."""
     line = node.start_mark.line + 1 if node is not None else 1
     for part in loc:
-        child = None
         if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.value == part:
-                    child = value if isinstance(value, (yaml.MappingNode, yaml.SequenceNode)) else key
-                    break
+            found = next(((k, v) for k, v in node.value if k.value == part), None)
+            if found is None:
+                break
+            line, node = found[0].start_mark.line + 1, found[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            child = node.value[part]
-        if child is None:
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
             break
-        node, line = child, child.start_mark.line + 1
     return line
 
 
@@ -216,8 +215,10 @@ def _plain_message(error: dict[str, Any]) -> str:
         return "is missing"
     if kind == "extra_forbidden":
         return "is not a known field (check its spelling)"
-    if kind == "union_tag_invalid" or kind == "union_tag_not_found":
-        return "kind must be one of: instrument, module, coverage"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        return "must be one of: instrument, module, coverage"
+    if kind == "string_type" and isinstance(error.get("input"), bool):
+        return "reads as true/false in YAML (words like yes, no, on, off do); put the text in quotes"
     if kind == "string_pattern_mismatch":
         return f"{error.get('input')!r} is not a valid id (use lower-case letters, digits and hyphens)"
     return msg.removeprefix("Value error, ")
@@ -263,6 +264,8 @@ def load_file(path: Path) -> tuple[LoadedFile, list[Problem]]:
         problems = []
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if p not in ("instrument", "module", "coverage"))
+            if err["type"].startswith("union_tag"):
+                loc = ("kind",)
             problems.append(loaded.problem(loc, _plain_message(err)))
         return loaded, problems
     return loaded, []

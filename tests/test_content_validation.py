@@ -1,0 +1,197 @@
+"""`empathydesk validate`: every malformed content file gets `path:line: field: what is wrong`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from empathydesk.content import check
+
+INSTRUMENT = """\
+kind: instrument
+title: Test instrument
+scale:
+  - {value: 1, label: Never}
+  - {value: 2, label: Always}
+competencies:
+  - id: perspective
+    name: Seeing it their way
+    description: Picturing the problem as they live it.
+items:
+  - {id: p-1, competency: perspective, text: I picture their side.}
+  - {id: p-2, competency: perspective, text: I find it hard., reverse: true}
+checkpoints:
+  - id: baseline
+    title: Today
+    prompt: Answer for today.
+"""
+
+MODULE = """\
+kind: module
+id: module-1
+number: 1
+title: Their side
+notebook: 01-their-side.ipynb
+article:
+  title: An article
+competency: perspective
+goals:
+  - A goal.
+lessons:
+  - id: few-minutes
+    title: A few minutes a week
+scenarios:
+  - id: s-1
+    lesson: few-minutes
+    prompt: What do you say?
+    options:
+      - text: The kind thing.
+        best: true
+        feedback: Good.
+      - text: The curt thing.
+        feedback: Not great.
+exercises:
+  - id: e-1
+    lesson: few-minutes
+    situation: They ask again.
+    curt_reply: Same as last time.
+    good_rewrite: [Does not blame.]
+    example: Happy to show you again.
+"""
+
+
+def write(folder: Path, **files: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def problems_for(tmp_path: Path, instrument: str = INSTRUMENT, module: str = MODULE, **extra: str) -> list[str]:
+    folder = write(tmp_path / "content", instrument=instrument, module=module, **extra)
+    content, problems = check([folder])
+    assert (content is None) == bool(problems)
+    return [str(p).replace(str(folder) + "/", "") for p in problems]
+
+
+def test_valid_content_loads(tmp_path: Path) -> None:
+    assert problems_for(tmp_path) == []
+    content, _ = check([tmp_path / "content"])
+    assert content is not None and content.scenario("s-1").best_index == 0
+
+
+def test_bad_yaml_syntax_names_the_line(tmp_path: Path) -> None:
+    broken = MODULE.replace("title: Their side", "title: [Their side")
+    [problem] = problems_for(tmp_path, module=broken)
+    assert problem.startswith("module.yaml:") and "is not valid YAML" in problem
+    assert int(problem.split(":")[1]) >= 5
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    assert problems_for(tmp_path, module="") == ["module.yaml:1: is empty"]
+
+
+def test_ten_megabyte_file_is_refused_quickly(tmp_path: Path) -> None:
+    huge = MODULE + "# " + "x" * 10_000_000 + "\n"
+    [problem] = problems_for(tmp_path, module=huge)
+    assert problem.startswith("module.yaml:1: is too big (10.0 MB")
+
+
+def test_wrong_type(tmp_path: Path) -> None:
+    [problem] = problems_for(tmp_path, module=MODULE.replace("number: 1", "number: first"))
+    assert problem.startswith("module.yaml:3: number: ") and "integer" in problem
+
+
+def test_missing_field_points_at_its_parent(tmp_path: Path) -> None:
+    [problem] = problems_for(tmp_path, module=MODULE.replace("    prompt: What do you say?\n", ""))
+    assert problem == "module.yaml:15: scenarios[0].prompt: is missing"
+
+
+def test_option_without_feedback(tmp_path: Path) -> None:
+    [problem] = problems_for(tmp_path, module=MODULE.replace("        feedback: Not great.\n", ""))
+    assert problem == "module.yaml:22: scenarios[0].options[1].feedback: is missing"
+
+
+def test_misspelt_field(tmp_path: Path) -> None:
+    problems = problems_for(tmp_path, module=MODULE.replace("goals:", "gaols:"))
+    assert sorted(problems) == ["module.yaml:1: goals: is missing", "module.yaml:9: gaols: is not a known field (check its spelling)"]
+
+
+def test_two_best_options(tmp_path: Path) -> None:
+    [problem] = problems_for(tmp_path, module=MODULE.replace("        feedback: Not great.", "        feedback: Not great.\n        best: true"))
+    assert problem == "module.yaml:15: scenarios[0]: a scenario needs exactly one option marked best: true; found 2"
+
+
+def test_no_best_option(tmp_path: Path) -> None:
+    [problem] = problems_for(tmp_path, module=MODULE.replace("        best: true\n", ""))
+    assert problem.endswith("exactly one option marked best: true; found 0")
+
+
+def test_duplicate_id_across_files(tmp_path: Path) -> None:
+    second = MODULE.replace("id: module-1", "id: module-2").replace("number: 1", "number: 2").replace("id: few-minutes", "id: other-lesson")
+    second = second.replace("lesson: few-minutes", "lesson: other-lesson").replace("id: e-1", "id: e-2")
+    problems = problems_for(tmp_path, module2=second)
+    assert problems == ["module2.yaml:15: scenarios[0].id: duplicate id 's-1' (ids must be unique across all content)"]
+
+
+def test_unknown_competency(tmp_path: Path) -> None:
+    problems = problems_for(tmp_path, instrument=INSTRUMENT.replace("{id: p-2, competency: perspective", "{id: p-2, competency: empathy"))
+    assert problems == ["instrument.yaml:12: items[1].competency: unknown competency 'empathy'"]
+
+
+def test_exercise_naming_a_missing_lesson(tmp_path: Path) -> None:
+    problems = problems_for(tmp_path, module=MODULE.replace("    lesson: few-minutes\n    situation", "    lesson: no-such-lesson\n    situation"))
+    assert problems == ["module.yaml:26: exercises[0].lesson: names lesson 'no-such-lesson', which module 'module-1' does not have"]
+
+
+def test_unknown_kind(tmp_path: Path) -> None:
+    [problem] = problems_for(tmp_path, module=MODULE.replace("kind: module", "kind: lesson"))
+    assert problem == "module.yaml:1: kind: must be one of: instrument, module, coverage"
+
+
+def test_list_instead_of_mapping(tmp_path: Path) -> None:
+    assert problems_for(tmp_path, module="- just\n- a list\n") == ["module.yaml:1: must be a mapping of fields, starting with kind:"]
+
+
+def test_scale_out_of_order(tmp_path: Path) -> None:
+    [problem] = problems_for(tmp_path, instrument=INSTRUMENT.replace("{value: 2, label: Always}", "{value: 3, label: Always}"))
+    assert "scale values must run 1, 2, 3" in problem
+
+
+def test_coverage_with_dangling_question(tmp_path: Path) -> None:
+    coverage = "kind: coverage\npoints:\n  - point: A point.\n    lesson: few-minutes\n    questions: [s-1, s-99]\n"
+    assert problems_for(tmp_path, coverage=coverage) == ["coverage.yaml:5: points[0].questions[1]: unknown question or exercise 's-99'"]
+
+
+def test_yes_and_no_read_as_booleans_get_a_hint(tmp_path: Path) -> None:
+    [problem] = problems_for(tmp_path, instrument=INSTRUMENT.replace("label: Never", "label: No"))
+    assert problem == "instrument.yaml:4: scale[0].label: reads as true/false in YAML (words like yes, no, on, off do); put the text in quotes"
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    folder = write(tmp_path / "content", instrument=INSTRUMENT)
+    (folder / "module.yaml").write_bytes(b"kind: module\ntitle: caf\xe9\n")
+    _, problems = check([folder])
+    assert [str(p).replace(str(folder) + "/", "") for p in problems] == ["module.yaml:1: is not UTF-8 text"]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "empathydesk", "validate", *args], capture_output=True, text=True)
+
+
+def test_cli_reports_every_problem_without_a_traceback(tmp_path: Path) -> None:
+    folder = write(tmp_path / "content", instrument=INSTRUMENT, module=MODULE.replace("number: 1", "number: x").replace("        feedback: Not great.\n", ""))
+    result = run_cli(str(folder))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith(str(folder))]
+    assert len(lines) == 2 and all(line.count(":") >= 3 for line in lines)
+
+
+def test_cli_passes_on_the_shipped_content() -> None:
+    result = run_cli()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("All good: ") and "modules" in result.stdout
