@@ -1,0 +1,195 @@
+"""Scores and progress for one participant, computed from the plain dicts the store returns.
+
+Every function here is pure: it takes the course content and a participant's saved answers
+(``store.ratings(pid)``, ``store.scenario_attempts(pid)``, ``store.exercise_attempts(pid)``,
+``store.reflections(pid)``) and returns plain Python data. Nothing is imported that a lesson
+kernel would not already have.
+
+Reverse keying: an item marked ``reverse: true`` is worded so that agreeing means *less* of the
+skill, so its answer is flipped (on the 1-5 scale: 6 minus the answer) before the competency mean is
+taken. A competency score is the mean of the answered items only, on the scale's own range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from empathydesk.content import Content, Item, Module
+
+Ratings = Mapping[str, Mapping[str, int]]  # checkpoint -> item -> answer
+ScenarioAttempts = Mapping[str, Sequence[int]]  # scenario -> chosen option indexes, in order
+ExerciseAttempts = Mapping[str, Sequence[Any]]  # exercise -> attempts, in order
+Reflections = Mapping[str, str]  # reflection -> text
+
+WELCOME = "welcome"
+WRAP_UP = "wrap-up"
+BASELINE = "baseline"
+RETRO_BEFORE = "retro-before"
+
+
+# --- the self-assessment --------------------------------------------------------------------------
+
+
+def scale_max(content: Content) -> int:
+    return max(p.value for p in content.instrument.scale)
+
+
+def keyed(item: Item, value: int, top: int = 5) -> int:
+    """The answer as a score: flipped for a reverse-keyed item (``top + 1 - value``)."""
+    return top + 1 - value if item.reverse else value
+
+
+def competency_scores(content: Content, answers: Mapping[str, int]) -> dict[str, float]:
+    """Mean keyed score per competency, from the answered items only (competencies with none are left out).
+
+    `answers` maps item id -> answer for one checkpoint. Unknown item ids and answers outside the scale
+    are ignored. Competencies come back in the instrument's order.
+    """
+    top = scale_max(content)
+    sums: dict[str, list[float]] = {}
+    for item in content.instrument.items:
+        value = answers.get(item.id)
+        if value is None or not 1 <= value <= top:
+            continue
+        total = sums.setdefault(item.competency, [0.0, 0])
+        total[0] += keyed(item, int(value), top)
+        total[1] += 1
+    return {c.id: sums[c.id][0] / sums[c.id][1] for c in content.instrument.competencies if c.id in sums}
+
+
+def checkpoint_scores(content: Content, ratings: Ratings) -> dict[str, dict[str, float]]:
+    """Competency scores for every checkpoint that has at least one answer, in the instrument's order."""
+    out: dict[str, dict[str, float]] = {}
+    for cp in content.instrument.checkpoints:
+        scores = competency_scores(content, ratings.get(cp.id, {}))
+        if scores:
+            out[cp.id] = scores
+    return out
+
+
+def checkpoint_complete(content: Content, ratings: Ratings, checkpoint_id: str) -> bool:
+    """True when every item the checkpoint asks has an answer."""
+    answers = ratings.get(checkpoint_id, {})
+    items = content.items_for(checkpoint_id)
+    return bool(items) and all(item.id in answers for item in items)
+
+
+def timeline(content: Content) -> list[str]:
+    """Checkpoints in the order they are taken, without retrospective ones (those look back at the start)."""
+    return [cp.id for cp in content.instrument.checkpoints if not cp.retrospective]
+
+
+def checkpoint_series(content: Content, ratings: Ratings) -> dict[str, list[tuple[str, float]]]:
+    """Per competency: ``[(checkpoint_id, score), ...]`` in the order taken, retrospective checkpoints left out."""
+    scores = checkpoint_scores(content, ratings)
+    series: dict[str, list[tuple[str, float]]] = {c.id: [] for c in content.instrument.competencies}
+    for cp_id in timeline(content):
+        for comp, score in scores.get(cp_id, {}).items():
+            series[comp].append((cp_id, score))
+    return {comp: points for comp, points in series.items() if points}
+
+
+def before_and_now(content: Content, ratings: Ratings) -> tuple[dict[str, float], dict[str, float]]:
+    """(before, now): the real baseline's scores, and each competency's most recent score after it.
+
+    "Now" takes the latest non-retrospective checkpoint after the baseline that measured that
+    competency (a module's pulse, the wrap-up or the follow-up). A competency not measured since the
+    baseline is left out of "now".
+    """
+    before = competency_scores(content, ratings.get(BASELINE, {}))
+    now: dict[str, float] = {}
+    for comp, points in checkpoint_series(content, ratings).items():
+        later = [score for cp, score in points if cp != BASELINE]
+        if later:
+            now[comp] = later[-1]
+    return before, now
+
+
+# --- scenarios ------------------------------------------------------------------------------------
+
+
+def scenario_results(content: Content, attempts: ScenarioAttempts) -> dict[str, dict[str, Any]]:
+    """Per scenario of every module: first-try choice and whether it was the best option.
+
+    ``{"module", "first" (option index or None), "best" (index), "first_try_best" (bool or None when not
+    tried), "attempts" (int)}``. Only the first try counts.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for module in content.modules:
+        for sc in module.scenarios:
+            tries = list(attempts.get(sc.id, ()))
+            first = tries[0] if tries else None
+            out[sc.id] = {
+                "module": module.id,
+                "first": first,
+                "best": sc.best_index,
+                "first_try_best": None if first is None else first == sc.best_index,
+                "attempts": len(tries),
+            }
+    return out
+
+
+def scenario_summary(content: Content, attempts: ScenarioAttempts) -> dict[str, dict[str, int]]:
+    """Per module: how many scenarios were right on the first try, not right first, and not tried yet."""
+    summary = {m.id: {"best": 0, "other": 0, "not_tried": 0} for m in content.modules}
+    for result in scenario_results(content, attempts).values():
+        key = {True: "best", False: "other", None: "not_tried"}[result["first_try_best"]]
+        summary[result["module"]][key] += 1
+    return summary
+
+
+# --- progress -------------------------------------------------------------------------------------
+
+
+def pulse_id(content: Content, module: Module) -> str | None:
+    """The checkpoint taken after `module` ("after-module-1"), or None when the instrument has none."""
+    wanted = f"after-{module.id}"
+    return wanted if any(cp.id == wanted for cp in content.instrument.checkpoints) else None
+
+
+def module_parts(
+    content: Content,
+    module: Module,
+    ratings: Ratings,
+    scenario_attempts: ScenarioAttempts,
+    exercise_attempts: ExerciseAttempts,
+    reflections: Reflections,
+) -> dict[str, bool]:
+    """What is done in one module: its pulse, every scenario tried, an exercise tried, the reflection(s) written.
+
+    A part the module does not have counts as done.
+    """
+    pulse = pulse_id(content, module)
+    return {
+        "pulse": pulse is None or checkpoint_complete(content, ratings, pulse),
+        "scenarios": all(scenario_attempts.get(s.id) for s in module.scenarios),
+        "exercise": not module.exercises or any(exercise_attempts.get(e.id) for e in module.exercises),
+        "reflection": all((reflections.get(r.id) or "").strip() for r in module.reflections),
+    }
+
+
+def page_progress(
+    content: Content,
+    ratings: Ratings,
+    scenario_attempts: ScenarioAttempts,
+    exercise_attempts: ExerciseAttempts,
+    reflections: Reflections,
+) -> dict[str, bool]:
+    """Done (True) or still to do (False) for every page, in page order: welcome, module-1 … , wrap-up.
+
+    The welcome page is done when the baseline is complete; a module when its pulse is complete, every
+    scenario is tried, an exercise is tried and the reflection is written; the wrap-up when the wrap-up
+    checkpoint is complete.
+    """
+    pages = {WELCOME: checkpoint_complete(content, ratings, BASELINE)}
+    for module in content.modules:
+        parts = module_parts(content, module, ratings, scenario_attempts, exercise_attempts, reflections)
+        pages[module.id] = all(parts.values())
+    pages[WRAP_UP] = checkpoint_complete(content, ratings, WRAP_UP)
+    return pages
+
+
+def page_ids(content: Content) -> list[str]:
+    """Every page id in order: welcome, the modules, wrap-up."""
+    return [WELCOME, *(m.id for m in content.modules), WRAP_UP]
