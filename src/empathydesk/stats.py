@@ -1,0 +1,292 @@
+"""Cohort statistics for the facilitator: change per competency, its confidence interval and effect size,
+Cronbach's alpha, and the counts behind the Likert and scenario charts.
+
+Input is what the store's cohort-wide reads return (lists of plain dicts); output is pandas data frames.
+Import this module only where a dashboard is built: it imports pandas and numpy.
+
+Rules kept here, so that every view shares them:
+
+* The change is measured from the **real baseline** (taken at the start) to the wrap-up. The
+  retrospective "before" (rated at the end, looking back) is compared with the wrap-up in a separate
+  table, labelled as retrospective; the two are never pooled, because looking back tends to inflate change.
+* Any number summarising a group needs at least ``MIN_GROUP`` (5) people; smaller groups come back with
+  ``shown = False`` and the note "too few to show".
+* Cronbach's alpha is computed per competency from people who answered all its items; it carries a
+  warning below 0.7, or when fewer than ``ALPHA_MIN_N`` people answered.
+
+The t quantile for the confidence interval is computed here from the exact Student t distribution for
+whole-number degrees of freedom (Abramowitz & Stegun 26.7.3-4), so that scipy stays a test-only
+dependency; the tests check it against ``scipy.stats.t``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from empathydesk.content import Content
+
+MIN_GROUP = 5
+ALPHA_MIN_N = 20
+ALPHA_OK = 0.7
+TOO_FEW = "too few to show"
+CONFIDENCE = 0.95
+
+REAL = ("baseline", "wrap-up")
+RETROSPECTIVE = ("retro-before", "wrap-up")
+
+
+# --- Student's t, for whole-number degrees of freedom ---------------------------------------------
+
+
+def t_cdf(t: float, df: int) -> float:
+    """P(T <= t) for Student's t with `df` (a whole number >= 1) degrees of freedom, exact to rounding."""
+    if df < 1 or int(df) != df:
+        raise ValueError("degrees of freedom must be a whole number of at least 1")
+    df = int(df)
+    if t == 0:
+        return 0.5
+    if math.isinf(t):
+        return 1.0 if t > 0 else 0.0
+    theta = math.atan(abs(t) / math.sqrt(df))
+    s, c2 = math.sin(theta), math.cos(theta) ** 2
+    if df % 2 == 1:  # A = 2/pi * (theta + sin * (cos + 2/3 cos^3 + 2*4/(3*5) cos^5 + ...))
+        m = (df - 1) // 2  # number of terms
+        if m == 0:
+            inside = 0.0
+        else:
+            k = np.arange(1, m)
+            ratios = np.concatenate(([1.0], (2 * k) / (2 * k + 1) * c2))
+            inside = math.cos(theta) * float(np.cumprod(ratios).sum())
+        a = 2 / math.pi * (theta + s * inside)
+    else:  # A = sin * (1 + 1/2 cos^2 + 1*3/(2*4) cos^4 + ...)
+        m = df // 2
+        k = np.arange(1, m)
+        ratios = np.concatenate(([1.0], (2 * k - 1) / (2 * k) * c2))
+        a = s * float(np.cumprod(ratios).sum())
+    a = min(max(a, 0.0), 1.0)
+    return 0.5 + a / 2 if t > 0 else 0.5 - a / 2
+
+
+def t_quantile(p: float, df: int) -> float:
+    """The t value below which a share `p` of Student's t (`df` degrees of freedom) lies."""
+    if not 0 < p < 1:
+        raise ValueError("p must be between 0 and 1")
+    if p == 0.5:
+        return 0.0
+    if p < 0.5:
+        return -t_quantile(1 - p, df)
+    lo, hi = 0.0, 1.0
+    while t_cdf(hi, df) < p:
+        lo, hi = hi, hi * 2
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if t_cdf(mid, df) < p:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-12 * max(1.0, hi):
+            break
+    return (lo + hi) / 2
+
+
+# --- from store rows to scores --------------------------------------------------------------------
+
+
+def ratings_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """``store.cohort_ratings(...)`` as a frame with columns participant_id, checkpoint, item, value."""
+    frame = pd.DataFrame.from_records(list(rows), columns=["participant_id", "checkpoint", "item", "value"])
+    return frame.astype({"value": "float64"}) if len(frame) else frame
+
+
+def keyed_frame(content: Content, rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """The ratings with each item's competency and its keyed score (reverse-keyed items flipped)."""
+    frame = rows if isinstance(rows, pd.DataFrame) else ratings_frame(rows)
+    top = max(p.value for p in content.instrument.scale)
+    items = content.instrument.items
+    competency = {i.id: i.competency for i in items}
+    reverse = {i.id: i.reverse for i in items}
+    frame = frame[frame["item"].isin(competency.keys()) & frame["value"].between(1, top)].copy()
+    frame["competency"] = frame["item"].map(competency)
+    flip = frame["item"].map(reverse).astype(bool)
+    frame["score"] = np.where(flip, top + 1 - frame["value"], frame["value"])
+    return frame
+
+
+def competency_scores(content: Content, rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """One row per participant; columns (checkpoint, competency) holding the mean keyed score (answered items only)."""
+    keyed = keyed_frame(content, rows)
+    if keyed.empty:
+        return pd.DataFrame(columns=pd.MultiIndex.from_tuples([], names=["checkpoint", "competency"]))
+    means = keyed.groupby(["participant_id", "checkpoint", "competency"], sort=False)["score"].mean()
+    return means.unstack(["checkpoint", "competency"])
+
+
+# --- paired change --------------------------------------------------------------------------------
+
+
+def paired_change(before: Iterable[float], after: Iterable[float], confidence: float = CONFIDENCE) -> dict[str, Any]:
+    """Mean change (after - before) with a t-based confidence interval and Cohen's d_z, for paired values.
+
+    Pairs with a missing value on either side are dropped. With fewer than MIN_GROUP pairs nothing is
+    computed and ``shown`` is False.
+    """
+    b = np.asarray(list(before), dtype=float)
+    a = np.asarray(list(after), dtype=float)
+    keep = ~(np.isnan(a) | np.isnan(b))
+    diff = a[keep] - b[keep]
+    n = int(diff.size)
+    out: dict[str, Any] = {
+        "n": n, "mean_before": math.nan, "mean_after": math.nan, "mean_change": math.nan,
+        "sd_change": math.nan, "ci_low": math.nan, "ci_high": math.nan, "d_z": math.nan,
+        "shown": n >= MIN_GROUP, "note": "" if n >= MIN_GROUP else TOO_FEW,
+    }
+    if n < MIN_GROUP:
+        return out
+    mean = float(diff.mean())
+    sd = float(diff.std(ddof=1))
+    half = t_quantile(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
+    out.update(
+        mean_before=float(b[keep].mean()), mean_after=float(a[keep].mean()), mean_change=mean, sd_change=sd,
+        ci_low=mean - half, ci_high=mean + half, d_z=mean / sd if sd > 0 else math.nan,
+    )
+    if sd == 0:
+        out["note"] = "everyone changed by the same amount; no effect size"
+    return out
+
+
+def change_table(
+    content: Content,
+    scores: pd.DataFrame,
+    before: str = REAL[0],
+    after: str = REAL[1],
+    confidence: float = CONFIDENCE,
+) -> pd.DataFrame:
+    """Change per competency from checkpoint `before` to `after`, one row per competency (instrument order)."""
+    records = []
+    for comp in content.instrument.competencies:
+        b = scores[(before, comp.id)] if (before, comp.id) in scores.columns else pd.Series(dtype=float)
+        a = scores[(after, comp.id)] if (after, comp.id) in scores.columns else pd.Series(dtype=float)
+        b, a = b.align(a, join="inner")
+        records.append({"competency": comp.id, "name": comp.name, **paired_change(b, a, confidence)})
+    table = pd.DataFrame.from_records(records)
+    table.attrs.update(before=before, after=after, confidence=confidence,
+                       retrospective=content.checkpoint(before).retrospective if _has_cp(content, before) else False)
+    return table
+
+
+def _has_cp(content: Content, cp_id: str) -> bool:
+    return any(cp.id == cp_id for cp in content.instrument.checkpoints)
+
+
+def cohort_change(content: Content, scores: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """``{"real": baseline -> wrap-up, "retrospective": retro-before -> wrap-up}``; kept apart, never pooled."""
+    return {"real": change_table(content, scores, *REAL), "retrospective": change_table(content, scores, *RETROSPECTIVE)}
+
+
+# --- reliability ----------------------------------------------------------------------------------
+
+
+def cronbach_alpha(matrix: pd.DataFrame | np.ndarray) -> float:
+    """Cronbach's alpha of a people x items matrix with no gaps: k/(k-1) * (1 - sum of item variances / variance of totals)."""
+    x = np.asarray(matrix, dtype=float)
+    n, k = x.shape
+    if k < 2 or n < 2:
+        return math.nan
+    total_var = x.sum(axis=1).var(ddof=1)
+    if total_var == 0:
+        return math.nan
+    return float(k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / total_var))
+
+
+def reliability_table(content: Content, rows: Iterable[Mapping[str, Any]] | pd.DataFrame, checkpoint: str = "baseline") -> pd.DataFrame:
+    """Cronbach's alpha per competency at one checkpoint, from people who answered all of its items.
+
+    Columns: competency, name, k (items), n (people), alpha, shown, warning.
+    """
+    keyed = keyed_frame(content, rows)
+    keyed = keyed[keyed["checkpoint"] == checkpoint]
+    wide = keyed.pivot_table(index="participant_id", columns="item", values="score", aggfunc="first") if len(keyed) else pd.DataFrame()
+    records = []
+    for comp in content.instrument.competencies:
+        item_ids = [i.id for i in content.instrument.items if i.competency == comp.id]
+        present = [i for i in item_ids if i in wide.columns]
+        matrix = wide[present].dropna() if len(present) == len(item_ids) else pd.DataFrame()
+        n = len(matrix)
+        alpha, warning, shown = math.nan, "", n >= MIN_GROUP
+        if not shown:
+            warning = TOO_FEW
+        else:
+            alpha = cronbach_alpha(matrix)
+            notes = []
+            if n < ALPHA_MIN_N:
+                notes.append(f"only {n} people: too few to judge reliability")
+            if math.isnan(alpha):
+                notes.append("answers do not vary, so alpha cannot be computed")
+            elif alpha < ALPHA_OK:
+                notes.append(f"alpha below {ALPHA_OK}: these items may not measure one thing")
+            warning = "; ".join(notes)
+        records.append({"competency": comp.id, "name": comp.name, "k": len(item_ids), "n": n,
+                        "alpha": alpha, "shown": shown, "warning": warning})
+    table = pd.DataFrame.from_records(records)
+    table.attrs["checkpoint"] = checkpoint
+    return table
+
+
+# --- counts behind the cohort charts --------------------------------------------------------------
+
+
+def likert_counts(content: Content, rows: Iterable[Mapping[str, Any]] | pd.DataFrame, checkpoint: str) -> pd.DataFrame:
+    """Raw answer counts per item at a checkpoint (not reverse-keyed: these are the words people agreed with).
+
+    Index: item id (instrument order, only items the checkpoint asks). Columns: 1..top, n, shown.
+    """
+    frame = rows if isinstance(rows, pd.DataFrame) else ratings_frame(rows)
+    top = max(p.value for p in content.instrument.scale)
+    frame = frame[(frame["checkpoint"] == checkpoint) & frame["value"].between(1, top)]
+    item_ids = [i.id for i in content.items_for(checkpoint)] if _has_cp(content, checkpoint) else []
+    counts = pd.crosstab(frame["item"], frame["value"].astype(int)) if len(frame) else pd.DataFrame()
+    counts = counts.reindex(index=item_ids, columns=range(1, top + 1), fill_value=0).fillna(0).astype(int)
+    counts["n"] = counts.sum(axis=1)
+    counts["shown"] = counts["n"] >= MIN_GROUP
+    counts.index.name = "item"
+    counts.attrs["checkpoint"] = checkpoint
+    return counts
+
+
+def scenario_shares(content: Content, attempt_rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """First-try choices per scenario: one row per (scenario, option) with count, share, best, n, shown.
+
+    `attempt_rows` is ``store.cohort_scenario_attempts(...)``: dicts with participant_id, scenario, attempt, option.
+    Only attempt 1 counts.
+    """
+    frame = pd.DataFrame.from_records(list(attempt_rows), columns=["participant_id", "scenario", "attempt", "option"])
+    first = frame[frame["attempt"] == 1]
+    counts = first.groupby(["scenario", "option"]).size() if len(first) else pd.Series(dtype=int)
+    records = []
+    for module in content.modules:
+        for sc in module.scenarios:
+            per = [int(counts.get((sc.id, i), 0)) for i in range(len(sc.options))]
+            n = sum(per)
+            for i, count in enumerate(per):
+                records.append({"module": module.id, "scenario": sc.id, "option": i, "count": count,
+                                "share": count / n if n else math.nan, "best": i == sc.best_index,
+                                "n": n, "shown": n >= MIN_GROUP})
+    return pd.DataFrame.from_records(records, columns=["module", "scenario", "option", "count", "share", "best", "n", "shown"])
+
+
+def checkpoint_means(content: Content, scores: pd.DataFrame) -> pd.DataFrame:
+    """Cohort mean per (checkpoint, competency) with n; cells with fewer than MIN_GROUP people are NaN."""
+    records = []
+    for cp in content.instrument.checkpoints:
+        for comp in content.instrument.competencies:
+            col = (cp.id, comp.id)
+            values = scores[col].dropna() if col in scores.columns else pd.Series(dtype=float)
+            n = len(values)
+            records.append({"checkpoint": cp.id, "competency": comp.id, "n": n,
+                            "mean": float(values.mean()) if n >= MIN_GROUP else math.nan, "shown": n >= MIN_GROUP})
+    return pd.DataFrame.from_records(records)

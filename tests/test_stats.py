@@ -1,0 +1,182 @@
+"""Cohort statistics (empathydesk.stats), checked against scipy and textbook formulas on a fixed data set."""
+
+from __future__ import annotations
+
+import math
+import statistics
+
+import numpy as np
+import pytest
+from scipy import stats as sps
+
+from course_fixture import course
+from empathydesk import scoring, stats
+
+
+@pytest.fixture(scope="module")
+def content():
+    return course()
+
+
+def fixed_rows(content, n=40, seed=20240611):
+    """A fixed cohort: baseline, wrap-up (real gain) and retro-before (looking back, lower than baseline)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for pid in range(1, n + 1):
+        trait = rng.normal(0, 0.8)
+        for cp, shift in (("baseline", 0.0), ("wrap-up", 0.6), ("retro-before", -0.4)):
+            for item in content.instrument.items:
+                latent = 3.0 + trait + shift + rng.normal(0, 0.7)
+                value = int(np.clip(round(latent), 1, 5))
+                if item.reverse:
+                    value = 6 - value
+                if rng.random() < 0.03:  # a few skipped items
+                    continue
+                rows.append({"participant_id": pid, "checkpoint": cp, "item": item.id, "value": value})
+    return rows
+
+
+@pytest.fixture(scope="module")
+def rows(content):
+    return fixed_rows(content)
+
+
+@pytest.mark.parametrize("df", [1, 2, 3, 4, 5, 7, 10, 19, 30, 99, 500, 4999])
+@pytest.mark.parametrize("p", [0.6, 0.9, 0.95, 0.975, 0.995])
+def test_t_quantile_matches_scipy(df, p):
+    assert stats.t_quantile(p, df) == pytest.approx(sps.t.ppf(p, df), rel=1e-9, abs=1e-9)
+    assert stats.t_quantile(1 - p, df) == pytest.approx(sps.t.ppf(1 - p, df), rel=1e-9, abs=1e-9)
+
+
+@pytest.mark.parametrize("df", [1, 2, 3, 6, 11, 50, 1000])
+@pytest.mark.parametrize("t", [-8.0, -2.1, -0.3, 0.0, 0.7, 1.96, 4.0])
+def test_t_cdf_matches_scipy(df, t):
+    assert stats.t_cdf(t, df) == pytest.approx(sps.t.cdf(t, df), abs=1e-12)
+
+
+def test_cohort_scores_agree_with_per_participant_scoring(content, rows):
+    scores = stats.competency_scores(content, rows)
+    by_person: dict = {}
+    for r in rows:
+        by_person.setdefault(r["participant_id"], {}).setdefault(r["checkpoint"], {})[r["item"]] = r["value"]
+    for pid, ratings in by_person.items():
+        for cp, comps in scoring.checkpoint_scores(content, ratings).items():
+            for comp, value in comps.items():
+                assert scores.loc[pid, (cp, comp)] == pytest.approx(value)
+
+
+def test_change_matches_scipy_paired_t(content, rows):
+    scores = stats.competency_scores(content, rows)
+    table = stats.change_table(content, scores, "baseline", "wrap-up").set_index("competency")
+    for comp in table.index:
+        pair = scores[[("baseline", comp), ("wrap-up", comp)]].dropna()
+        before, after = pair.iloc[:, 0].to_numpy(), pair.iloc[:, 1].to_numpy()
+        ref = sps.ttest_rel(after, before)
+        low, high = ref.confidence_interval(0.95)
+        diff = after - before
+        # an independent route to the interval: t.interval around the mean with the standard error
+        low2, high2 = sps.t.interval(0.95, len(diff) - 1, loc=diff.mean(), scale=sps.sem(diff))
+        row = table.loc[comp]
+        assert row["n"] == len(diff)
+        assert row["mean_change"] == pytest.approx(diff.mean(), rel=1e-12)
+        assert row["ci_low"] == pytest.approx(low, rel=1e-9)
+        assert row["ci_high"] == pytest.approx(high, rel=1e-9)
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((low2, high2), rel=1e-9)
+        # Cohen's d_z = mean difference / sd of differences = t / sqrt(n)
+        assert row["d_z"] == pytest.approx(ref.statistic / math.sqrt(len(diff)), rel=1e-9)
+        assert row["shown"]
+
+
+def test_real_and_retrospective_are_kept_apart(content, rows):
+    scores = stats.competency_scores(content, rows)
+    both = stats.cohort_change(content, scores)
+    real, retro = both["real"], both["retrospective"]
+    assert real.attrs["before"] == "baseline" and not real.attrs["retrospective"]
+    assert retro.attrs["before"] == "retro-before" and retro.attrs["retrospective"]
+    # looking back rates the start lower, so the retrospective change is bigger: never the same numbers
+    assert (retro["mean_change"] > real["mean_change"]).all()
+
+
+def textbook_alpha(matrix):
+    """Alpha from the average inter-item covariance: k * c / (v + (k - 1) * c)."""
+    cols = [list(map(float, col)) for col in np.asarray(matrix).T]
+    k = len(cols)
+    v = statistics.fmean(statistics.variance(c) for c in cols)
+    c = statistics.fmean(statistics.covariance(cols[i], cols[j]) for i in range(k) for j in range(k) if i != j)
+    return k * c / (v + (k - 1) * c)
+
+
+def test_alpha_matches_textbook_formula(content, rows):
+    table = stats.reliability_table(content, rows, "baseline").set_index("competency")
+    keyed = stats.keyed_frame(content, rows)
+    keyed = keyed[keyed["checkpoint"] == "baseline"]
+    for comp in table.index:
+        items = [i.id for i in content.instrument.items if i.competency == comp]
+        wide = keyed[keyed["item"].isin(items)].pivot(index="participant_id", columns="item", values="score")[items].dropna()
+        assert table.loc[comp, "n"] == len(wide)
+        assert table.loc[comp, "alpha"] == pytest.approx(textbook_alpha(wide.to_numpy()), rel=1e-9)
+
+
+def test_alpha_on_a_worked_example():
+    # 5 people x 3 items; item variances 1.3, 1.0, 1.3; totals 5, 7, 9, 13, 11 have variance 10 -> alpha = 0.96
+    matrix = np.array([[1, 2, 2], [2, 2, 3], [3, 3, 3], [4, 4, 5], [3, 4, 4]])
+    assert stats.cronbach_alpha(matrix) == pytest.approx(1.5 * (1 - 3.6 / 10)) == 0.96
+    assert stats.cronbach_alpha(matrix) == pytest.approx(textbook_alpha(matrix))
+
+
+def test_alpha_warns_when_low_or_few(content, rows):
+    few = [r for r in rows if r["participant_id"] <= 8]
+    table = stats.reliability_table(content, few, "baseline")
+    assert table["warning"].str.contains("too few to judge").all()
+    rng = np.random.default_rng(1)
+    noise = [{"participant_id": p, "checkpoint": "baseline", "item": i.id, "value": int(rng.integers(1, 6))}
+             for p in range(60) for i in content.instrument.items]
+    table = stats.reliability_table(content, noise, "baseline")
+    assert (table["alpha"] < 0.7).all()
+    assert table["warning"].str.contains("below 0.7").all()
+
+
+def test_groups_under_five_are_too_few_to_show(content, rows):
+    four = [r for r in rows if r["participant_id"] <= 4]
+    scores = stats.competency_scores(content, four)
+    change = stats.change_table(content, scores)
+    assert not change["shown"].any()
+    assert (change["note"] == stats.TOO_FEW).all()
+    assert change["mean_change"].isna().all()
+    alpha = stats.reliability_table(content, four)
+    assert not alpha["shown"].any() and alpha["alpha"].isna().all()
+    likert = stats.likert_counts(content, four, "baseline")
+    assert not likert["shown"].any()
+    means = stats.checkpoint_means(content, scores)
+    assert means["mean"].isna().all()
+    five = [r for r in rows if r["participant_id"] <= 5]
+    assert stats.change_table(content, stats.competency_scores(content, five))["shown"].all()
+
+
+def test_likert_counts_are_raw_answers(content, rows):
+    counts = stats.likert_counts(content, rows, "baseline")
+    assert list(counts.index) == [i.id for i in content.items_for("baseline")]
+    item = content.instrument.items[3]
+    raw = [r["value"] for r in rows if r["checkpoint"] == "baseline" and r["item"] == item.id]
+    assert [counts.loc[item.id, v] for v in range(1, 6)] == [raw.count(v) for v in range(1, 6)]
+    assert counts.loc[item.id, "n"] == len(raw)
+
+
+def test_scenario_shares_count_first_tries_only(content):
+    sc = content.modules[0].scenarios[0]
+    attempts = [{"participant_id": p, "scenario": sc.id, "attempt": 1, "option": p % 2} for p in range(6)]
+    attempts += [{"participant_id": p, "scenario": sc.id, "attempt": 2, "option": 2} for p in range(6)]
+    shares = stats.scenario_shares(content, attempts)
+    one = shares[shares["scenario"] == sc.id].set_index("option")
+    assert list(one["count"]) == [3, 3, 0]
+    assert one["share"].sum() == pytest.approx(1)
+    assert one["shown"].all() and one.loc[sc.best_index, "best"]
+    other = shares[shares["scenario"] != sc.id]
+    assert not other["shown"].any()
+
+
+def test_no_answers_at_all(content):
+    scores = stats.competency_scores(content, [])
+    assert not stats.change_table(content, scores)["shown"].any()
+    assert not stats.reliability_table(content, [])["shown"].any()
+    assert stats.likert_counts(content, [], "baseline")["n"].sum() == 0
