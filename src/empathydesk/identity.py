@@ -1,0 +1,46 @@
+"""Who is on this page: the token in the page's query string, or this instance's local participant."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qs
+
+from empathydesk.storage import Participant, Store
+
+_query_string: str | None = None
+
+
+def query_string() -> str:
+    """The page's query string; in a preheated Voilà kernel, waits once for the real request."""
+    global _query_string
+    if _query_string is None:
+        if os.environ.get("VOILA_PREHEAT") == "True":
+            from voila.utils import wait_for_request
+
+            wait_for_request()
+        _query_string = os.environ.get("QUERY_STRING", "")
+    return _query_string
+
+
+def query_token() -> str | None:
+    """The `token` parameter of the page's address, if any."""
+    values = parse_qs(query_string()).get("token")
+    return values[0].strip() if values and values[0].strip() else None
+
+
+def hosted() -> bool:
+    """True on the participant app that `empathydesk workshop` serves (`EMPATHYDESK_HOSTED=1`)."""
+    return os.environ.get("EMPATHYDESK_HOSTED") == "1"
+
+
+def current_participant(store: Store) -> Participant | None:
+    """The participant this page belongs to.
+
+    Hosted workshop: the owner of the link's token, or None for a missing, wrong or revoked one.
+    Anywhere else: the token's owner if there is one, otherwise the local participant.
+    """
+    token = query_token()
+    found = store.participant_by_token(token) if token else None
+    if found is not None or hosted():
+        return found
+    return store.local_participant()

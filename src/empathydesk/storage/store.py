@@ -1,0 +1,453 @@
+"""The repository: every read and write the lessons, charts and dashboards need."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from empathydesk.storage import portable
+from empathydesk.storage.engine import default_url, make_engine
+from empathydesk.storage.models import (
+    AccessTokenRow,
+    CheckpointRow,
+    CohortRow,
+    ExerciseAttemptRow,
+    ParticipantRow,
+    RatingRow,
+    ReflectionRow,
+    ScenarioAttemptRow,
+    utcnow,
+)
+from empathydesk.storage.records import Cohort, JoinError, Participant, StorageError
+from empathydesk.storage.schema import upgrade
+
+SELF_STUDY = "self-study"
+LOCAL_KEY = "local"
+LOCAL_NAME = "Me"
+MAX_NAME = 40
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+READ_ONLY = "Your answers can't be saved right now, because the database is read-only. Please tell the facilitator."
+FULL = "Your answers can't be saved right now, because the database is full. Please tell the facilitator."
+GONE = "We can't reach the database just now. Please try again in a minute, or tell the facilitator."
+OTHER = "Something went wrong while saving. Please try again, or tell the facilitator."
+
+
+def friendly_message(error: BaseException) -> str:
+    """The plain-words message for a database error."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    if "readonly" in text or "read-only" in text:
+        return READ_ONLY
+    if "full" in text or "no space left" in text or "could not extend" in text:
+        return FULL
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return GONE
+    if any(s in text for s in ("unable to open", "connection", "server closed", "terminating")):
+        return GONE
+    return OTHER
+
+
+@contextmanager
+def _friendly() -> Iterator[None]:
+    try:
+        yield
+    except SQLAlchemyError as error:
+        raise StorageError(friendly_message(error)) from error
+
+
+def new_token() -> str:
+    """An unguessable link token: 192 bits from `secrets`."""
+    return secrets.token_urlsafe(24)
+
+
+def new_join_code() -> str:
+    """A short code that is easy to read aloud and type, like "K7QM-3XPA"."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalise_code(code: str) -> str:
+    raw = re.sub(r"[^A-Z0-9]", "", code.upper())
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+PARTICIPANT_COLUMNS = (
+    ParticipantRow.id,
+    ParticipantRow.pseudonym,
+    AccessTokenRow.token,
+    CohortRow.name,
+    ParticipantRow.consent,
+    ParticipantRow.created_at,
+)
+
+
+def _participant_query() -> Any:
+    return (
+        select(*PARTICIPANT_COLUMNS)
+        .join(CohortRow, CohortRow.id == ParticipantRow.cohort_id)
+        .join(
+            AccessTokenRow,
+            (AccessTokenRow.participant_id == ParticipantRow.id) & AccessTokenRow.revoked_at.is_(None),
+        )
+    )
+
+
+class Store:
+    """One database (SQLite file or PostgreSQL server) holding cohorts, participants and answers."""
+
+    _cache: ClassVar[dict[str, Store]] = {}
+    _cache_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        self._writer = engine.execution_options(write=True)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        """The store for `url` (default: `$EMPATHYDESK_DB_URL` or the SQLite file), schema up to date."""
+        url = url or default_url()
+        with cls._cache_lock:
+            if url not in cls._cache:
+                engine = make_engine(url)
+                try:
+                    with _friendly():
+                        upgrade(engine)
+                except StorageError:
+                    engine.dispose()
+                    raise
+                cls._cache[url] = cls(engine, url)
+            return cls._cache[url]
+
+    def close(self) -> None:
+        """Release the connections and forget this store in the cache."""
+        with self._cache_lock:
+            self._cache.pop(self.url, None)
+        self.engine.dispose()
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with _friendly(), self.engine.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with _friendly(), self._writer.begin() as connection:
+            yield connection
+
+    # --- cohorts -------------------------------------------------------------------------------
+
+    def create_cohort(self, name: str, modules: list[str] | None = None) -> Cohort:
+        """A new cohort with a fresh join code; `modules` None means every module."""
+        name = name.strip()
+        if not name or len(name) > 80:
+            raise ValueError("A cohort name needs 1 to 80 characters.")
+        if modules is None:
+            from empathydesk.content import load
+
+            modules = [m.id for m in load().modules]
+        with self._write() as connection:
+            if connection.scalar(select(CohortRow.id).where(CohortRow.name == name)) is not None:
+                raise ValueError(f"There is already a cohort called {name!r}.")
+            code = new_join_code()
+            while connection.scalar(select(CohortRow.id).where(CohortRow.join_code == code)):
+                code = new_join_code()
+            connection.execute(
+                CohortRow.__table__.insert().values(
+                    name=name, join_code=code, modules=list(modules), created_at=utcnow()
+                )
+            )
+        cohort = self.cohort(name)
+        assert cohort is not None
+        return cohort
+
+    def _cohorts(self, where: Any = None) -> list[Cohort]:
+        query = select(
+            CohortRow.id, CohortRow.name, CohortRow.join_code, CohortRow.modules, CohortRow.created_at
+        ).order_by(CohortRow.created_at, CohortRow.id)
+        if where is not None:
+            query = query.where(where)
+        with self._read() as connection:
+            return [Cohort(*row) for row in connection.execute(query)]
+
+    def cohort(self, name: str) -> Cohort | None:
+        found = self._cohorts(CohortRow.name == name)
+        return found[0] if found else None
+
+    def cohort_by_code(self, code: str) -> Cohort | None:
+        found = self._cohorts(CohortRow.join_code == normalise_code(code))
+        return found[0] if found else None
+
+    def cohorts(self) -> list[Cohort]:
+        return self._cohorts()
+
+    def delete_cohort(self, name: str) -> None:
+        """Delete a cohort and everything its participants stored."""
+        with self._write() as connection:
+            connection.execute(delete(CohortRow).where(CohortRow.name == name))
+
+    # --- participants --------------------------------------------------------------------------
+
+    def _participants(self, where: Any) -> list[Participant]:
+        query = _participant_query().where(where).order_by(ParticipantRow.id)
+        with self._read() as connection:
+            return [Participant(*row) for row in connection.execute(query)]
+
+    def participant(self, participant_id: int) -> Participant | None:
+        found = self._participants(ParticipantRow.id == participant_id)
+        return found[0] if found else None
+
+    def _add_participant(
+        self, connection: Connection, cohort_id: int, pseudonym: str, **extra: Any
+    ) -> int:
+        values = {"consent": False, "created_at": utcnow(), **extra}
+        participant_id = connection.execute(
+            ParticipantRow.__table__.insert()
+            .values(cohort_id=cohort_id, pseudonym=pseudonym, **values)
+            .returning(ParticipantRow.id)
+        ).scalar_one()
+        connection.execute(
+            AccessTokenRow.__table__.insert().values(
+                participant_id=participant_id, token=new_token(), created_at=utcnow()
+            )
+        )
+        return participant_id
+
+    def join(self, join_code: str, display_name: str) -> Participant:
+        """Add a participant to the cohort with this code; JoinError says kindly what went wrong."""
+        name = " ".join(display_name.split())
+        if not name:
+            raise JoinError("Please type a name to show with your answers. A nickname is fine.")
+        if len(name) > MAX_NAME:
+            raise JoinError(f"Please choose a shorter name, up to {MAX_NAME} letters.")
+        cohort = self.cohort_by_code(join_code)
+        if cohort is None:
+            raise JoinError("We couldn't find a workshop with that code. Please check it with your facilitator.")
+        with self._write() as connection:
+            participant_id = self._add_participant(connection, cohort.id, name)
+        joined = self.participant(participant_id)
+        assert joined is not None
+        return joined
+
+    def participant_by_token(self, token: str) -> Participant | None:
+        """The participant whose link carries `token`; None if unknown or revoked."""
+        if not token:
+            return None
+        found = self._participants(AccessTokenRow.token == token)
+        return found[0] if found else None
+
+    def local_participant(self) -> Participant:
+        """This instance's self-study participant, created on first use and reused after."""
+        found = self._participants(ParticipantRow.local_key == LOCAL_KEY)
+        if found:
+            return found[0]
+        with self._write() as connection:
+            connection.execute(
+                portable.dialect_insert(connection, CohortRow)
+                .values(name=SELF_STUDY, join_code=new_join_code(), modules=[], created_at=utcnow())
+                .on_conflict_do_nothing()
+            )
+            exists = connection.scalar(select(ParticipantRow.id).where(ParticipantRow.local_key == LOCAL_KEY))
+            if exists is None:
+                cohort_id = connection.scalar(select(CohortRow.id).where(CohortRow.name == SELF_STUDY))
+                self._add_participant(connection, cohort_id, LOCAL_NAME, local_key=LOCAL_KEY)
+        return self._participants(ParticipantRow.local_key == LOCAL_KEY)[0]
+
+    def participants(self, cohort_name: str) -> list[Participant]:
+        return self._participants(CohortRow.name == cohort_name)
+
+    def set_consent(self, participant_id: int, consent: bool) -> None:
+        """Record whether the facilitator may see this participant's individual answers."""
+        with self._write() as connection:
+            connection.execute(
+                update(ParticipantRow).where(ParticipantRow.id == participant_id).values(consent=bool(consent))
+            )
+
+    def reissue_link(self, participant_id: int) -> str:
+        """A new token for this participant; the old one stops working."""
+        token = new_token()
+        with self._write() as connection:
+            connection.execute(
+                update(AccessTokenRow)
+                .where(AccessTokenRow.participant_id == participant_id, AccessTokenRow.revoked_at.is_(None))
+                .values(revoked_at=utcnow())
+            )
+            connection.execute(
+                AccessTokenRow.__table__.insert().values(
+                    participant_id=participant_id, token=token, created_at=utcnow()
+                )
+            )
+        return token
+
+    # --- answers -------------------------------------------------------------------------------
+
+    def save_rating(self, pid: int, checkpoint_id: str, item_id: str, value: int) -> None:
+        """Save a self-assessment answer, replacing an earlier one for the same item and checkpoint."""
+        if not isinstance(value, int) or not 1 <= value <= 7:
+            raise ValueError(f"A rating is a whole number from the scale, not {value!r}.")
+        with self._write() as connection:
+            portable.put_rating(connection, pid, checkpoint_id, item_id, value, utcnow())
+
+    def ratings(self, pid: int) -> dict[str, dict[str, int]]:
+        """checkpoint -> item -> value."""
+        with self._read() as connection:
+            return portable.ratings(connection, pid)
+
+    def _add_attempt(self, model: Any, pid: int, key: str, key_value: str, **values: Any) -> int:
+        with self._write() as connection:
+            # Lock the participant row so that attempt numbers are handed out one at a time.
+            connection.execute(select(ParticipantRow.id).where(ParticipantRow.id == pid).with_for_update())
+            attempt = connection.scalar(
+                select(func.coalesce(func.max(model.attempt), 0) + 1).where(
+                    model.participant_id == pid, getattr(model, key) == key_value
+                )
+            )
+            connection.execute(
+                model.__table__.insert().values(
+                    participant_id=pid, attempt=attempt, created_at=utcnow(), **{key: key_value}, **values
+                )
+            )
+        return int(attempt)
+
+    def add_scenario_attempt(self, pid: int, scenario_id: str, option_index: int) -> int:
+        """Keep a scenario choice; returns its attempt number (1 is the first try, which counts)."""
+        return self._add_attempt(ScenarioAttemptRow, pid, "scenario", scenario_id, option=int(option_index))
+
+    def scenario_attempts(self, pid: int) -> dict[str, list[int]]:
+        """scenario -> chosen option indexes, in order."""
+        query = (
+            select(ScenarioAttemptRow.scenario, ScenarioAttemptRow.option)
+            .where(ScenarioAttemptRow.participant_id == pid)
+            .order_by(ScenarioAttemptRow.scenario, ScenarioAttemptRow.attempt)
+        )
+        result: dict[str, list[int]] = {}
+        with self._read() as connection:
+            for scenario, option in connection.execute(query):
+                result.setdefault(scenario, []).append(option)
+        return result
+
+    def add_exercise_attempt(self, pid: int, exercise_id: str, text: str, review: dict[str, Any]) -> int:
+        """Keep a rewrite and the coach's review; returns its attempt number."""
+        return self._add_attempt(ExerciseAttemptRow, pid, "exercise", exercise_id, text=text, review=review)
+
+    def exercise_attempts(self, pid: int) -> dict[str, list[dict[str, Any]]]:
+        """exercise -> [{"text", "review", "created_at"}], in order."""
+        query = (
+            select(
+                ExerciseAttemptRow.exercise,
+                ExerciseAttemptRow.text,
+                ExerciseAttemptRow.review,
+                ExerciseAttemptRow.created_at,
+            )
+            .where(ExerciseAttemptRow.participant_id == pid)
+            .order_by(ExerciseAttemptRow.exercise, ExerciseAttemptRow.attempt)
+        )
+        result: dict[str, list[dict[str, Any]]] = {}
+        with self._read() as connection:
+            for exercise, text, review, created_at in connection.execute(query):
+                result.setdefault(exercise, []).append({"text": text, "review": review, "created_at": created_at})
+        return result
+
+    def save_reflection(self, pid: int, reflection_id: str, text: str) -> None:
+        """Save a reflection, replacing the earlier text."""
+        with self._write() as connection:
+            portable.put_reflection(connection, pid, reflection_id, text, utcnow())
+
+    def reflections(self, pid: int) -> dict[str, str]:
+        query = select(ReflectionRow.reflection, ReflectionRow.text).where(ReflectionRow.participant_id == pid)
+        with self._read() as connection:
+            return dict(connection.execute(query).all())
+
+    def activity(self, cohort_name: str) -> dict[int, datetime]:
+        """participant id -> time of their last answer (participants with no answer are left out)."""
+        in_cohort = (
+            select(ParticipantRow.id)
+            .join(CohortRow, CohortRow.id == ParticipantRow.cohort_id)
+            .where(CohortRow.name == cohort_name)
+        )
+        sources = [
+            (RatingRow.answered_at, CheckpointRow.participant_id, RatingRow.__table__.join(CheckpointRow.__table__)),
+            (ScenarioAttemptRow.created_at, ScenarioAttemptRow.participant_id, ScenarioAttemptRow.__table__),
+            (ExerciseAttemptRow.created_at, ExerciseAttemptRow.participant_id, ExerciseAttemptRow.__table__),
+            (ReflectionRow.updated_at, ReflectionRow.participant_id, ReflectionRow.__table__),
+        ]
+        latest: dict[int, datetime] = {}
+        with self._read() as connection:
+            for stamp, owner, table in sources:
+                query = select(owner, func.max(stamp)).select_from(table).where(owner.in_(in_cohort)).group_by(owner)
+                for pid, when in connection.execute(query):
+                    latest[pid] = max(when, latest.get(pid, when))
+        return latest
+
+    # --- portability and privacy ---------------------------------------------------------------
+
+    def export_participant(self, pid: int) -> dict[str, Any]:
+        """Everything stored about one participant, as JSON-able data (no link token)."""
+        with self._read() as connection:
+            return portable.export(connection, pid)
+
+    def import_participant(self, data: dict[str, Any], cohort: str | None = None) -> Participant:
+        """Bring an exported file into this instance: into `cohort` as a new participant, or else
+        merged into the local participant. Answers merge: the newer rating or reflection wins,
+        attempts are combined in time order, and importing the same file twice changes nothing."""
+        portable.check(data)
+        local_id = self.local_participant().id if cohort is None else None
+        with self._write() as connection:
+            if local_id is not None:
+                pid = local_id
+            else:
+                cohort_id = connection.scalar(select(CohortRow.id).where(CohortRow.name == cohort))
+                if cohort_id is None:
+                    raise ValueError(f"There is no cohort called {cohort!r}.")
+                pid = self._add_participant(connection, cohort_id, data["pseudonym"][:MAX_NAME])
+            portable.merge(connection, pid, data)
+        imported = self.participant(pid)
+        assert imported is not None
+        return imported
+
+    def delete_participant(self, pid: int) -> None:
+        """Delete a participant and everything they stored."""
+        with self._write() as connection:
+            connection.execute(delete(ParticipantRow).where(ParticipantRow.id == pid))
+
+    # --- cohort-wide reads ---------------------------------------------------------------------
+
+    def cohort_ratings(self, cohort_name: str) -> list[dict[str, Any]]:
+        """[{"participant_id", "checkpoint", "item", "value"}] for everyone in the cohort."""
+        query = (
+            select(CheckpointRow.participant_id, CheckpointRow.checkpoint, RatingRow.item, RatingRow.value)
+            .join(RatingRow, RatingRow.checkpoint_entry_id == CheckpointRow.id)
+            .join(ParticipantRow, ParticipantRow.id == CheckpointRow.participant_id)
+            .join(CohortRow, CohortRow.id == ParticipantRow.cohort_id)
+            .where(CohortRow.name == cohort_name)
+            .order_by(CheckpointRow.participant_id, CheckpointRow.checkpoint, RatingRow.item)
+        )
+        keys = ("participant_id", "checkpoint", "item", "value")
+        with self._read() as connection:
+            return [dict(zip(keys, row)) for row in connection.execute(query)]
+
+    def cohort_scenario_attempts(self, cohort_name: str) -> list[dict[str, Any]]:
+        """[{"participant_id", "scenario", "attempt", "option"}] for everyone in the cohort."""
+        query = (
+            select(
+                ScenarioAttemptRow.participant_id,
+                ScenarioAttemptRow.scenario,
+                ScenarioAttemptRow.attempt,
+                ScenarioAttemptRow.option,
+            )
+            .join(ParticipantRow, ParticipantRow.id == ScenarioAttemptRow.participant_id)
+            .join(CohortRow, CohortRow.id == ParticipantRow.cohort_id)
+            .where(CohortRow.name == cohort_name)
+            .order_by(ScenarioAttemptRow.participant_id, ScenarioAttemptRow.scenario, ScenarioAttemptRow.attempt)
+        )
+        keys = ("participant_id", "scenario", "attempt", "option")
+        with self._read() as connection:
+            return [dict(zip(keys, row)) for row in connection.execute(query)]
