@@ -27,6 +27,115 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store(args: argparse.Namespace):  # -> Store, imported lazily
+    from empathydesk.storage import Store
+
+    return Store.open(args.db)
+
+
+def _confirm(question: str, yes: bool) -> bool:
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        print("Not confirmed: add --yes to go ahead without a question.", file=sys.stderr)
+        return False
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+def _write_out(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"Written to {output}.", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_cohort(args: argparse.Namespace) -> int:
+    from empathydesk.storage import StorageError
+
+    try:
+        store = _store(args)
+        if args.action == "create":
+            cohort = store.create_cohort(args.name, args.modules)
+            print(f"Cohort {cohort.name!r} created. Join code: {cohort.join_code}")
+        elif args.action == "list":
+            for cohort in store.cohorts():
+                people = len(store.participants(cohort.name))
+                print(f"{cohort.name}\t{cohort.join_code}\t{people} participant(s)\t{', '.join(cohort.modules)}")
+        elif store.cohort(args.name) is None:
+            print(f"There is no cohort called {args.name!r}.", file=sys.stderr)
+            return 1
+        else:
+            people = len(store.participants(args.name))
+            if not _confirm(f"Delete cohort {args.name!r} and all answers of its {people} participant(s)?", args.yes):
+                return 1
+            store.delete_cohort(args.name)
+            print(f"Cohort {args.name!r} deleted.")
+    except (ValueError, StorageError) as error:
+        print(getattr(error, "message", None) or error, file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from empathydesk.cohort_export import cohort_rows, render
+
+    store = _store(args)
+    if store.cohort(args.cohort) is None:
+        print(f"There is no cohort called {args.cohort!r}.", file=sys.stderr)
+        return 1
+    _write_out(render(cohort_rows(store, args.cohort), args.format), args.output)
+    return 0
+
+
+def cmd_participant(args: argparse.Namespace) -> int:
+    import json
+
+    store = _store(args)
+    if args.action == "import":
+        try:
+            person = store.import_participant(json.loads(Path(args.file).read_text(encoding="utf-8")), args.cohort)
+        except (ValueError, OSError) as error:
+            print(error, file=sys.stderr)
+            return 1
+        print(f"Imported {person.pseudonym!r} into cohort {person.cohort!r}. Their link token: {person.token}")
+        return 0
+    person = store.participant_by_token(args.token) if args.token else store.local_participant()
+    if person is None:
+        print("No participant has that token (it may have been replaced by a newer link).", file=sys.stderr)
+        return 1
+    if args.action == "export":
+        _write_out(json.dumps(store.export_participant(person.id), indent=2, ensure_ascii=False) + "\n", args.output)
+    elif _confirm(f"Delete {person.pseudonym!r} and everything they saved?", args.yes):
+        store.delete_participant(person.id)
+        print(f"Deleted {person.pseudonym!r} and all their answers.")
+    else:
+        return 1
+    return 0
+
+
+def cmd_workshop(args: argparse.Namespace) -> int:
+    from empathydesk.server import RoomSettings, Workshop, WorkshopError, parse_modules, run_workshop
+
+    try:
+        modules = parse_modules(args.modules)
+    except WorkshopError as error:
+        print(error, file=sys.stderr)
+        return 2
+    settings = RoomSettings(pool_size=args.pool_size, cull_idle_timeout=int(args.cull_idle_minutes * 60))
+    workshop = Workshop(
+        cohort=args.cohort,
+        modules=modules,
+        host=args.host,
+        port=args.port,
+        facilitator_host=args.facilitator_host,
+        facilitator_port=args.facilitator_port,
+        db_url=args.db,
+        settings=settings,
+    )
+    return run_workshop(workshop)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="empathydesk", description="EmpathyDesk workshop toolkit.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -34,6 +143,57 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check the content files and their cross-references")
     p.add_argument("paths", nargs="*", help="files or folders (default: the shipped assessments/)")
     p.set_defaults(func=cmd_validate)
+
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", metavar="URL", help="database URL (default: $EMPATHYDESK_DB_URL or data/empathydesk.sqlite)")
+
+    p = sub.add_parser("cohort", help="create, list or delete workshop cohorts")
+    cohort = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    c = cohort.add_parser("create", parents=[db], help="create a cohort and print its join code")
+    c.add_argument("name")
+    c.add_argument("--modules", nargs="+", metavar="MODULE", help="module ids (default: all)")
+    cohort.add_parser("list", parents=[db], help="list cohorts with their join codes")
+    c = cohort.add_parser("delete", parents=[db], help="delete a cohort and all its answers")
+    c.add_argument("name")
+    c.add_argument("--yes", action="store_true", help="don't ask to confirm")
+    p.set_defaults(func=cmd_cohort)
+
+    p = sub.add_parser("export", parents=[db], help="a cohort's results for the facilitator, privacy rules applied")
+    p.add_argument("--cohort", required=True, metavar="NAME")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--output", metavar="FILE", help="write here instead of standard output")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("participant", help="a participant's own data: export, import or delete it")
+    part = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    c = part.add_parser("export", parents=[db], help="everything stored about one participant, as JSON")
+    c.add_argument("--token", help="the participant's link token (default: the local participant)")
+    c.add_argument("--output", metavar="FILE", help="write here instead of standard output")
+    c = part.add_parser("import", parents=[db], help="bring an exported JSON file into this database")
+    c.add_argument("file")
+    c.add_argument("--cohort", metavar="NAME", help="add as a new participant of this cohort (default: the local participant)")
+    c = part.add_parser("delete", parents=[db], help="delete a participant and all their answers")
+    c.add_argument("--token", help="the participant's link token (default: the local participant)")
+    c.add_argument("--yes", action="store_true", help="don't ask to confirm")
+    p.set_defaults(func=cmd_participant)
+
+    p = sub.add_parser(
+        "workshop",
+        parents=[db],
+        help="run a workshop: the participant app and the facilitator app (Ctrl-C stops both)",
+    )
+    p.add_argument("--cohort", default="workshop", metavar="NAME", help="cohort to create or reopen (default: workshop)")
+    p.add_argument("--modules", metavar="LIST", help='modules for a new cohort, in order, e.g. "1,3,5" (default: all)')
+    p.add_argument("--host", default="127.0.0.1", help="participant app address; 0.0.0.0 for a room (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8866, help="participant app port (default: 8866)")
+    p.add_argument("--facilitator-host", default="127.0.0.1", metavar="H", help="facilitator app address (default: 127.0.0.1)")
+    p.add_argument("--facilitator-port", type=int, metavar="M", help="facilitator app port (default: --port + 1)")
+    p.add_argument("--pool-size", type=int, default=2, metavar="N", help="preheated kernels per participant page (default: 2)")
+    p.add_argument(
+        "--cull-idle-minutes", type=float, default=45, metavar="MIN",
+        help="stop a page's kernel after this long without activity; the page asks to reload (default: 45)",
+    )
+    p.set_defaults(func=cmd_workshop)
 
     return parser
 

@@ -1,0 +1,62 @@
+"""The process `empathydesk workshop` starts for each of its two Voilà apps.
+
+`python -m empathydesk._voila [voila arguments]` runs Voilà with two additions:
+- the facilitator key comes from `$EMPATHYDESK_FACILITATOR_KEY` (taken out of the environment, so it never
+  shows in `ps` and the app's kernels don't inherit it) and becomes Voilà's own token;
+- every page sets Voilà's `_xsrf` cookie, so the page's own "shut my kernel down" call on leaving (a POST that
+  Voilà 0.5 otherwise refuses with 403) works and a left page frees its kernel at once;
+- `--RoomVoila.landing=PAGE` sends `/` (and the file list at `/voila/tree`) to that page, query string kept,
+  so the short address on the projector opens the landing page.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+FACILITATOR_KEY_ENV = "EMPATHYDESK_FACILITATOR_KEY"
+
+
+def room_voila_class() -> type:
+    import tornado.web
+    from jupyter_server.utils import url_path_join
+    from traitlets import Unicode
+    from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class PageHandler(TornadoVoilaHandler):
+        @tornado.web.authenticated
+        async def get(self, path=None):
+            self.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie the page's shutdown POST needs
+            await super().get(path=path)
+
+    class RoomVoila(Voila):
+        """Voilà for a room: a landing page at `/` instead of the list of files."""
+
+        landing = Unicode("", config=True, help="Page (relative to the root folder) that `/` opens.")
+
+        def init_handlers(self) -> list:
+            handlers = [
+                (spec[0], PageHandler, *spec[2:]) if spec[1] is TornadoVoilaHandler else spec
+                for spec in super().init_handlers()
+            ]
+            if self.landing:
+                target = url_path_join(self.server_url, "voila/render", self.landing)
+                options = {"url": target, "permanent": False}
+                for pattern in (self.server_url, url_path_join(self.server_url, "voila/tree/?")):
+                    handlers.insert(0, (pattern, tornado.web.RedirectHandler, options))
+            return handlers
+
+    return RoomVoila
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    key = os.environ.pop(FACILITATOR_KEY_ENV, None)
+    if key:
+        args.append(f"--Voila.token={key}")
+    room_voila_class().launch_instance(argv=args)
+
+
+if __name__ == "__main__":
+    main()
