@@ -1,0 +1,77 @@
+"""The consent choice: may the facilitator see this participant's own answers?
+
+Every consent box on a page is linked to the session's one `ConsentState`, so they always agree;
+the state saves itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+import traitlets
+
+from empathydesk.widgets import ui
+from empathydesk.widgets.session import Session
+
+LABEL = "Let the facilitator see my own answers"
+EXPLAIN = (
+    "If you leave this off, the facilitator sees only group totals, and only when at least 5 people "
+    "have answered. You can change this at any time."
+)
+
+
+def consent_note(consent: bool) -> str:
+    if consent:
+        return ui.note_html("ok", "Saved: the facilitator can see your own answers.", word="")
+    return ui.note_html("info", "Saved: your own answers stay private. The facilitator sees group totals only.", word="")
+
+
+def _wire(session: Session) -> None:
+    """Make the session's consent state save itself (once per session)."""
+    state = session.consent
+    if getattr(state, "_ed_wired", False):
+        return
+    state._ed_wired = True  # type: ignore[attr-defined]
+
+    def show_error(message: str) -> None:
+        state.message = ui.note_html("error", message)
+
+    reverting = [False]
+
+    @ui.guard(show_error)
+    def save(change: dict[str, Any]) -> None:
+        if reverting[0]:
+            return
+        try:
+            session.store.set_consent(session.pid, bool(change["new"]))
+        except Exception:
+            reverting[0] = True  # put the boxes back without saving again: nothing changed
+            try:
+                state.consent = bool(change["old"])
+            finally:
+                reverting[0] = False
+            raise
+        state.message = consent_note(bool(change["new"]))
+
+    state.observe(save, names="consent")
+
+
+def consent_box(session: Session, *, explain: bool = True) -> w.Widget:
+    _wire(session)
+    box = w.Checkbox(value=session.consent.consent, description=LABEL, indent=False, layout=w.Layout(width="auto"))
+    box.add_class("ed-check")
+    traitlets.link((session.consent, "consent"), (box, "value"))
+    message = ui.markup(session.consent.message)
+    traitlets.dlink((session.consent, "message"), (message, "value"))
+    children: list[w.Widget] = [box]
+    if explain:
+        children.append(ui.para(EXPLAIN, "ed-muted"))
+    children.append(message)
+    group = w.VBox(children, layout=w.Layout(width="100%"))
+    group.add_class("ed-consent-box")
+    return group
+
+
+def consent(session: Session) -> w.Widget:
+    return ui.piece([ui.heading("Sharing your answers"), consent_box(session)], name="consent")

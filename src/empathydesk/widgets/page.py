@@ -1,0 +1,111 @@
+"""What frames a page: the header (progress strip, consent, save), the footer (next page), and the
+discussion questions, "my progress" and the message for a participant we cannot find."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from empathydesk import scoring
+from empathydesk.widgets import ui
+from empathydesk.widgets.consent import consent_box
+from empathydesk.widgets.session import NO_PARTICIPANT, Session
+from empathydesk.widgets.transfer import save_controls
+
+
+def pages_done(session: Session) -> dict[str, bool]:
+    store, pid = session.store, session.pid
+    return scoring.page_progress(
+        session.content,
+        store.ratings(pid),
+        store.scenario_attempts(pid),
+        store.exercise_attempts(pid),
+        store.reflections(pid),
+    )
+
+
+def strip_html(session: Session, done: dict[str, bool], here: str) -> str:
+    """Every page as a chip: a link, its name, and "done" or "to do" in words (and ✓ / ○)."""
+    chips = []
+    for page_id in session.page_ids():
+        is_done = bool(done.get(page_id))
+        state = "✓ done" if is_done else "○ to do"
+        classes = ["ed-done" if is_done else "ed-todo"]
+        current = ""
+        if page_id == here:
+            classes.append("ed-here")
+            current = ' aria-current="page"'
+            state += " · you are here"
+        title = ui.esc(session.page_title(page_id))
+        chips.append(
+            f'<li class="{" ".join(classes)}" data-page="{ui.esc(page_id)}"><a href="{ui.esc(session.href(page_id))}" '
+            f'title="{title}"{current}>{ui.esc(session.page_title(page_id, short=True))}</a>'
+            f'<span class="ed-state">{state}</span></li>'
+        )
+    count = sum(1 for p in session.page_ids() if done.get(p))
+    total = len(session.page_ids())
+    return (
+        f'<nav aria-label="Your progress"><p><strong>Your progress:</strong> {count} of {total} pages done.</p>'
+        f'<ol class="ed-strip">{"".join(chips)}</ol></nav>'
+    )
+
+
+def header(session: Session, page_id: str) -> w.Widget:
+    done = pages_done(session)
+    who = getattr(session.participant, "pseudonym", "")
+    greeting = ui.markup(
+        f'<p class="ed-muted">You are taking part as <strong>{ui.esc(who)}</strong>.</p>' if session.url_token and who else ""
+    )
+    strip = ui.markup(strip_html(session, done, page_id))
+    extras = w.VBox([consent_box(session, explain=False), save_controls(session)], layout=w.Layout(width="100%"))
+    return ui.piece([greeting, strip, extras], name="header")
+
+
+def footer(session: Session, page_id: str) -> w.Widget:
+    pages = session.page_ids()
+    index = pages.index(page_id)
+    if index + 1 >= len(pages):
+        body = ui.markup(
+            f"<p><strong>{ui.esc('You have reached the end of the workshop. Thank you for taking part!')}</strong></p>"
+        )
+    else:
+        nxt = pages[index + 1]
+        body = ui.markup(
+            f'<p><a class="ed-next" href="{ui.esc(session.href(nxt))}">'
+            f"Next: {ui.esc(session.page_title(nxt))} →</a></p>"
+            f'<p class="ed-muted">{ui.esc("Your answers on this page are already saved.")}</p>'
+        )
+    return ui.piece([body], name="footer")
+
+
+def discussion(session: Session, module_id: str) -> w.Widget:
+    module = session.content.module(module_id)
+    if not module.discussion:
+        return ui.piece([ui.note("info", "This module has no discussion questions.", word="")], name="discussion")
+    items = "".join(f"<li>{ui.esc(q)}</li>" for q in module.discussion)
+    return ui.piece(
+        [ui.heading("Talk it over"), ui.markup(f"<p>{ui.esc('Questions for the group, or to think about on your own:')}</p><ol>{items}</ol>")],
+        name="discussion",
+    )
+
+
+def my_progress(session: Session) -> w.Widget:
+    """The charts helper's view of this participant's progress; a placeholder until it exists."""
+    try:
+        from empathydesk.charts import progress_view
+    except ImportError:
+        view = ui.note("info", "Your progress chart is not ready yet. Your answers are saved, so it will show them once it is.", word="")
+    else:
+        view = progress_view(session.store, session.participant)
+        if not isinstance(view, w.Widget):  # a figure or other display object: show it in an Output
+            from IPython.display import display
+
+            out = w.Output()
+            with out:
+                display(view)
+            view = out
+    return ui.piece([ui.heading("My progress"), view], name="my-progress")
+
+
+def no_participant(short: bool = False) -> w.Widget:
+    text = "Join the workshop first (see the message at the top of the page)." if short else NO_PARTICIPANT
+    return ui.piece([ui.note("warn", text, word="" if short else "We need your link.")], name="no-participant")

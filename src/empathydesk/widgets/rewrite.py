@@ -1,0 +1,199 @@
+"""Rewrite exercises: a curt reply, the participant's kinder version, and the coach's findings.
+
+On "Check my reply" the text goes to `empathydesk.coach.review`; every attempt is saved with its
+review, and the participant can edit and check again. The spans the coach points at are highlighted
+in an escaped copy of the reply, each mark numbered like its finding.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+
+from empathydesk.content import Content, Exercise
+from empathydesk.widgets import ui
+from empathydesk.widgets.session import Session
+
+MAX_REPLY_CHARS = 4000
+
+
+def review_reply(text: str) -> dict[str, Any] | None:
+    """The coach's review as a plain dict, or None when the coach is not installed."""
+    try:
+        from empathydesk.coach import review
+    except ImportError:
+        return None
+    result = review(text)
+    return result.to_dict() if hasattr(result, "to_dict") else dict(result)
+
+
+def _spans(text: str, findings: list[dict[str, Any]]) -> list[tuple[int, int, int]]:
+    out = []
+    for n, finding in enumerate(findings, start=1):
+        span = finding.get("span")
+        if not span or len(span) != 2:
+            continue
+        try:
+            start, end = max(0, int(span[0])), min(len(text), int(span[1]))
+        except (TypeError, ValueError):
+            continue
+        if start < end:
+            out.append((start, end, n))
+    return out
+
+
+def highlight(text: str, findings: list[dict[str, Any]]) -> str:
+    """The reply as escaped text, with each span a finding points at in <mark>, numbered like the finding.
+
+    Overlapping spans become one mark carrying every number. Text is escaped piece by piece, so nothing
+    the participant typed can ever become markup.
+    """
+    spans = _spans(text, findings)
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    out: list[str] = []
+    run: list[str] = []
+    run_numbers: list[int] = []
+
+    def close_run() -> None:
+        if run:
+            refs = ",".join(str(n) for n in sorted(set(run_numbers)))
+            out.append(f'<mark class="ed-mark">{"".join(run)}</mark><sup class="ed-ref">[{refs}]</sup>')
+            run.clear()
+            run_numbers.clear()
+
+    for a, b in zip(cuts, cuts[1:]):
+        covering = [n for s, e, n in spans if s <= a and b <= e]
+        piece = ui.esc(text[a:b])
+        if covering:
+            run.append(piece)
+            run_numbers.extend(covering)
+        else:
+            close_run()
+            out.append(piece)
+    close_run()
+    return "".join(out)
+
+
+def lesson_name(content: Content, lesson: Any) -> str:
+    """A finding's lesson as words: a lesson id becomes "Module 2: its title"; anything else is shown as given."""
+    if not lesson:
+        return ""
+    for module in content.modules:
+        for entry in module.lessons:
+            if entry.id == lesson:
+                return f"Module {module.number}: {entry.title}"
+    return str(lesson)
+
+
+def review_html(content: Content, text: str, review: dict[str, Any] | None, attempt: int) -> str:
+    """The coach's findings on one attempt (pure: attempt in, markup out)."""
+    if review is None or review.get("findings") is None:
+        return ui.note_html(
+            "info",
+            f"Attempt {attempt} is saved. The coach could not look at it this time, so compare it with the example below.",
+            word="",
+        )
+    findings = [f for f in review.get("findings") or [] if isinstance(f, dict)]
+    head = f"Attempt {attempt} is saved."
+    if not findings:
+        verdict = ui.note_html("ok", f"{head} The coach found nothing to change. Nicely done.", word="")
+    else:
+        many = "one thing" if len(findings) == 1 else f"{len(findings)} things"
+        verdict = ui.note_html("info", f"{head} The coach noticed {many} to look at.", word="")
+    items = []
+    for n, finding in enumerate(findings, start=1):
+        lesson = lesson_name(content, finding.get("lesson"))
+        lesson_html = f' <span class="ed-muted">(From {ui.esc(lesson)})</span>' if lesson else ""
+        items.append(f"<li><strong>[{n}]</strong> {ui.esc(finding.get('message', ''))}{lesson_html}</li>")
+    listing = f'<ol class="ed-findings">{"".join(items)}</ol>' if items else ""
+    shown = (
+        f'<p><strong>Your reply</strong>{" (marked parts are numbered like the notes below)" if items else ""}:</p>'
+        f'<div class="ed-quote">{highlight(text, findings)}</div>'
+    )
+    return verdict + shown + listing
+
+
+def guidance_html(exercise: Exercise) -> str:
+    points = "".join(f"<li>{ui.esc(p)}</li>" for p in exercise.good_rewrite)
+    return (
+        f"<h4>What a good reply does</h4><ul>{points}</ul>"
+        f"<p><strong>One way to say it:</strong></p><div class=\"ed-quote\">{ui.esc(exercise.example)}</div>"
+    )
+
+
+def exercise_card(session: Session, exercise: Exercise, number: int, total: int, attempts: list[dict[str, Any]]) -> w.Widget:
+    last = attempts[-1] if attempts else None
+    count = [len(attempts)]
+    box = w.Textarea(
+        value=last["text"] if last else "",
+        description="Your reply",
+        placeholder="Write a kinder reply here",
+        rows=5,
+        layout=w.Layout(width="100%"),
+    )
+    ui.stacked(box)
+    check = ui.button("Check my reply", icon="comment")
+    status = ui.markup()
+    result = ui.markup(review_html(session.content, last["text"], last.get("review"), count[0]) if last else "")
+    guidance = ui.markup(guidance_html(exercise) if last else "")
+
+    def show_error(message: str) -> None:
+        status.value = ui.note_html("error", message)
+
+    @ui.guard(show_error)
+    def on_check(_: Any) -> None:
+        text = box.value or ""
+        if not text.strip():
+            status.value = ui.note_html("warn", "Write your reply in the box first.", word="")
+            return
+        if len(text) > MAX_REPLY_CHARS:
+            status.value = ui.note_html(
+                "warn",
+                f"That is {len(text):,} characters, and a reply here can be at most {MAX_REPLY_CHARS:,}. "
+                "Please make it shorter, then check it again. It was not saved.",
+                word="",
+            )
+            return
+        status.value = ui.note_html("info", "Checking…", word="")
+        review = review_reply(text)
+        stored = review if review is not None else {"verdict": None, "score": None, "findings": None}
+        count[0] = session.store.add_exercise_attempt(session.pid, exercise.id, text, stored)
+        status.value = ""
+        result.value = review_html(session.content, text, review, count[0])
+        guidance.value = guidance_html(exercise)
+        check.description = "Check my reply again"
+
+    check.on_click(on_check)
+    if last:
+        check.description = "Check my reply again"
+    card = w.VBox(
+        [
+            ui.markup(
+                f"<h4>{ui.esc(f'Rewrite {number} of {total}')}</h4><p>{ui.esc(exercise.situation)}</p>"
+                f"<p><strong>The curt reply:</strong></p><div class=\"ed-quote\">{ui.esc(exercise.curt_reply)}</div>"
+                f"<p>{ui.esc('Rewrite it so the person feels helped and respected. Then press “Check my reply”.')}</p>"
+            ),
+            box,
+            check,
+            status,
+            result,
+            guidance,
+        ],
+        layout=w.Layout(width="100%"),
+    )
+    card.add_class("ed-card")
+    card.add_class(f"ed-exercise-{exercise.id}")
+    return card
+
+
+def rewrites(session: Session, module_id: str) -> w.Widget:
+    module = session.content.module(module_id)
+    if not module.exercises:
+        return ui.piece([ui.note("info", "This module has no rewrite exercise yet.", word="")], name="rewrite")
+    saved = session.store.exercise_attempts(session.pid)
+    cards = [
+        exercise_card(session, ex, n, len(module.exercises), list(saved.get(ex.id, [])))
+        for n, ex in enumerate(module.exercises, start=1)
+    ]
+    return ui.piece([ui.heading("Say it kindly"), *cards], name="rewrite")

@@ -1,0 +1,125 @@
+"""Who is on this page: the course content, the store and the participant, found once per kernel.
+
+The state every piece shares lives here, in one place: the participant, the token the page address
+carries (so that links keep it), and the consent choice (so that two consent boxes on a page agree).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import traitlets
+
+from empathydesk.content import Content, load
+
+WELCOME_NOTEBOOK = "00-welcome.ipynb"
+WRAP_UP_NOTEBOOK = "06-wrap-up.ipynb"
+
+NO_PARTICIPANT = (
+    "We could not find your place in this workshop. If you have a join code, open the join page and "
+    "type it in. If you joined before, ask the facilitator for your personal link, then open it."
+)
+
+
+class ConsentState(traitlets.HasTraits):
+    """The participant's consent choice, shared by every consent box on the page."""
+
+    consent = traitlets.Bool(False)
+    message = traitlets.Unicode("")  # escaped note markup shown under every consent box
+
+
+@dataclass
+class Session:
+    content: Content
+    store: Any
+    participant: Any  # empathydesk.storage.Participant, or None when the page's link is not valid
+    url_token: str | None = None
+    _consent: ConsentState | None = field(default=None, repr=False)
+
+    @property
+    def pid(self) -> int:
+        return self.participant.id
+
+    @property
+    def consent(self) -> ConsentState:
+        if self._consent is None:
+            self._consent = ConsentState(consent=bool(getattr(self.participant, "consent", False)))
+        return self._consent
+
+    def page_ids(self) -> list[str]:
+        return ["welcome", *(m.id for m in self.content.modules), "wrap-up"]
+
+    def page_title(self, page_id: str, short: bool = False) -> str:
+        if page_id == "welcome":
+            return "Welcome"
+        if page_id == "wrap-up":
+            return "Wrap-up"
+        module = self.content.module(page_id)
+        return f"Module {module.number}" if short else f"Module {module.number}: {module.title}"
+
+    def notebook(self, page_id: str) -> str:
+        if page_id == "welcome":
+            return WELCOME_NOTEBOOK
+        if page_id == "wrap-up":
+            return WRAP_UP_NOTEBOOK
+        return self.content.module(page_id).notebook
+
+    def href(self, page_id: str, token: str | None = None) -> str:
+        """A link to another page, relative to this one, that keeps the participant's token.
+
+        `token=""` gives a link without one.
+        """
+        token = self.url_token if token is None else token
+        target = quote(self.notebook(page_id))
+        return f"{target}?token={quote(token, safe='')}" if token else target
+
+
+def token_in_address() -> str | None:
+    """The `token` from the page's address (read by `empathydesk.identity`, which waits for it in Voilà)."""
+    from empathydesk.identity import query_token
+
+    return query_token()
+
+
+def hosted() -> bool:
+    from empathydesk.identity import hosted as _hosted
+
+    return _hosted()
+
+
+_CURRENT: Session | None = None
+
+
+def current_session(store: Any = None, participant: Any = None, content: Content | None = None) -> Session:
+    """The page's session; tests pass `store` and `participant` to get a fresh one of their own."""
+    global _CURRENT
+    if store is not None or participant is not None or content is not None:
+        store = store if store is not None else _open_store()
+        if participant is None:
+            participant = _find_participant(store)
+        return Session(content or load(), store, participant, url_token=token_in_address())
+    if _CURRENT is None or _CURRENT.participant is None:
+        store = _open_store()
+        participant = _find_participant(store)
+        _CURRENT = Session(load(), store, participant, url_token=token_in_address())
+    return _CURRENT
+
+
+def forget_session() -> None:
+    """Drop the cached session (after importing a saved file, the participant may have changed)."""
+    global _CURRENT
+    _CURRENT = None
+
+
+def _open_store() -> Any:
+    from empathydesk.storage import Store
+
+    return Store.open()
+
+
+def _find_participant(store: Any) -> Any:
+    from empathydesk.identity import current_participant
+
+    return current_participant(store)

@@ -1,0 +1,150 @@
+"""Taking your progress with you: save it to a file, and load a saved file again.
+
+Saving makes a download link (a data: address, so it works in Voilà, JupyterLab and Binder alike);
+loading takes the file through a FileUpload and hands it to `store.import_participant`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from datetime import date, datetime
+from typing import Any
+
+import ipywidgets as w
+
+from empathydesk.widgets import ui
+from empathydesk.widgets.session import Session, forget_session, hosted
+
+MAX_UPLOAD_BYTES = 5_000_000
+NOT_A_PROGRESS_FILE = (
+    "This file does not look like an EmpathyDesk progress file. Choose the .json file you saved with "
+    "“Save my progress”."
+)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+def file_name(session: Session) -> str:
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", str(getattr(session.participant, "pseudonym", "") or "")).strip("-")[:40]
+    return f"empathydesk-progress{'-' + name if name else ''}-{date.today().isoformat()}.json"
+
+
+def download_html(data: dict[str, Any], name: str) -> str:
+    """A link that downloads `data` as a JSON file (file name and content are escaped/encoded)."""
+    payload = base64.b64encode(json.dumps(data, default=_json_default, indent=1).encode("utf-8")).decode("ascii")
+    return (
+        f'<p><a class="ed-download" download="{ui.esc(name)}" '
+        f'href="data:application/json;base64,{payload}">⬇ Download {ui.esc(name)}</a></p>'
+        f'<p class="ed-muted">{ui.esc("Keep this file somewhere safe. You can load it again later, on this page or on another computer.")}</p>'
+    )
+
+
+def save_controls(session: Session) -> w.Widget:
+    """A "Save my progress" button that makes a fresh download link each time it is pressed."""
+    make = ui.button("Save my progress", primary=False, icon="download")
+    link = ui.markup()
+
+    def show_error(message: str) -> None:
+        link.value = ui.note_html("error", message, word="Could not save:")
+
+    @ui.guard(show_error)
+    def on_click(_: Any) -> None:
+        data = session.store.export_participant(session.pid)
+        link.value = download_html(data, file_name(session))
+
+    make.on_click(on_click)
+    box = w.VBox([make, link], layout=w.Layout(width="100%"))
+    box.add_class("ed-save")
+    return box
+
+
+def export(session: Session) -> w.Widget:
+    intro = ui.para(
+        "Save everything you have answered to a file on your device. Press the button, then the download link."
+    )
+    return ui.piece([ui.heading("Save my progress"), intro, save_controls(session)], name="export")
+
+
+def read_upload(value: Any) -> tuple[dict[str, Any] | None, str]:
+    """The uploaded progress file as a dict, or None and a message saying what is wrong."""
+    files = list(value.values()) if isinstance(value, dict) else list(value or ())
+    if not files:
+        return None, ""
+    upload = files[0]
+    content = upload.get("content") if isinstance(upload, dict) else getattr(upload, "content", None)
+    if content is None:
+        return None, NOT_A_PROGRESS_FILE
+    raw = bytes(content)
+    if len(raw) > MAX_UPLOAD_BYTES:
+        return None, f"This file is too big ({len(raw) / 1e6:.1f} MB). A progress file is much smaller. {NOT_A_PROGRESS_FILE}"
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None, NOT_A_PROGRESS_FILE
+    if not isinstance(data, dict):
+        return None, NOT_A_PROGRESS_FILE
+    return data, ""
+
+
+def import_(session: Session) -> w.Widget:
+    upload = w.FileUpload(accept=".json,application/json", multiple=False, description="Choose my file")
+    upload.add_class("ed-button")
+    status = ui.markup()
+
+    def show_error(message: str) -> None:
+        status.value = ui.note_html("error", message, word="Not loaded:")
+
+    @ui.guard(show_error)
+    def on_upload(change: dict[str, Any]) -> None:
+        data, problem = read_upload(change["new"])
+        if data is None:
+            if problem:
+                status.value = ui.note_html("warn", problem, word="Not loaded:")
+            return
+        try:
+            participant = session.store.import_participant(data)
+        except ValueError as exc:  # the store's own words: not our file, or another version
+            status.value = ui.note_html("warn", str(exc) or NOT_A_PROGRESS_FILE, word="Not loaded:")
+            return
+        except (KeyError, TypeError, AttributeError):
+            status.value = ui.note_html("warn", NOT_A_PROGRESS_FILE, word="Not loaded:")
+            return
+        forget_session()
+        name = getattr(participant, "pseudonym", "")
+        if session.url_token:  # this page belongs to a link's owner; the file went to this computer's own copy
+            href = session.href("welcome", token="")
+            status.value = ui.note_html("ok", f"Your progress is loaded, as {name}.", word="") + (
+                f'<p><a class="ed-next" href="{ui.esc(href)}">Continue with your saved progress →</a></p>'
+            )
+        else:
+            status.value = ui.note_html(
+                "ok", f"Your progress is loaded, as {name}. Reload the page to see your answers.", word=""
+            )
+
+    upload.observe(on_upload, names="value")
+    intro = ui.para("Load a progress file you saved before, to carry on where you left off.")
+    return ui.piece([ui.heading("Load my saved progress"), intro, upload, status], name="import")
+
+
+def import_or_note(session: Session) -> w.Widget:
+    """Loading a file is for self-study; on the hosted workshop the server already keeps everything."""
+    if hosted():
+        return ui.piece(
+            [
+                ui.heading("Load my saved progress"),
+                ui.note(
+                    "info",
+                    "In this workshop your answers are already kept for you, so there is nothing to load. "
+                    "You can load a saved file when you study on your own, in JupyterLab or on Binder.",
+                    word="",
+                ),
+            ],
+            name="import",
+        )
+    return import_(session)
