@@ -1,0 +1,568 @@
+"""Charts for the participant ("My progress") and for the facilitator's dashboard.
+
+Every chart comes back as a :class:`Chart`: a matplotlib ``Figure`` (drawn with the Agg canvas, no
+pyplot state), a title and a one-sentence text alternative saying what it shows. Colours come from the
+Okabe-Ito palette, which people with the common colour-vision differences can tell apart, and colour
+never carries meaning alone: lines also differ by marker, bars by hatching or position, and values are
+written on the chart.
+
+matplotlib is imported inside the functions, so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from empathydesk import scoring
+from empathydesk.content import Content
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+# Okabe & Ito (2008), "Color Universal Design".
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+}
+GREY = "#BBBBBB"
+LIGHT = "#EEEEEE"
+COMPETENCY_STYLE = [  # colour, marker, line style: each competency differs in all three
+    (OKABE_ITO["blue"], "o", "-"),
+    (OKABE_ITO["orange"], "s", "--"),
+    (OKABE_ITO["green"], "^", "-."),
+    (OKABE_ITO["purple"], "D", ":"),
+    (OKABE_ITO["vermillion"], "v", (0, (5, 1, 1, 1))),
+]
+# Diverging colours for a 5-point agreement scale (ColorBrewer PuOr, colour-blind safe), neutral in grey.
+LIKERT_COLOURS = ["#B35806", "#F1A340", "#D9D9D9", "#998EC3", "#542788"]
+LIKERT_TEXT = ["white", "black", "black", "black", "white"]
+
+CHECKPOINT_LABELS = {
+    "baseline": "Start", "wrap-up": "End", "follow-up": "A month\non", "retro-before": "Start,\nlooking\nback",
+}
+DPI = 100
+
+
+@dataclass
+class Chart:
+    """A figure with its title and a sentence saying what it shows (for screen readers and the PDF)."""
+
+    figure: Figure
+    title: str
+    alt: str
+    name: str = "chart"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def png(self, dpi: int = DPI) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=dpi)
+        return buffer.getvalue()
+
+    def html(self, dpi: int = DPI) -> str:
+        """An accessible ``<figure>``: the PNG with alt text, and the text alternative as a visible caption."""
+        data = base64.b64encode(self.png(dpi)).decode("ascii")
+        alt = html.escape(self.alt, quote=True)
+        return (
+            f'<figure class="ed-chart" style="margin:0 0 1.2em 0">'
+            f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%;height:auto">'
+            f'<figcaption style="font-size:0.9em;color:#333;max-width:60em">{html.escape(self.alt)}</figcaption>'
+            f"</figure>"
+        )
+
+    def save(self, path: str, dpi: int = DPI) -> None:
+        self.figure.savefig(path, dpi=dpi)
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _message_chart(title: str, message: str, name: str, width: float = 7, height: float = 1.6) -> Chart:
+    """A chart with nothing to draw yet: says so kindly, in the figure and in the text alternative."""
+    fig = _figure(width, height)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.text(0.5, 0.45, message, ha="center", va="center", fontsize=11, wrap=True, transform=ax.transAxes)
+    return Chart(fig, title, f"{title}: {message}", name=name, extra={"empty": True})
+
+
+def _short(text: str, width: int = 48, lines: int = 2) -> str:
+    return "\n".join(textwrap.wrap(text, width, max_lines=lines, placeholder="…", break_long_words=False))
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def _competency_names(content: Content) -> dict[str, str]:
+    return {c.id: c.name for c in content.instrument.competencies}
+
+
+def checkpoint_label(content: Content, cp_id: str) -> str:
+    if cp_id in CHECKPOINT_LABELS:
+        return CHECKPOINT_LABELS[cp_id]
+    if cp_id.startswith("after-module-"):
+        return f"After\nmodule {cp_id.removeprefix('after-module-')}"
+    return content.checkpoint(cp_id).title
+
+
+def _join(parts: Sequence[str]) -> str:
+    parts = list(parts)
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+# --- participant charts ---------------------------------------------------------------------------
+
+
+def scores_chart(content: Content, ratings: scoring.Ratings) -> Chart:
+    """Line and dot chart: each competency's score (1-5) at every checkpoint taken, in the order taken.
+
+    A retrospective "before" is drawn as hollow markers in its own column on the left, not joined to the lines.
+    """
+    title = "My scores at each check-in"
+    scores = scoring.checkpoint_scores(content, ratings)
+    series = scoring.checkpoint_series(content, ratings)
+    if not series:
+        return _message_chart(title, "Your chart will appear once you have answered a self-check.", "scores")
+    retro = {cp.id for cp in content.instrument.checkpoints if cp.retrospective}
+    retro_taken = [cp for cp in scores if cp in retro]
+    columns = retro_taken + [cp for cp in scoring.timeline(content) if cp in scores]
+    x_of = {cp: i for i, cp in enumerate(columns)}
+    names = _competency_names(content)
+    top = scoring.scale_max(content)
+
+    fig = _figure(max(7.5, 4.6 + 0.72 * len(columns)), 4.8)
+    ax = fig.add_subplot()
+    n_comp = len(content.instrument.competencies)
+    for k, comp in enumerate(content.instrument.competencies):
+        colour, marker, style = COMPETENCY_STYLE[k % len(COMPETENCY_STYLE)]
+        offset = (k - (n_comp - 1) / 2) * 0.06  # keep equal scores from hiding each other
+        points = series.get(comp.id, [])
+        if points:
+            xs = [x_of[cp] + offset for cp, _ in points]
+            ys = [s for _, s in points]
+            ax.plot(xs, ys, color=colour, marker=marker, linestyle=style, linewidth=2, markersize=8, label=comp.name)
+        for cp in retro_taken:
+            if comp.id in scores[cp]:
+                ax.plot([x_of[cp] + offset], [scores[cp][comp.id]], linestyle="none", marker=marker, markersize=8,
+                        markerfacecolor="white", markeredgecolor=colour, markeredgewidth=2)
+    if retro_taken:
+        ax.axvline(len(retro_taken) - 0.5, color=GREY, linewidth=1)
+        ax.plot([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor="black",
+                label="Hollow: looking back at the start\n(answered at the end)")
+    ax.set_xticks(range(len(columns)), [checkpoint_label(content, cp) for cp in columns], fontsize=9)
+    ax.set_xlim(-0.5, len(columns) - 0.5)
+    ax.set_ylim(0.8, top + 0.2)
+    ax.set_yticks(range(1, top + 1))
+    ax.set_ylabel(f"Score (1 = low, {top} = high)")
+    ax.set_xlabel("Check-in")
+    ax.grid(axis="y", color=LIGHT)
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+
+    changes = []
+    for comp, points in series.items():
+        if len(points) >= 2:
+            changes.append(f"{names[comp]} went from {_fmt(points[0][1])} to {_fmt(points[-1][1])}")
+        else:
+            changes.append(f"{names[comp]} is {_fmt(points[0][1])}")
+    taken = len([c for c in columns if c not in retro])
+    alt = (f"Line chart of your scores from 1 to {top} for {len(series)} skills over {taken} check-in"
+           f"{'s' if taken != 1 else ''}. " + "; ".join(changes) + ".")
+    if retro_taken:
+        alt += " Hollow markers on the left show how you rated your start when looking back at the end."
+    return Chart(fig, title, alt, name="scores")
+
+
+def radar_chart(content: Content, ratings: scoring.Ratings) -> Chart:
+    """Radar chart of the real start (baseline) against each competency's latest score."""
+    title = "Where I started and where I am now"
+    before, now = scoring.before_and_now(content, ratings)
+    if not before or not now:
+        need = "the first self-check" if not before else "a self-check after a module"
+        return _message_chart(title, f"This chart appears once you have answered {need}.", "radar")
+    import numpy as np
+
+    comps = [c for c in content.instrument.competencies if c.id in before or c.id in now]
+    top = scoring.scale_max(content)
+    angles = np.linspace(0, 2 * np.pi, len(comps), endpoint=False).tolist()
+    fig = _figure(8.5, 5.6)
+    fig.set_layout_engine("none")  # polar tick labels and an outside legend: place the axes by hand
+    ax = fig.add_axes((0.13, 0.07, 0.52, 0.74), projection="polar")
+    ax.set_theta_offset(np.pi / 2)
+    ax.set_theta_direction(-1)
+    for values, label, colour, marker, style, fill in (
+        (before, "Start", OKABE_ITO["orange"], "s", "--", 0.10),
+        (now, "Now (latest check-in)", OKABE_ITO["blue"], "o", "-", 0.18),
+    ):
+        pts = [(a, values[c.id]) for a, c in zip(angles, comps) if c.id in values]
+        if not pts:
+            continue
+        xs, ys = zip(*pts)
+        closed = len(pts) == len(comps)
+        xs_line, ys_line = (list(xs) + [xs[0]], list(ys) + [ys[0]]) if closed else (xs, ys)
+        ax.plot(xs_line, ys_line, color=colour, linestyle=style, linewidth=2.2, marker=marker, markersize=8, label=label)
+        if closed:
+            ax.fill(xs_line, ys_line, color=colour, alpha=fill)
+    ax.set_xticks(angles, [_short(c.name, 16) for c in comps], fontsize=9)
+    ax.set_ylim(0, top)
+    ax.set_yticks(range(1, top + 1), [str(v) for v in range(1, top + 1)], fontsize=8, color="#555555")
+    ax.set_rlabel_position(180 / len(comps))
+    ax.tick_params(axis="x", pad=12)
+    fig.text(0.02, 0.98, title, ha="left", va="top", fontsize=12, fontweight="bold")
+    ax.text(1.18, 0.0, f"Distance from the centre:\nscore from 1 to {top}", transform=ax.transAxes, fontsize=8,
+            color="#333333", va="bottom")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.18, 1.0), frameon=False, fontsize=9)
+    parts = [f"{c.name} {_fmt(before[c.id])} then {_fmt(now[c.id])}" for c in comps if c.id in before and c.id in now]
+    alt = (f"Radar chart comparing your scores at the start with your latest scores, from 1 to {top}: "
+           + "; ".join(parts) + ".")
+    return Chart(fig, title, alt, name="radar")
+
+
+def scenario_chart(content: Content, attempts: scoring.ScenarioAttempts) -> Chart:
+    """Stacked bars per module: scenarios answered with the best choice on the first try, other first tries, not tried."""
+    title = "My first tries at the scenarios"
+    summary = {m: s for m, s in scoring.scenario_summary(content, attempts).items() if sum(s.values())}
+    if not summary:
+        return _message_chart(title, "There are no scenarios to show yet.", "scenarios")
+    if not any(s["best"] + s["other"] for s in summary.values()):
+        return _message_chart(title, "This chart appears once you have tried a scenario.", "scenarios")
+    modules = [m for m in content.modules if m.id in summary]
+    fig = _figure(8.5, 1.2 + 0.55 * len(modules))
+    ax = fig.add_subplot()
+    kinds = [
+        ("best", "Best choice on the first try", OKABE_ITO["blue"], "", "white"),
+        ("other", "Another choice first", OKABE_ITO["orange"], "//", "black"),
+        ("not_tried", "Not tried yet", LIGHT, "..", "black"),
+    ]
+    y = list(range(len(modules)))[::-1]
+    left = [0] * len(modules)
+    for key, label, colour, hatch, text_colour in kinds:
+        widths = [summary[m.id][key] for m in modules]
+        bars = ax.barh(y, widths, left=left, color=colour, hatch=hatch, edgecolor="#333333", linewidth=0.6, label=label)
+        for bar, w in zip(bars, widths):
+            if w:
+                ax.text(bar.get_x() + w / 2, bar.get_y() + bar.get_height() / 2, str(w), ha="center", va="center",
+                        fontsize=9, color=text_colour, fontweight="bold",
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": colour, "edgecolor": "none"})
+        left = [a + b for a, b in zip(left, widths)]
+    ax.set_yticks(y, [_short(f"{m.number}. {m.title}", 30) for m in modules], fontsize=9)
+    most = max(left)
+    ax.set_xticks(range(0, most + 1))
+    ax.set_xlim(0, most)
+    ax.set_xlabel("Number of scenarios")
+    ax.set_ylabel("Module")
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, frameon=False, fontsize=9)
+    total_best = sum(s["best"] for s in summary.values())
+    tried = sum(s["best"] + s["other"] for s in summary.values())
+    per = [f"module {m.number}: {summary[m.id]['best']} of {summary[m.id]['best'] + summary[m.id]['other']}"
+           for m in modules if summary[m.id]["best"] + summary[m.id]["other"]]
+    untried = sum(s["not_tried"] for s in summary.values())
+    alt = (f"Bar chart of your scenario answers by module. You chose the best answer first in {total_best} of the "
+           f"{tried} scenarios you tried ({'; '.join(per)}).")
+    if untried:
+        alt += f" {untried} scenario{'s are' if untried != 1 else ' is'} not tried yet."
+    return Chart(fig, title, alt, name="scenarios")
+
+
+def participant_charts(content: Content, ratings: scoring.Ratings, attempts: scoring.ScenarioAttempts) -> list[Chart]:
+    return [scores_chart(content, ratings), radar_chart(content, ratings), scenario_chart(content, attempts)]
+
+
+# --- cohort charts --------------------------------------------------------------------------------
+
+
+def likert_chart(content: Content, counts: pd.DataFrame, max_label: int = 46) -> Chart:
+    """Diverging stacked bars, one per item: disagreement to the left of zero, agreement to the right,
+    the neutral answer split across the middle. Items answered by fewer than 5 people say so instead.
+
+    `counts` is :func:`empathydesk.stats.likert_counts`. Answers are shown as given (not reverse-keyed);
+    reverse-worded items are marked "(R)".
+    """
+    checkpoint = counts.attrs.get("checkpoint", "")
+    cp_title = content.checkpoint(checkpoint).title if checkpoint else ""
+    title = f"Answers to each statement: {cp_title}" if cp_title else "Answers to each statement"
+    scale = content.instrument.scale
+    top = len(scale)
+    if counts.empty or not counts["n"].any():
+        return _message_chart(title, "Nobody has answered this check-in yet.", f"likert-{checkpoint}")
+    items = {i.id: i for i in content.instrument.items}
+    rows = list(counts.index)
+    fig = _figure(11, 1.8 + 0.46 * len(rows))
+    ax = fig.add_subplot()
+    mid = (top + 1) / 2
+    y_positions = list(range(len(rows)))[::-1]
+    hidden, extent = 0, 25.0
+    ns: list[tuple[int, int]] = []
+    for y, item_id in zip(y_positions, rows):
+        row = counts.loc[item_id]
+        if not row["shown"]:
+            hidden += 1
+            ax.text(0, y, "too few to show", ha="center", va="center", fontsize=9, style="italic", color="#333333")
+            continue
+        n = row["n"]
+        shares = [100 * row[v] / n for v in range(1, top + 1)]
+        # start the bar so that the neutral point (or the gap between the two middle points) sits at zero
+        start = -sum(shares[: int(mid) - 1]) - (shares[int(mid) - 1] / 2 if mid == int(mid) else 0)
+        left = start
+        for v, share in enumerate(shares):
+            colour = LIKERT_COLOURS[v] if top == 5 else OKABE_ITO["sky"]
+            ax.barh(y, share, left=left, color=colour, edgecolor="white", linewidth=0.5, height=0.72)
+            if share >= 7:
+                ax.text(left + share / 2, y, f"{share:.0f}", ha="center", va="center", fontsize=8,
+                        color=LIKERT_TEXT[v] if top == 5 else "black")
+            left += share
+        extent = max(extent, -start, left)
+        ns.append((y, n))
+    limit = min(100, 25 * math.ceil(extent / 25 + 0.02))
+    for y, n in ns:
+        ax.text(limit * 1.01, y, f"n={n}", va="center", fontsize=8, color="#333333")
+    labels = []
+    for item_id in rows:
+        text = _short(items[item_id].text, max_label, 2)
+        labels.append(f"{text} (R)" if items[item_id].reverse else text)
+    ax.set_yticks(y_positions, labels, fontsize=8.5)
+    ax.axvline(0, color="#333333", linewidth=1)
+    ax.set_xlim(-limit, limit)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.set_xticks(range(-limit, limit + 1, 25), [f"{abs(v)}%" for v in range(-limit, limit + 1, 25)])
+    ax.set_xlabel("Share of people (%): disagree to the left of the centre line, agree to the right")
+    ax.set_ylabel("Statement")
+    ax.grid(axis="x", color=LIGHT)
+    ax.set_axisbelow(True)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=LIKERT_COLOURS[v] if top == 5 else OKABE_ITO["sky"], edgecolor="#333333", label=p.label)
+               for v, p in enumerate(scale)]
+    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=top, frameon=False, fontsize=8.5)
+    shown = counts[counts["shown"].astype(bool)]
+    alt = (f"Diverging bar chart of how people answered {len(rows)} statements at '{cp_title}', "
+           f"(R) marks statements where agreeing means less of the skill.")
+    if len(shown):
+        agree = (shown[[v for v in range(int(math.ceil(mid + 0.01)), top + 1)]].sum(axis=1) / shown["n"] * 100)
+        hi, lo = agree.idxmax(), agree.idxmin()
+        alt += (f" Most agreement: '{_short(items[hi].text, 80, 1)}' ({agree[hi]:.0f}% agree); least: "
+                f"'{_short(items[lo].text, 80, 1)}' ({agree[lo]:.0f}%).")
+    if hidden:
+        alt += f" {hidden} statement{'s have' if hidden != 1 else ' has'} too few answers to show."
+    return Chart(fig, title, alt, name=f"likert-{checkpoint}")
+
+
+def scenario_shares_chart(content: Content, shares: pd.DataFrame) -> Chart:
+    """One 100% bar per scenario: the share choosing each option on the first try; the best option is
+    hatched and marked with a tick. Scenarios tried by fewer than 5 people say so instead."""
+    title = "Scenarios: which option people chose first"
+    if shares.empty:
+        return _message_chart(title, "There are no scenarios in this course yet.", "scenario-shares")
+    if not shares["n"].any():
+        return _message_chart(title, "Nobody has tried a scenario yet.", "scenario-shares")
+    numbers = {m.id: m.number for m in content.modules}
+    scenarios = list(dict.fromkeys(shares["scenario"]))
+    fig = _figure(11, 1.6 + 0.45 * len(scenarios))
+    ax = fig.add_subplot()
+    palette = [OKABE_ITO[c] for c in ("sky", "orange", "green", "purple", "yellow", "vermillion")]
+    letters = "ABCDEF"
+    y_positions = list(range(len(scenarios)))[::-1]
+    labels, best_shares, hidden = [], [], 0
+    by_scenario = {sid: part for sid, part in shares.groupby("scenario", sort=False)}
+    for y, sid in zip(y_positions, scenarios):
+        part = by_scenario[sid].sort_values("option")
+        module = part["module"].iloc[0]
+        sc = content.scenario(sid)
+        index = [s.id for s in content.module(module).scenarios].index(sid) + 1
+        labels.append(f"M{numbers[module]}.{index} " + _short(sc.prompt, 52, 1))
+        n = int(part["n"].iloc[0])
+        if not bool(part["shown"].iloc[0]):
+            hidden += 1
+            ax.text(50, y, f"too few to show (n={n})" if n else "not tried yet", ha="center", va="center",
+                    fontsize=9, style="italic", color="#333333")
+            continue
+        left = 0.0
+        for _, row in part.iterrows():
+            share = 100 * row["share"]
+            opt = int(row["option"])
+            ax.barh(y, share, left=left, color=palette[opt % len(palette)], hatch="///" if row["best"] else "",
+                    edgecolor="#222222" if row["best"] else "white", linewidth=0.8 if row["best"] else 0.5, height=0.72)
+            if share >= 6:
+                mark = " ✓" if row["best"] else ""
+                ax.text(left + share / 2, y, f"{letters[opt]}{mark} {share:.0f}%", ha="center", va="center", fontsize=8,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+            left += share
+            if row["best"]:
+                best_shares.append(share)
+        ax.text(101, y, f"n={n}", va="center", fontsize=8, color="#333333")
+    ax.set_yticks(y_positions, labels, fontsize=8.5)
+    ax.set_xlim(0, 100)
+    ax.set_xticks(range(0, 101, 25), [f"{v}%" for v in range(0, 101, 25)])
+    ax.set_xlabel("Share of people choosing each option (A, B, C …) on their first try; ✓ and hatching mark the best option")
+    ax.set_ylabel("Scenario (module.number)")
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    shown_n = len(scenarios) - hidden
+    alt = f"Stacked bar chart of first-try choices for {len(scenarios)} scenarios."
+    if best_shares:
+        alt += (f" Across the {shown_n} scenarios with enough answers, between {min(best_shares):.0f}% and "
+                f"{max(best_shares):.0f}% chose the best option first.")
+    if hidden:
+        alt += f" {hidden} scenario{'s have' if hidden != 1 else ' has'} too few answers to show."
+    return Chart(fig, title, alt, name="scenario-shares")
+
+
+def change_chart(content: Content, change: Mapping[str, pd.DataFrame]) -> Chart:
+    """Mean change per competency with its 95% confidence interval: the real change (start to end) on the
+    left; the retrospective comparison (looking back to end) on the right, in its own panel, labelled."""
+    title = "Change per skill, with 95% confidence intervals"
+    real, retro = change["real"], change.get("retrospective")
+    if not real["shown"].any() and (retro is None or not retro["shown"].any()):
+        return _message_chart(title, "Too few to show: this needs at least 5 people who answered both check-ins.",
+                              "change", width=9)
+    panels = [("real", real, "Real change: start → end", "o", OKABE_ITO["blue"], "white")]
+    if retro is not None:
+        panels.append(("retrospective", retro, "Retrospective: looking back → end\n(looking back tends to overstate change)",
+                       "s", OKABE_ITO["vermillion"], "white"))
+    comps = list(real["name"])
+    y = list(range(len(comps)))[::-1]
+    fig = _figure(11, 1.8 + 0.55 * len(comps))
+    axes = fig.subplots(1, len(panels), sharey=True, sharex=True, squeeze=False)[0]
+    finite = [v for _, t, *_ in panels for v in list(t["ci_low"]) + list(t["ci_high"]) if isinstance(v, float) and not math.isnan(v)]
+    span = max([1.0] + [abs(v) for v in finite]) * 1.15
+    for ax, (key, table, label, marker, colour, face) in zip(axes, panels):
+        ax.axvline(0, color="#333333", linewidth=1)
+        for yy, (_, row) in zip(y, table.iterrows()):
+            if not row["shown"]:
+                ax.text(0, yy, "too few to show", ha="center", va="center", fontsize=9, style="italic",
+                        bbox={"facecolor": "white", "edgecolor": "none"})
+                continue
+            ax.errorbar(row["mean_change"], yy, xerr=[[row["mean_change"] - row["ci_low"]], [row["ci_high"] - row["mean_change"]]],
+                        fmt=marker, color=colour, markersize=8, capsize=4, linewidth=2,
+                        markerfacecolor=colour if key == "real" else face, markeredgewidth=2)
+            dz = "" if math.isnan(row["d_z"]) else f", d_z {row['d_z']:.2f}"
+            ax.annotate(f"{row['mean_change']:+.2f} [{row['ci_low']:+.2f}, {row['ci_high']:+.2f}]\nn={row['n']}{dz}",
+                        (row["mean_change"], yy), xytext=(0, 9), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=7.5)
+        ax.set_title(label, fontsize=10, loc="left")
+        ax.set_xlim(-span, span)
+        ax.set_xlabel("Mean change in score (points on the 1–5 scale)")
+        ax.grid(axis="x", color=LIGHT)
+        ax.set_axisbelow(True)
+    axes[0].set_yticks(y, [_short(c, 22) for c in comps])
+    axes[0].set_ylim(-0.7, len(comps) - 0.2)
+    axes[0].set_ylabel("Skill")
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    parts = []
+    for _, row in real.iterrows():
+        if row["shown"]:
+            parts.append(f"{row['name']} {row['mean_change']:+.2f} (95% CI {row['ci_low']:+.2f} to {row['ci_high']:+.2f}, n={row['n']})")
+        else:
+            parts.append(f"{row['name']} too few to show")
+    alt = "Dot-and-whisker chart of the mean change per skill from the start to the end: " + "; ".join(parts) + "."
+    if retro is not None and retro["shown"].any():
+        alt += (" A separate panel shows the retrospective comparison (looking back, answered at the end), "
+                f"which averages {retro.loc[retro['shown'].astype(bool), 'mean_change'].mean():+.2f}; "
+                "it is not mixed with the real change.")
+    return Chart(fig, title, alt, name="change")
+
+
+def cohort_charts(
+    content: Content,
+    rating_rows: Sequence[Mapping[str, Any]] | pd.DataFrame,
+    attempt_rows: Sequence[Mapping[str, Any]],
+    likert_checkpoints: Sequence[str] = ("baseline", "wrap-up"),
+) -> tuple[list[Chart], dict[str, Any]]:
+    """Every dashboard chart, plus the tables behind them: (charts, {"change", "reliability", "scores"})."""
+    from empathydesk import stats
+
+    frame = rating_rows if hasattr(rating_rows, "columns") else stats.ratings_frame(rating_rows)
+    scores = stats.competency_scores(content, frame)
+    change = stats.cohort_change(content, scores)
+    reliability = {cp: stats.reliability_table(content, frame, cp) for cp in ("baseline", "wrap-up")}
+    charts = [change_chart(content, change)]
+    charts += [likert_chart(content, stats.likert_counts(content, frame, cp)) for cp in likert_checkpoints]
+    charts.append(scenario_shares_chart(content, stats.scenario_shares(content, attempt_rows)))
+    return charts, {"change": change, "reliability": reliability, "scores": scores}
+
+
+# --- the participant's PDF report -----------------------------------------------------------------
+
+
+def report_pdf(
+    content: Content,
+    pseudonym: str,
+    charts: Sequence[Chart],
+    reflections: Mapping[str, str],
+    when: str | None = None,
+) -> bytes:
+    """A PDF: a first page with the summary (each chart's text alternative) and reflections, then one chart a page."""
+    from datetime import date
+
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    when = when or date.today().isoformat()
+    buffer = io.BytesIO()
+    with PdfPages(buffer, metadata={"Title": f"EmpathyDesk: my progress ({pseudonym})", "Creator": "EmpathyDesk"}) as pdf:
+        lines: list[tuple[str, str]] = [("title", "My EmpathyDesk progress"), ("small", f"{pseudonym} · {when}"), ("gap", "")]
+        lines.append(("head", "What my charts show"))
+        for chart in charts:
+            lines += [("body", line) for line in textwrap.wrap(f"• {chart.alt}", 92)]
+        lines.append(("gap", ""))
+        lines.append(("head", "My reflections"))
+        written = [(rid, text) for rid, text in reflections.items() if (text or "").strip()]
+        if not written:
+            lines.append(("body", "No reflections written yet."))
+        for rid, text in _ordered_reflections(content, written):
+            lines.append(("bold", _short(rid_prompt(content, rid), 92, 3)))
+            for para in text.strip().splitlines() or [""]:
+                lines += [("body", line) for line in textwrap.wrap(para, 92) or [""]]
+            lines.append(("gap", ""))
+        for page in _paginate(lines, 52):
+            fig = _figure(8.27, 11.69)
+            y = 0.95
+            for kind, text in page:
+                size, weight = {"title": (18, "bold"), "head": (13, "bold"), "bold": (10, "bold")}.get(kind, (10, "normal"))
+                fig.text(0.08, y, text, fontsize=size, fontweight=weight, va="top", family="DejaVu Sans")
+                y -= {"title": 0.035, "head": 0.028, "gap": 0.012}.get(kind, 0.0165)
+            pdf.savefig(fig)
+        for chart in charts:
+            pdf.savefig(chart.figure)
+    return buffer.getvalue()
+
+
+def rid_prompt(content: Content, reflection_id: str) -> str:
+    try:
+        return content.reflection(reflection_id).prompt
+    except StopIteration:
+        return reflection_id
+
+
+def _ordered_reflections(content: Content, written: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    order = {r.id: i for i, r in enumerate(r for m in content.modules for r in m.reflections)}
+    return sorted(written, key=lambda pair: order.get(pair[0], len(order)))
+
+
+def _paginate(lines: list[tuple[str, str]], per_page: int) -> list[list[tuple[str, str]]]:
+    pages = [lines[i:i + per_page] for i in range(0, len(lines), per_page)]
+    return pages or [[]]
+
+
+def close(charts: Sequence[Chart]) -> None:
+    """Free the figures (Figures made without pyplot are freed once unreferenced; this clears them early)."""
+    for chart in charts:
+        chart.figure.clear()
