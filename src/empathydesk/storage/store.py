@@ -74,6 +74,13 @@ def new_join_code() -> str:
     return f"{raw[:4]}-{raw[4:]}"
 
 
+def all_modules() -> list[str]:
+    """Every module id of the course, in order."""
+    from empathydesk.content import load
+
+    return [module.id for module in load().modules]
+
+
 def normalise_code(code: str) -> str:
     raw = re.sub(r"[^A-Z0-9]", "", code.upper())
     return f"{raw[:4]}-{raw[4:]}"
@@ -150,10 +157,7 @@ class Store:
         name = name.strip()
         if not name or len(name) > 80:
             raise ValueError("A cohort name needs 1 to 80 characters.")
-        if modules is None:
-            from empathydesk.content import load
-
-            modules = [m.id for m in load().modules]
+        modules = all_modules() if modules is None else list(modules)
         with self._write() as connection:
             if connection.scalar(select(CohortRow.id).where(CohortRow.name == name)) is not None:
                 raise ValueError(f"There is already a cohort called {name!r}.")
@@ -162,7 +166,7 @@ class Store:
                 code = new_join_code()
             connection.execute(
                 CohortRow.__table__.insert().values(
-                    name=name, join_code=code, modules=list(modules), created_at=utcnow()
+                    name=name, join_code=code, modules=modules, created_at=utcnow()
                 )
             )
         cohort = self.cohort(name)
@@ -249,10 +253,11 @@ class Store:
         found = self._participants(ParticipantRow.local_key == LOCAL_KEY)
         if found:
             return found[0]
+        modules = all_modules()
         with self._write() as connection:
             connection.execute(
                 portable.dialect_insert(connection, CohortRow)
-                .values(name=SELF_STUDY, join_code=new_join_code(), modules=[], created_at=utcnow())
+                .values(name=SELF_STUDY, join_code=new_join_code(), modules=modules, created_at=utcnow())
                 .on_conflict_do_nothing()
             )
             exists = connection.scalar(select(ParticipantRow.id).where(ParticipantRow.local_key == LOCAL_KEY))

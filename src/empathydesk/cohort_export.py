@@ -1,0 +1,104 @@
+"""The facilitator's export of a cohort, with the privacy rules applied.
+
+- Progress (which pages are done, last activity) for everyone, under their pseudonym.
+- Individual answers only for participants who agreed to share them.
+- Aggregates (means, first-try counts) only for groups of at least `MIN_GROUP` people.
+- Text cells that begin with = + - @ (or a tab or carriage return) get a leading apostrophe,
+  so a spreadsheet shows them instead of running them as formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from typing import Any
+
+from empathydesk.storage import Store
+
+MIN_GROUP = 5
+COLUMNS = ["kind", "participant", "topic", "item", "value", "n", "when"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: Any) -> Any:
+    """A text cell made safe for spreadsheets; other values unchanged."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def _row(kind: str, participant: str = "", topic: str = "", item: str = "", value: Any = "", n: Any = "", when: str = "") -> dict[str, Any]:
+    return {c: neutralise(v) for c, v in zip(COLUMNS, (kind, participant, topic, item, value, n, when))}
+
+
+def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
+    """Every row of the export, in a stable order."""
+    from empathydesk.content import load
+    from empathydesk.scoring import page_progress
+
+    content = load()
+    people = store.participants(cohort_name)
+    last_seen = store.activity(cohort_name)
+    rows: list[dict[str, Any]] = []
+    rating_groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    first_tries: dict[str, list[int]] = defaultdict(list)
+    for person in people:
+        ratings = store.ratings(person.id)
+        scenarios = store.scenario_attempts(person.id)
+        exercises = store.exercise_attempts(person.id)
+        reflections = store.reflections(person.id)
+        done = [page for page, ok in page_progress(content, ratings, scenarios, exercises, reflections).items() if ok]
+        when = last_seen[person.id].isoformat() if person.id in last_seen else ""
+        rows.append(_row("progress", person.pseudonym, "pages done", value="; ".join(done), n=len(done), when=when))
+        for checkpoint, answers in ratings.items():
+            for item, value in answers.items():
+                rating_groups[(checkpoint, item)].append(value)
+        for scenario, options in scenarios.items():
+            first_tries[scenario].append(options[0])
+        if not person.consent:
+            continue
+        rows += _individual_rows(person.pseudonym, ratings, scenarios, exercises, reflections)
+    for (checkpoint, item), values in sorted(rating_groups.items()):
+        if len(values) >= MIN_GROUP:
+            rows.append(_row("rating mean", topic=checkpoint, item=item, value=round(sum(values) / len(values), 2), n=len(values)))
+    for scenario, options in sorted(first_tries.items()):
+        if len(options) >= MIN_GROUP:
+            for option in sorted(set(options)):
+                rows.append(_row("first try", topic=scenario, item=f"option {option}", value=options.count(option), n=len(options)))
+    return rows
+
+
+def _individual_rows(
+    who: str,
+    ratings: dict[str, dict[str, int]],
+    scenarios: dict[str, list[int]],
+    exercises: dict[str, list[dict[str, Any]]],
+    reflections: dict[str, str],
+) -> list[dict[str, Any]]:
+    rows = [
+        _row("rating", who, checkpoint, item, value)
+        for checkpoint, answers in sorted(ratings.items())
+        for item, value in sorted(answers.items())
+    ]
+    for scenario, options in sorted(scenarios.items()):
+        rows += [_row("scenario", who, scenario, f"attempt {i}", option) for i, option in enumerate(options, 1)]
+    for exercise, attempts in sorted(exercises.items()):
+        rows += [
+            _row("rewrite", who, exercise, f"attempt {i}", a["text"], when=a["created_at"].isoformat())
+            for i, a in enumerate(attempts, 1)
+        ]
+    rows += [_row("reflection", who, reflection, value=text) for reflection, text in sorted(reflections.items())]
+    return rows
+
+
+def render(rows: list[dict[str, Any]], fmt: str) -> str:
+    """The rows as CSV (with a header) or as a JSON list of objects."""
+    if fmt == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()

@@ -1,0 +1,52 @@
+"""Which participant a page belongs to: the link's token, or the local participant off the hosted app."""
+
+from __future__ import annotations
+
+import pytest
+
+from empathydesk import identity
+from empathydesk.storage import Store
+
+
+@pytest.fixture
+def page(monkeypatch: pytest.MonkeyPatch):
+    """Set the page's query string and whether this is the hosted workshop app."""
+
+    def open_page(query: str, hosted: bool) -> None:
+        monkeypatch.setattr(identity, "_query_string", None)
+        monkeypatch.setenv("QUERY_STRING", query)
+        monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+        if hosted:
+            monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
+        else:
+            monkeypatch.delenv("EMPATHYDESK_HOSTED", raising=False)
+
+    return open_page
+
+
+@pytest.mark.parametrize("hosted", [True, False])
+def test_the_token_in_the_query_string_finds_its_participant(store: Store, page, hosted: bool) -> None:
+    person = store.join(store.create_cohort("Alpha", ["module-1"]).join_code, "Sam")
+    page(f"page=2&token={person.token}", hosted)
+    assert identity.current_participant(store) == person
+
+
+@pytest.mark.parametrize("query", ["", "token=", "token=not-a-real-token", "other=1"])
+def test_hosted_without_a_valid_token_is_nobody(store: Store, page, query: str) -> None:
+    page(query, hosted=True)
+    assert identity.current_participant(store) is None
+    assert store.participants("self-study") == []
+
+
+def test_hosted_with_a_revoked_token_is_nobody(store: Store, page) -> None:
+    person = store.join(store.create_cohort("Alpha", ["module-1"]).join_code, "Sam")
+    store.reissue_link(person.id)
+    page(f"token={person.token}", hosted=True)
+    assert identity.current_participant(store) is None
+
+
+def test_elsewhere_no_token_means_the_same_local_participant(store: Store, page) -> None:
+    page("", hosted=False)
+    first = identity.current_participant(store)
+    page("", hosted=False)
+    assert identity.current_participant(store) == first == store.local_participant()

@@ -1,0 +1,155 @@
+"""The Store API on both databases: cohorts, joining, links, and answers saved as given."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+
+import pytest
+
+from empathydesk.storage import JoinError, Store
+
+
+def test_open_returns_the_cached_store(store: Store) -> None:
+    assert Store.open(store.url) is store
+
+
+def test_cohorts_are_created_listed_found_and_deleted(store: Store) -> None:
+    alpha = store.create_cohort("Alpha", ["module-1", "module-3"])
+    store.create_cohort("Beta", ["module-2"])
+    assert alpha.modules == ["module-1", "module-3"]
+    assert [c.name for c in store.cohorts()] == ["Alpha", "Beta"]
+    assert store.cohort("Alpha") == alpha
+    assert store.cohort_by_code(alpha.join_code.lower().replace("-", " ")) == alpha
+    assert store.cohort("Gamma") is None and store.cohort_by_code("ZZZZ-ZZZZ") is None
+    with pytest.raises(ValueError):
+        store.create_cohort("Alpha")
+    store.delete_cohort("Alpha")
+    assert [c.name for c in store.cohorts()] == ["Beta"]
+
+
+def test_a_cohort_without_modules_given_gets_every_module(store: Store) -> None:
+    assert store.create_cohort("All").modules == [f"module-{n}" for n in range(1, 6)]
+
+
+def test_join_gives_a_long_random_token_and_no_consent(store: Store) -> None:
+    cohort = store.create_cohort("Alpha", ["module-1"])
+    people = [store.join(cohort.join_code, f"  Sam   {n} ") for n in range(20)]
+    assert people[0].pseudonym == "Sam 0" and people[0].cohort == "Alpha"
+    assert not any(p.consent for p in people)
+    tokens = {p.token for p in people}
+    assert len(tokens) == 20
+    assert all(len(base64.urlsafe_b64decode(t + "==")) * 8 >= 128 for t in tokens)
+    assert store.participant_by_token(people[3].token) == people[3]
+    assert store.participants("Alpha") == people
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "words"),
+    [("NOPE-NOPE", "Sam", "code"), (None, "   ", "name"), (None, "x" * 41, "shorter")],
+)
+def test_join_refuses_kindly(store: Store, code: str | None, name: str, words: str) -> None:
+    cohort = store.create_cohort("Alpha", ["module-1"])
+    with pytest.raises(JoinError) as refused:
+        store.join(code or cohort.join_code, name)
+    assert words in refused.value.message and "Traceback" not in refused.value.message
+
+
+def test_consent_can_be_given_and_taken_back(store: Store) -> None:
+    person = store.join(store.create_cohort("Alpha", ["module-1"]).join_code, "Sam")
+    store.set_consent(person.id, True)
+    assert store.participant_by_token(person.token).consent is True
+    store.set_consent(person.id, False)
+    assert store.participant_by_token(person.token).consent is False
+
+
+def test_a_reissued_link_revokes_the_old_one(store: Store) -> None:
+    person = store.join(store.create_cohort("Alpha", ["module-1"]).join_code, "Sam")
+    new = store.reissue_link(person.id)
+    assert new != person.token
+    assert store.participant_by_token(person.token) is None
+    assert store.participant_by_token(new).id == person.id
+    assert store.participant_by_token("") is None and store.participant_by_token("made-up") is None
+
+
+def test_the_local_participant_is_created_once(store: Store) -> None:
+    first = store.local_participant()
+    assert first.cohort == "self-study"
+    assert store.local_participant() == first
+    assert store.cohort("self-study").modules == [f"module-{n}" for n in range(1, 6)]
+
+
+def test_a_rating_answered_again_replaces_the_earlier_one(store: Store) -> None:
+    pid = store.local_participant().id
+    store.save_rating(pid, "baseline", "perspective-1", 2)
+    store.save_rating(pid, "baseline", "perspective-1", 4)
+    store.save_rating(pid, "baseline", "rapport-1", 3)
+    store.save_rating(pid, "after-module-1", "perspective-1", 5)
+    assert store.ratings(pid) == {
+        "baseline": {"perspective-1": 4, "rapport-1": 3},
+        "after-module-1": {"perspective-1": 5},
+    }
+    assert len(store.cohort_ratings("self-study")) == 3
+    with pytest.raises(ValueError):
+        store.save_rating(pid, "baseline", "rapport-1", 0)
+
+
+def test_every_scenario_attempt_is_kept_in_order(store: Store) -> None:
+    pid = store.local_participant().id
+    assert [store.add_scenario_attempt(pid, "s-1", option) for option in (2, 0, 1)] == [1, 2, 3]
+    assert store.add_scenario_attempt(pid, "s-2", 3) == 1
+    assert store.scenario_attempts(pid) == {"s-1": [2, 0, 1], "s-2": [3]}
+    rows = store.cohort_scenario_attempts("self-study")
+    assert [(r["scenario"], r["attempt"], r["option"]) for r in rows] == [
+        ("s-1", 1, 2), ("s-1", 2, 0), ("s-1", 3, 1), ("s-2", 1, 3)
+    ]
+
+
+def test_every_exercise_attempt_is_kept_with_its_review(store: Store) -> None:
+    pid = store.local_participant().id
+    assert store.add_exercise_attempt(pid, "rw-1", "First try", {"findings": ["jargon"]}) == 1
+    assert store.add_exercise_attempt(pid, "rw-1", "Better", {"findings": []}) == 2
+    attempts = store.exercise_attempts(pid)["rw-1"]
+    assert [(a["text"], a["review"]) for a in attempts] == [("First try", {"findings": ["jargon"]}), ("Better", {"findings": []})]
+    assert isinstance(attempts[0]["created_at"], datetime) and attempts[0]["created_at"].tzinfo is not None
+
+
+def test_a_reflection_written_again_replaces_the_earlier_text(store: Store) -> None:
+    pid = store.local_participant().id
+    store.save_reflection(pid, "m1-r", "first thoughts")
+    store.save_reflection(pid, "m1-r", "second thoughts")
+    store.save_reflection(pid, "m2-r", "other")
+    assert store.reflections(pid) == {"m1-r": "second thoughts", "m2-r": "other"}
+
+
+def test_saved_answers_come_back_after_reopening(store: Store) -> None:
+    pid = store.local_participant().id
+    store.save_rating(pid, "baseline", "perspective-1", 4)
+    store.add_scenario_attempt(pid, "s-1", 1)
+    url = store.url
+    store.close()
+    again = Store.open(url)
+    assert again is not store
+    assert again.local_participant().id == pid
+    assert again.ratings(pid) == {"baseline": {"perspective-1": 4}}
+    assert again.scenario_attempts(pid) == {"s-1": [1]}
+
+
+def test_activity_is_the_time_of_the_last_answer(store: Store) -> None:
+    cohort = store.create_cohort("Alpha", ["module-1"])
+    busy, idle = store.join(cohort.join_code, "Busy"), store.join(cohort.join_code, "Idle")
+    store.save_rating(busy.id, "baseline", "perspective-1", 3)
+    store.add_scenario_attempt(busy.id, "s-1", 0)
+    store.save_reflection(busy.id, "m1-r", "done")
+    activity = store.activity("Alpha")
+    assert set(activity) == {busy.id} and idle.id not in activity
+    assert activity[busy.id].isoformat() == store.export_participant(busy.id)["reflections"][0]["updated_at"]
+
+
+def test_deleting_a_cohort_deletes_its_participants_answers(store: Store) -> None:
+    person = store.join(store.create_cohort("Alpha", ["module-1"]).join_code, "Sam")
+    store.save_rating(person.id, "baseline", "perspective-1", 3)
+    store.add_scenario_attempt(person.id, "s-1", 0)
+    store.delete_cohort("Alpha")
+    assert store.participant_by_token(person.token) is None
+    assert store.ratings(person.id) == {} and store.scenario_attempts(person.id) == {}
