@@ -13,6 +13,7 @@ from empathydesk.content import Content, ContentError, load
 from empathydesk.widgets import ui
 from empathydesk.widgets.assessment import checkpoint_form
 from empathydesk.widgets.consent import consent
+from empathydesk.widgets.join import join
 from empathydesk.widgets.page import discussion, footer, header, my_progress, no_participant
 from empathydesk.widgets.reflection import reflections
 from empathydesk.widgets.rewrite import rewrites
@@ -23,6 +24,7 @@ from empathydesk.widgets.transfer import export, import_or_note
 Builder = Callable[[Session], w.Widget]
 
 SINGLE: dict[str, Builder] = {"consent": consent, "export": export, "import": import_or_note, "my-progress": my_progress}
+PUBLIC: dict[str, Builder] = {"join": join}  # shown with or without a participant (the landing page)
 PAGE_PARTS = ("header", "footer")
 MODULE_PARTS = ("scenarios", "rewrite", "reflection", "discussion", "pulse")
 
@@ -43,7 +45,7 @@ class Resolved:
 def piece_names(content: Content) -> list[str]:
     """Every name `show` knows, for messages and tests."""
     pages = ["welcome", *(m.id for m in content.modules), "wrap-up"]
-    names = list(SINGLE)
+    names = [*SINGLE, *PUBLIC]
     names += [f"checkpoint/{cp.id}" for cp in content.instrument.checkpoints]
     names += [f"{p}/{part}" for p in pages for part in PAGE_PARTS]
     names += [f"{m.id}/{part}" for m in content.modules for part in MODULE_PARTS]
@@ -55,6 +57,8 @@ def resolve(name: str, content: Content) -> Resolved:
     name = str(name).strip()
     if name in SINGLE:
         return Resolved(SINGLE[name])
+    if name in PUBLIC:
+        return Resolved(PUBLIC[name], personal=False, top=True)
     head, _, part = name.partition("/")
     checkpoints = {cp.id for cp in content.instrument.checkpoints}
     modules = {m.id: m for m in content.modules}

@@ -1,0 +1,126 @@
+"""Joining a workshop: the links participants use, the QR code for the room, and each person's list of pages.
+
+Pure functions over the store and the content, so tests reach them without a page. The participant's
+landing page (`widgets/join.py`) and the facilitator's join screen and participant list (`facilitator.py`)
+are thin views over these.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+LANDING_NOTEBOOK = "index.ipynb"
+WELCOME_NOTEBOOK = "00-welcome.ipynb"
+WRAP_UP_NOTEBOOK = "06-wrap-up.ipynb"
+
+
+@dataclass(frozen=True)
+class PageLink:
+    page_id: str  # "welcome", "module-1" .. "module-5", "wrap-up"
+    title: str
+    href: str  # relative to a page in notebooks/, carrying the token if there is one
+    done: bool = False
+
+
+def query_value(name: str) -> str:
+    """One parameter of the page's address ("" if absent); waits for the request in a preheated kernel."""
+    from empathydesk.identity import query_string
+
+    values = parse_qs(query_string()).get(name)
+    return values[0].strip() if values else ""
+
+
+def app_address() -> str | None:
+    """The participant app's address as this page's visitor reached it (from the request, not the server's
+    own idea of its name), e.g. "http://192.168.1.20:8866/". None outside a served page.
+
+    (Never `VOILA_REQUEST_URL`: in a preheated kernel it holds the address of an earlier visitor's request.)
+    """
+    host = os.environ.get("SERVER_NAME", "").strip()
+    if not host:
+        return None
+    port = os.environ.get("SERVER_PORT", "").strip()
+    scheme = "https" if port == "443" else "http"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    default = {"http": "80", "https": "443"}[scheme]
+    netloc = host if not port or port == default else f"{host}:{port}"
+    return f"{scheme}://{netloc}/"
+
+
+def personal_link(token: str, base: str | None = None) -> str:
+    """A participant's own way back in: the landing page with their token.
+
+    `base` is the participant app's root ("http://host:8866/": its `/` opens the landing page, query kept);
+    without one, a link relative to a page in notebooks/.
+    """
+    query = f"?token={quote(token, safe='')}"
+    return f"{base}{query}" if base else f"{LANDING_NOTEBOOK}{query}"
+
+
+def join_link(base: str, code: str | None = None) -> str:
+    """The room's join link; with `code`, the code is filled in for whoever opens it (what the QR code holds)."""
+    return f"{base}?code={quote(code, safe='')}" if code else base
+
+
+def qr_svg(text: str, scale: int = 10, border: int = 2) -> str:
+    """An inline SVG QR code for `text` (segno, error correction M: still reads from a dim projector)."""
+    import segno
+
+    return segno.make_qr(text, error="m").svg_inline(scale=scale, border=border, dark="#000", light="#fff")
+
+
+def notebook_for(content: Any, page_id: str) -> str:
+    if page_id == "welcome":
+        return WELCOME_NOTEBOOK
+    if page_id == "wrap-up":
+        return WRAP_UP_NOTEBOOK
+    return content.module(page_id).notebook
+
+
+def page_title(content: Any, page_id: str) -> str:
+    if page_id == "welcome":
+        return "Welcome"
+    if page_id == "wrap-up":
+        return "Wrap-up"
+    module = content.module(page_id)
+    return f"Module {module.number}: {module.title}"
+
+
+def module_ids(store: Any, content: Any, participant: Any) -> list[str]:
+    """The modules this participant takes, in order: their cohort's choice, or every module."""
+    known = [m.id for m in content.modules]
+    cohort = store.cohort(participant.cohort) if participant is not None else None
+    chosen = [m for m in (cohort.modules if cohort is not None else []) if m in known]
+    return chosen or known
+
+
+def page_links(store: Any, content: Any, participant: Any, token: str | None) -> list[PageLink]:
+    """Welcome, the participant's modules in order, wrap-up: each with a link keeping `token`, and done or not."""
+    from empathydesk import scoring
+
+    pages = ["welcome", *module_ids(store, content, participant), "wrap-up"]
+    done: dict[str, bool] = {}
+    if participant is not None:
+        pid = participant.id
+        done = scoring.page_progress(
+            content,
+            store.ratings(pid),
+            store.scenario_attempts(pid),
+            store.exercise_attempts(pid),
+            store.reflections(pid),
+        )
+    links = []
+    for page_id in pages:
+        target = quote(notebook_for(content, page_id))
+        href = f"{target}?token={quote(token, safe='')}" if token else target
+        links.append(PageLink(page_id, page_title(content, page_id), href, bool(done.get(page_id))))
+    return links
+
+
+def next_page(links: list[PageLink]) -> PageLink:
+    """Where to carry on: the first page not done yet (or the first page)."""
+    return next((link for link in links if not link.done), links[0])

@@ -1,0 +1,144 @@
+"""The landing page's piece, ed.show("join"): join with code + name, come back with the link, self-study."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+import pytest
+
+from empathydesk import identity, joining
+from empathydesk.widgets import build
+
+from .conftest import find, text_of
+
+
+@pytest.fixture
+def hosted(monkeypatch):
+    monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
+    monkeypatch.setenv("SERVER_NAME", "192.0.2.7")
+    monkeypatch.setenv("SERVER_PORT", "8866")
+
+
+def address(monkeypatch, query: str) -> None:
+    monkeypatch.setattr(identity, "_query_string", query)
+
+
+def said(widget) -> str:
+    """What the participant reads (entities decoded)."""
+    return html.unescape(text_of(widget))
+
+
+def landing(store):
+    return build("join", store=store)
+
+
+def form_parts(widget):
+    code, name = find(widget, w.Text)
+    (button,) = [b for b in find(widget, w.Button) if b.description == "Join the workshop"]
+    return code, name, button
+
+
+def test_code_from_the_link_is_filled_in_and_joining_gives_a_personal_link(store, hosted, monkeypatch):
+    cohort = store.create_cohort("room", ["module-2", "module-1"])
+    address(monkeypatch, f"code={cohort.join_code}")
+    widget = landing(store)
+    assert "ed-join" in widget._dom_classes
+    code, name, button = form_parts(widget)
+    assert code.value == cohort.join_code
+    name.value = "Sam"
+    button.click()
+    (sam,) = store.participants("room")
+    assert sam.pseudonym == "Sam"
+    page = text_of(widget)
+    assert "Welcome, Sam: you have joined." in page
+    assert f"http://192.0.2.7:8866/?token={sam.token}" in page  # the personal link, as the visitor reached us
+    # the cohort's modules, in the cohort's order, between welcome and wrap-up, links keeping the token
+    hrefs = [part.split('"')[0] for part in page.split('<li class="ed-todo" data-page="')[1:]]
+    assert hrefs == ["welcome", "module-2", "module-1", "wrap-up"]
+    assert f"00-welcome.ipynb?token={sam.token}" in page
+    assert not find(widget, w.Text)  # the form is gone: a second click cannot make a second Sam
+    assert len(store.participants("room")) == 1
+
+
+def test_a_wrong_code_or_an_empty_name_is_said_kindly_and_nobody_joins(store, hosted, monkeypatch):
+    store.create_cohort("room")
+    address(monkeypatch, "")
+    widget = landing(store)
+    code, name, button = form_parts(widget)
+    code.value, name.value = "NOPE-NOPE", "Sam"
+    button.click()
+    assert "couldn't find a workshop with that code" in said(widget)
+    assert not button.disabled  # they can try again
+    code.value, name.value = store.cohort("room").join_code, "   "
+    button.click()
+    assert "Please type a name" in said(widget)
+    assert store.participants("room") == []
+
+
+def test_coming_back_with_the_link_shows_progress_and_where_to_carry_on(store, hosted, monkeypatch, content):
+    cohort = store.create_cohort("room", ["module-1"])
+    kim = store.join(cohort.join_code, "Kim")
+    for item in content.items_for("baseline"):
+        store.save_rating(kim.id, "baseline", item.id, 3)
+    address(monkeypatch, f"token={kim.token}")
+    page = text_of(landing(store))
+    assert "Welcome back, Kim." in page
+    assert not find(landing(store), w.Text)
+    done = joining.page_links(store, content, kim, kim.token)
+    if done[0].done:  # the welcome page counts as done once the baseline is answered
+        assert "Carry on: Module 1" in page
+    assert f"?token={kim.token}" in page
+
+
+def test_an_old_link_says_so_and_offers_to_join_again(store, hosted, monkeypatch):
+    cohort = store.create_cohort("room")
+    kim = store.join(cohort.join_code, "Kim")
+    store.reissue_link(kim.id)
+    address(monkeypatch, f"token={kim.token}")
+    widget = landing(store)
+    assert "does not work any more" in text_of(widget)
+    assert form_parts(widget)
+
+
+def test_names_are_shown_as_text_never_as_markup(store, hosted, monkeypatch):
+    cohort = store.create_cohort("room")
+    address(monkeypatch, f"code={cohort.join_code}")
+    widget = landing(store)
+    code, name, button = form_parts(widget)
+    name.value = "<img src=x onerror=alert(1)>"
+    button.click()
+    page = text_of(widget)
+    assert "<img" not in page and "&lt;img" in page
+
+
+def test_self_study_lists_every_page_and_offers_to_resume_from_a_file(store, participant, monkeypatch, content):
+    address(monkeypatch, "")
+    widget = build("join", store=store, participant=participant)
+    page = text_of(widget)
+    assert "working on your own" in page
+    for module in content.modules:
+        assert f'href="{module.notebook}"' in page  # no token needed: this computer's own participant
+    assert find(widget, w.FileUpload)  # resume from a saved file
+    assert not find(widget, w.Text)
+
+
+def test_links_and_addresses():
+    assert joining.personal_link("a b") == "index.ipynb?token=a%20b"
+    assert joining.personal_link("t", "http://h:1/") == "http://h:1/?token=t"
+    assert joining.join_link("http://h:1/", "K7QM-3XPA") == "http://h:1/?code=K7QM-3XPA"
+    assert joining.join_link("http://h:1/") == "http://h:1/"
+    assert joining.qr_svg("http://h:1/").startswith("<svg")
+
+
+def test_app_address_comes_from_the_request(monkeypatch):
+    monkeypatch.delenv("SERVER_NAME", raising=False)
+    assert joining.app_address() is None
+    monkeypatch.setenv("SERVER_NAME", "laptop.local")
+    monkeypatch.setenv("SERVER_PORT", "8866")
+    assert joining.app_address() == "http://laptop.local:8866/"
+    monkeypatch.setenv("SERVER_PORT", "443")
+    assert joining.app_address() == "https://laptop.local/"
+    monkeypatch.setenv("SERVER_NAME", "fd00::2")
+    monkeypatch.setenv("SERVER_PORT", "8866")
+    assert joining.app_address() == "http://[fd00::2]:8866/"
