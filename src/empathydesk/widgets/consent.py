@@ -61,7 +61,16 @@ def consent_box(session: Session, *, explain: bool = True) -> w.Widget:
     _wire(session)
     box = w.Checkbox(value=session.consent.consent, description=LABEL, indent=False, layout=w.Layout(width="auto"))
     box.add_class("ed-check")
-    traitlets.link((session.consent, "consent"), (box, "value"))
+    state = session.consent
+
+    def to_state(change: dict[str, Any]) -> None:
+        state.consent = bool(change["new"])
+
+    def to_box(_: dict[str, Any]) -> None:
+        box.value = state.consent  # the current value: a failed save may have put it back already
+
+    box.observe(to_state, names="value")
+    state.observe(to_box, names="consent")
     message = ui.markup(session.consent.message)
     traitlets.dlink((session.consent, "message"), (message, "value"))
     children: list[w.Widget] = [box]

@@ -103,6 +103,8 @@ def import_(session: Session) -> w.Widget:
     @ui.guard(show_error)
     def on_upload(change: dict[str, Any]) -> None:
         data, problem = read_upload(change["new"])
+        if change["new"]:
+            upload.value = ()  # let the same file be chosen again, and drop it from the page's state
         if data is None:
             if problem:
                 status.value = ui.note_html("warn", problem, word="Not loaded:")

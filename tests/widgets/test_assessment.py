@@ -1,0 +1,75 @@
+"""The self-assessment form: saved per answer, a running count, a summary once complete, kept on return."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from empathydesk.storage import StorageError
+
+from .conftest import find, text_of
+
+
+def radios(form):
+    return find(form, w.RadioButtons, cls="ed-item")
+
+
+def test_items_grouped_by_competency_with_visible_scale_labels(make, content):
+    form = make("checkpoint/baseline")
+    items = radios(form)
+    assert len(items) == len(content.items_for("baseline")) == 20
+    labels = [label for label, _ in items[0].options]
+    assert labels == [p.label for p in content.instrument.scale]
+    assert all(r.value is None for r in items)
+    markup = text_of(form)
+    for comp in content.instrument.competencies:
+        assert comp.name in markup
+    # numbered item texts as the visible label of each group
+    assert items[0].description.startswith("1. ") and items[-1].description.startswith("20. ")
+    assert "0 of 20 answered" in markup
+
+
+def test_each_answer_is_saved_and_counted(make, store, participant):
+    form = make("checkpoint/baseline")
+    items = radios(form)
+    items[0].value = 4
+    items[5].value = 2
+    assert store.ratings(participant.id)["baseline"] == {"perspective-1": 4, "rapport-2": 2}
+    assert "2 of 20 answered" in text_of(form)
+    items[0].value = 5  # changing an answer keeps the count
+    assert store.ratings(participant.id)["baseline"]["perspective-1"] == 5
+    assert "2 of 20 answered" in text_of(form)
+    assert "Your summary" not in text_of(form)
+
+
+def test_summary_when_complete_with_reverse_keying(make, store, participant, content):
+    form = make("checkpoint/baseline")
+    for radio in radios(form):
+        radio.value = 5
+    markup = text_of(form)
+    assert "All 20 answered" in markup and "Your summary" in markup
+    # each competency has one reverse-keyed item: (5 + 5 + 5 + 1) / 4 = 4.0
+    assert markup.count("4.0 out of 5") == 5
+    assert len(store.ratings(participant.id)["baseline"]) == 20
+
+
+def test_answers_come_back_when_the_page_is_built_again(make, store, participant):
+    form = make("module-1/pulse")
+    items = radios(form)
+    assert len(items) == 4  # the pulse asks the module's competency only
+    items[2].value = 3
+    again = radios(make("module-1/pulse"))
+    assert [r.value for r in again] == [None, None, 3, None]
+    assert "1 of 4 answered" in text_of(make("module-1/pulse"))
+
+
+def test_a_storage_error_is_shown_in_plain_words(make, store, monkeypatch):
+    form = make("checkpoint/baseline")
+
+    def full(*args):
+        raise StorageError("Your answers can't be saved right now, because the database is full.")
+
+    monkeypatch.setattr(store, "save_rating", full)
+    radios(form)[0].value = 3
+    markup = text_of(form)
+    assert "database is full" in markup and "Not saved" in markup
+    assert "0 of 20 answered" in markup  # the count only counts what was saved

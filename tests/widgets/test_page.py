@@ -1,0 +1,158 @@
+"""Header, footer, consent, save and load, discussion, my progress; hostile names shown as text."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from datetime import datetime, timezone
+
+import ipywidgets as w
+import pytest
+
+from empathydesk import identity
+from empathydesk.storage import StorageError
+from empathydesk.widgets import build
+
+from .conftest import find, text_of
+
+
+def test_progress_strip_says_done_and_to_do_in_words(make, store, participant, content):
+    markup = text_of(make("module-1/header"))
+    assert "0 of 7 pages done" in markup
+    assert markup.count("○ to do") == 7 and 'aria-current="page"' in markup and "you are here" in markup
+    for item in content.items_for("baseline"):
+        store.save_rating(participant.id, "baseline", item.id, 3)
+    markup = text_of(make("module-1/header"))
+    assert "1 of 7 pages done" in markup and markup.count("✓ done") == 1
+    assert re.search(r'data-page="welcome"><a href="00-welcome.ipynb"', markup)
+    assert 'href="01-' in markup  # links to each page by its notebook
+
+
+def test_links_keep_the_token_from_the_address(store, monkeypatch):
+    cohort = store.create_cohort("Room 4")
+    person = store.join(cohort.join_code, "Bo")
+    monkeypatch.setattr(identity, "_query_string", f"token={person.token}&x=1")
+    header = text_of(build("module-1/header", store=store))
+    assert header.count(f"?token={person.token}") == 7
+    assert "You are taking part as <strong>Bo</strong>" in header
+    footer = text_of(build("module-1/footer", store=store))
+    assert f'href="02-' in footer and f"?token={person.token}" in footer and "Next: Module 2" in footer
+
+
+def test_footer_without_token_and_at_the_end(make):
+    footer = text_of(make("welcome/footer"))
+    assert "Next: Module 1" in footer and "token" not in footer
+    assert "end of the workshop" in text_of(make("wrap-up/footer"))
+
+
+def test_hostile_display_name_is_text(store, monkeypatch):
+    cohort = store.create_cohort("Room 5")
+    person = store.join(cohort.join_code, '<script>alert(1)</script>')
+    monkeypatch.setattr(identity, "_query_string", f"token={person.token}")
+    header = text_of(build("module-1/header", store=store))
+    assert "<script>" not in header and "&lt;script&gt;alert(1)&lt;/script&gt;" in header
+
+
+def test_consent_is_saved_and_every_box_agrees(make, store, participant):
+    header = make("module-1/header")  # one session per build in tests, so use one piece with its box …
+    box = find(header, w.Checkbox)[0]
+    assert box.value is False and "facilitator" in box.description
+    box.value = True
+    assert store.participant(participant.id).consent is True
+    assert "can see your own answers" in text_of(header)
+    box.value = False
+    assert store.participant(participant.id).consent is False
+
+
+def test_two_consent_boxes_on_one_page_agree(store, participant, monkeypatch):
+    from empathydesk.widgets import session as session_module
+
+    monkeypatch.setattr(session_module, "_open_store", lambda: store)
+    header, consent = build("welcome/header"), build("consent")  # the page's shared session
+    a, b = find(header, w.Checkbox)[0], find(consent, w.Checkbox)[0]
+    b.value = True
+    assert a.value is True and store.participant(participant.id).consent is True
+
+
+def test_consent_error_puts_the_box_back(make, store, monkeypatch):
+    widget = make("consent")
+    box = find(widget, w.Checkbox)[0]
+
+    def read_only(*args):
+        raise StorageError("Your answers can't be saved right now, because the database is read-only.")
+
+    monkeypatch.setattr(store, "set_consent", read_only)
+    box.value = True
+    assert box.value is False
+    assert "read-only" in text_of(widget) and "Not saved" in text_of(widget)
+
+
+def download_data(widget):
+    markup = text_of(widget)
+    payload = re.search(r'href="data:application/json;base64,([A-Za-z0-9+/=]+)"', markup).group(1)
+    return json.loads(base64.b64decode(payload)), markup
+
+
+def test_save_my_progress_makes_a_download_link(make, store, participant):
+    store.save_reflection(participant.id, "module-1-reflection", "</a><script>x</script>")
+    widget = make("export")
+    find(widget, w.Button)[0].click()
+    data, markup = download_data(widget)
+    assert data["reflections"] and "<script>" not in markup
+    assert re.search(r'download="empathydesk-progress-Me-\d{4}-\d\d-\d\d\.json"', markup)
+
+
+def upload_value(raw: bytes, name="progress.json"):
+    return ({"name": name, "type": "application/json", "size": len(raw), "content": memoryview(raw),
+             "last_modified": datetime.now(timezone.utc)},)
+
+
+def test_load_a_saved_file(tmp_path, make, store, participant):
+    from empathydesk.storage import Store
+
+    store.save_reflection(participant.id, "module-1-reflection", "kept")
+    store.add_scenario_attempt(participant.id, "module-1-scenario-1", 1)
+    exported = make("export")
+    find(exported, w.Button)[0].click()
+    data, _ = download_data(exported)
+
+    other = Store.open(f"sqlite:///{tmp_path}/other.sqlite")  # another computer
+    try:
+        me = other.local_participant()
+        widget = build("import", store=other, participant=me)
+        upload = find(widget, w.FileUpload)[0]
+        upload.value = upload_value(json.dumps(data).encode())
+        assert "Your progress is loaded" in text_of(widget)
+        assert other.reflections(me.id) == {"module-1-reflection": "kept"}
+        assert other.scenario_attempts(me.id) == {"module-1-scenario-1": [1]}
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"not json", b"[1, 2]", json.dumps({"format": "something else"}).encode(), b"\xff\xfe", b"{" + b" " * 6_000_000 + b"}"],
+)
+def test_a_wrong_file_is_refused_with_a_message(make, raw):
+    widget = make("import")
+    find(widget, w.FileUpload)[0].value = upload_value(raw, name="<img src=x onerror=alert(1)>.json")
+    markup = text_of(widget)
+    assert "Not loaded" in markup and "<img" not in markup
+
+
+def test_loading_is_for_self_study(store, participant, monkeypatch):
+    monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
+    widget = build("import", store=store, participant=participant)
+    assert not find(widget, w.FileUpload) and "already kept for you" in text_of(widget)
+
+
+def test_discussion_questions_as_text(make, content):
+    markup = text_of(make("module-1/discussion"))
+    for question in content.module("module-1").discussion:
+        assert question.replace("'", "&#x27;").replace('"', "&quot;") in markup
+
+
+def test_my_progress_shows_a_view_or_a_placeholder(make):
+    widget = make("my-progress")
+    assert "ed-my-progress" in widget._dom_classes and len(widget.children) >= 3

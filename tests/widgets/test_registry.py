@@ -1,0 +1,100 @@
+"""show(piece) names: every known name builds, unknown names give a clear message, the kernel stays lean."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import ipywidgets as w
+
+from empathydesk import identity
+from empathydesk.widgets import build, piece_names, show
+
+from .conftest import text_of
+
+
+def test_every_known_piece_builds(make, content):
+    names = piece_names(content)
+    assert {"consent", "export", "import", "my-progress", "checkpoint/baseline", "module-1/pulse",
+            "module-1/scenarios", "module-1/rewrite", "module-1/reflection", "module-1/discussion",
+            "module-1/header", "module-1/footer", "welcome/header", "welcome/footer", "wrap-up/footer"} <= set(names)
+    for name in names:
+        widget = make(name)
+        assert isinstance(widget, w.Box), name
+        assert "ed-broken" not in widget._dom_classes and "ed-unknown" not in widget._dom_classes, name
+
+
+def test_unknown_name_says_what_to_do(make):
+    widget = make("module-1/scenario")
+    assert "ed-unknown" in widget._dom_classes
+    message = text_of(widget)
+    assert "no piece called" in message and "module-1/scenarios" in message  # suggests the close match
+    assert "ed-unknown" in make("module-99/scenarios")._dom_classes
+    assert "ed-unknown" in make("checkpoint/nope")._dom_classes
+    assert "ed-unknown" in make("<script>alert(1)</script>")._dom_classes
+    assert "<script>" not in text_of(make("<script>alert(1)</script>"))
+
+
+def test_pulse_is_the_modules_checkpoint(make):
+    assert "ed-checkpoint-after-module-1" in make("module-1/pulse")._dom_classes
+
+
+def test_show_displays_and_returns_nothing(store, participant, capsys):
+    assert show("module-1/discussion", store=store, participant=participant) is None
+
+
+def test_no_participant_on_hosted_page_says_what_to_do(store, monkeypatch):
+    monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
+    monkeypatch.setattr(identity, "_query_string", "token=not-a-real-token")
+    header = build("module-1/header", store=store)
+    assert "ed-no-participant" in header._dom_classes
+    assert "join code" in text_of(header) and "facilitator" in text_of(header)
+    assert "ed-no-participant" in build("module-1/scenarios", store=store)._dom_classes
+    # the discussion questions are not personal: they still show
+    assert "ed-discussion" in build("module-1/discussion", store=store)._dom_classes
+
+
+def test_token_in_the_address_finds_its_owner(store, monkeypatch):
+    cohort = store.create_cohort("Tuesday")
+    person = store.join(cohort.join_code, "Ana")
+    monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
+    monkeypatch.setattr(identity, "_query_string", f"token={person.token}")
+    header = build("module-1/header", store=store)
+    assert "ed-header" in header._dom_classes
+    assert f"?token={person.token}" in text_of(header)
+
+
+def test_storage_failure_at_build_is_a_friendly_message(store, participant, monkeypatch):
+    from empathydesk.storage import StorageError
+
+    def broken(pid):
+        raise StorageError("We can't reach the database just now. Please try again in a minute.")
+
+    monkeypatch.setattr(store, "scenario_attempts", broken)
+    widget = build("module-1/scenarios", store=store, participant=participant)
+    assert "ed-broken" in widget._dom_classes
+    assert "reach the database" in text_of(widget) and "Traceback" not in text_of(widget)
+
+
+def test_unexpected_error_at_build_is_a_friendly_message(store, participant, monkeypatch):
+    monkeypatch.setattr(store, "ratings", lambda pid: 1 / 0)
+    widget = build("checkpoint/baseline", store=store, participant=participant)
+    assert "ed-broken" in widget._dom_classes
+    assert "reload the page" in text_of(widget) and "ZeroDivision" not in text_of(widget)
+
+
+def test_lesson_page_pieces_do_not_import_heavy_libraries(tmp_path):
+    code = f"""
+import sys
+from empathydesk.storage import Store
+from empathydesk.widgets import build
+store = Store.open("sqlite:///{tmp_path}/lean.sqlite")
+me = store.local_participant()
+for piece in ["module-1/header", "checkpoint/baseline", "module-1/scenarios", "module-1/rewrite",
+              "module-1/reflection", "module-1/discussion", "module-1/pulse", "module-1/footer", "consent"]:
+    assert "ed-broken" not in build(piece, store=store, participant=me)._dom_classes, piece
+heavy = [m for m in ("pandas", "scipy", "matplotlib") if m in sys.modules]
+print(heavy)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
