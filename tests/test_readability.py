@@ -44,21 +44,42 @@ def join_pieces(pieces: list[str]) -> str:
 
 
 def markdown_pieces(markdown: str) -> list[str]:
-    """The readable text of a Markdown cell, one piece per line or paragraph line."""
+    """The readable text of a Markdown cell: one piece per paragraph, heading, list item or table row.
+
+    Lines wrapped inside a paragraph are joined again, so that a wrapped sentence counts as one sentence.
+    """
     text = re.sub(r"<!--.*?-->", " ", markdown, flags=re.S)
-    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    text = re.sub(r"```.*?```", "\n\n", text, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", text)  # HTML tags such as <a id="..."></a>
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images: keep the alt text
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links: keep the words
     text = re.sub(r"`([^`]*)`", r"\1", text)
-    pieces = []
-    for line in text.splitlines():
-        line = re.sub(r"^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)", "", line)
+    pieces: list[str] = []
+    current: list[str] = []
+
+    def close() -> None:
+        if current:
+            pieces.append(" ".join(current))
+            current.clear()
+
+    for raw in text.splitlines():
+        quoted = re.match(r"^\s{0,3}>\s?", raw)
+        line = raw[quoted.end():] if quoted else raw
+        starts_block = re.match(r"^\s{0,3}(#{1,6}\s+|[-*+]\s+|\d+[.)]\s+)", line)
+        is_heading = line.lstrip().startswith("#")
+        is_row = line.strip().startswith("|")
+        line = re.sub(r"^\s{0,3}(#{1,6}\s+|[-*+]\s+|\d+[.)]\s+)", "", line)
         line = line.replace("**", "").replace("__", "").replace("|", " ")
         line = re.sub(r"(?<!\w)[*_](\S.*?\S|\S)[*_](?!\w)", r"\1", line)  # *emphasis*
-        if re.fullmatch(r"[\s:\-=]*", line):
+        if re.fullmatch(r"[\s:\-=]*", line):  # blank line or table rule: a paragraph ends
+            close()
             continue
-        pieces.append(line.strip())
+        if starts_block or is_heading or is_row:
+            close()
+        current.append(line.strip())
+        if is_heading or is_row:
+            close()
+    close()
     return pieces
 
 
@@ -150,6 +171,16 @@ def test_the_check_catches_hard_prose() -> None:
 def test_markdown_markup_is_not_counted() -> None:
     pieces = markdown_pieces('## A title\n\n<a id="x"></a>\n- **Bold** point with a [link](http://example.org/a/b)\n')
     assert pieces == ["A title", "Bold point with a link"]
+
+
+def test_wrapped_lines_stay_one_sentence() -> None:
+    pieces = markdown_pieces("A long sentence that\nwraps onto a second line.\n\n> A quote that\n> wraps too.\n- item one\n  goes on\n- item two\n")
+    assert pieces == [
+        "A long sentence that wraps onto a second line.",
+        "A quote that wraps too.",
+        "item one goes on",
+        "item two",
+    ]
 
 
 if __name__ == "__main__":
