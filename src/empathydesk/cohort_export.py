@@ -29,8 +29,11 @@ def neutralise(cell: Any) -> Any:
     return cell
 
 
-def _row(kind: str, participant: str = "", topic: str = "", item: str = "", value: Any = "", n: Any = "", when: str = "") -> dict[str, Any]:
-    return {c: neutralise(v) for c, v in zip(COLUMNS, (kind, participant, topic, item, value, n, when))}
+def _row(
+    kind: str, participant: str = "", topic: str = "", item: str = "", value: Any = "", **rest: Any
+) -> dict[str, Any]:
+    cells = {"kind": kind, "participant": participant, "topic": topic, "item": item, "value": value, **rest}
+    return {column: neutralise(cells.get(column, "")) for column in COLUMNS}
 
 
 def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
@@ -62,11 +65,13 @@ def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
         rows += _individual_rows(person.pseudonym, ratings, scenarios, exercises, reflections)
     for (checkpoint, item), values in sorted(rating_groups.items()):
         if len(values) >= MIN_GROUP:
-            rows.append(_row("rating mean", topic=checkpoint, item=item, value=round(sum(values) / len(values), 2), n=len(values)))
+            mean = round(sum(values) / len(values), 2)
+            rows.append(_row("rating mean", topic=checkpoint, item=item, value=mean, n=len(values)))
     for scenario, options in sorted(first_tries.items()):
         if len(options) >= MIN_GROUP:
             for option in sorted(set(options)):
-                rows.append(_row("first try", topic=scenario, item=f"option {option}", value=options.count(option), n=len(options)))
+                count = options.count(option)
+                rows.append(_row("first try", topic=scenario, item=f"option {option}", value=count, n=len(options)))
     return rows
 
 

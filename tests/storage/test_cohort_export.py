@@ -66,7 +66,8 @@ def test_export_command_writes_safe_csv_and_json(store: Store, tmp_path: Path) -
     cells = [cell for row in csv.reader(io.StringIO(out.read_text())) for cell in row]
     assert "'=HYPERLINK(\"http://x\")" in cells
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
-    assert main(["export", "--cohort", "Alpha", "--format", "json", "--output", str(tmp_path / "a.json"), "--db", store.url]) == 0
+    as_json = ["export", "--cohort", "Alpha", "--format", "json", "--output", str(tmp_path / "a.json")]
+    assert main([*as_json, "--db", store.url]) == 0
     assert json.loads((tmp_path / "a.json").read_text()) == json.loads(render(cohort_rows(store, "Alpha"), "json"))
     assert main(["export", "--cohort", "Nobody", "--db", store.url]) == 1
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import event
 
 from empathydesk.storage import StorageError, Store
+from empathydesk.storage.pgserver import TempPostgres
 
 
 def _saved_store(path: Path) -> int:
@@ -54,7 +55,23 @@ def test_a_full_database_refuses_writes_kindly(tmp_path: Path) -> None:
         store.close()
 
 
-def test_a_missing_server_gives_a_friendly_error(tmp_path: Path) -> None:
+def test_a_missing_server_gives_a_friendly_error() -> None:
     with pytest.raises(StorageError) as refused:
         Store.open("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
     assert "reach the database" in refused.value.message
+
+
+@pytest.mark.postgres
+def test_a_server_that_goes_away_gives_a_friendly_error(postgres: TempPostgres) -> None:
+    """Uses a server of its own (the session one, `postgres`, only tells that PostgreSQL is here)."""
+    with TempPostgres() as server:
+        store = Store.open(server.create_database("going"))
+        pid = store.local_participant().id
+        store.save_rating(pid, "baseline", "perspective-1", 4)
+        server.stop()
+        try:
+            with pytest.raises(StorageError) as refused:
+                store.save_rating(pid, "baseline", "perspective-1", 2)
+            assert "reach the database" in refused.value.message
+        finally:
+            store.close()

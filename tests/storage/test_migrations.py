@@ -12,12 +12,17 @@ from empathydesk.storage.schema import current_revision, head_revision, upgrade
 def test_a_database_at_the_first_schema_is_migrated_on_open(db_url: str) -> None:
     engine = make_engine(db_url)
     upgrade(engine, "0001")
-    stamp = "2024-06-01 10:00:00"
+    rows = [
+        "INSERT INTO cohorts (id, name, join_code, modules, created_at)"
+        " VALUES (1, 'Old', 'ABCD-EFGH', '[\"module-1\"]', :t)",
+        "INSERT INTO participants (id, cohort_id, pseudonym, token, consent, local_key, created_at)"
+        " VALUES (1, 1, 'Ana', 'old-token', true, NULL, :t)",
+        "INSERT INTO checkpoints (id, participant_id, checkpoint, started_at) VALUES (1, 1, 'baseline', :t)",
+        "INSERT INTO ratings (checkpoint_entry_id, item, value, answered_at) VALUES (1, 'perspective-1', 4, :t)",
+    ]
     with engine.begin() as db:
-        db.execute(text("INSERT INTO cohorts (id, name, join_code, modules, created_at) VALUES (1, 'Old', 'ABCD-EFGH', '[\"module-1\"]', :t)"), {"t": stamp})
-        db.execute(text("INSERT INTO participants (id, cohort_id, pseudonym, token, consent, local_key, created_at) VALUES (1, 1, 'Ana', 'old-token', true, NULL, :t)"), {"t": stamp})
-        db.execute(text("INSERT INTO checkpoints (id, participant_id, checkpoint, started_at) VALUES (1, 1, 'baseline', :t)"), {"t": stamp})
-        db.execute(text("INSERT INTO ratings (checkpoint_entry_id, item, value, answered_at) VALUES (1, 'perspective-1', 4, :t)"), {"t": stamp})
+        for row in rows:
+            db.execute(text(row), {"t": "2024-06-01 10:00:00"})
     with engine.connect() as db:
         assert current_revision(db) == "0001"
     engine.dispose()

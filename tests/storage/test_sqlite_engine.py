@@ -10,6 +10,8 @@ from sqlalchemy import event
 from empathydesk.storage import Store
 from empathydesk.storage.engine import BUSY_TIMEOUT_MS
 
+PRAGMAS = ("journal_mode", "busy_timeout", "foreign_keys")
+
 
 def test_sqlite_pragmas_and_begin_modes(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path}/db.sqlite")
@@ -23,7 +25,7 @@ def test_sqlite_pragmas_and_begin_modes(tmp_path: Path) -> None:
     event.listen(store.engine, "before_cursor_execute", record)
     try:
         with store.engine.connect() as db:
-            pragmas = [db.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("journal_mode", "busy_timeout", "foreign_keys")]
+            pragmas = [db.exec_driver_sql(f"PRAGMA {p}").scalar() for p in PRAGMAS]
         assert pragmas == ["wal", BUSY_TIMEOUT_MS, 1]
         begins.clear()
         store.save_rating(pid, "baseline", "perspective-1", 3)

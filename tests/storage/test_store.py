@@ -110,7 +110,10 @@ def test_every_exercise_attempt_is_kept_with_its_review(store: Store) -> None:
     assert store.add_exercise_attempt(pid, "rw-1", "First try", {"findings": ["jargon"]}) == 1
     assert store.add_exercise_attempt(pid, "rw-1", "Better", {"findings": []}) == 2
     attempts = store.exercise_attempts(pid)["rw-1"]
-    assert [(a["text"], a["review"]) for a in attempts] == [("First try", {"findings": ["jargon"]}), ("Better", {"findings": []})]
+    assert [(a["text"], a["review"]) for a in attempts] == [
+        ("First try", {"findings": ["jargon"]}),
+        ("Better", {"findings": []}),
+    ]
     assert isinstance(attempts[0]["created_at"], datetime) and attempts[0]["created_at"].tzinfo is not None
 
 

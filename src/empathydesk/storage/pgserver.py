@@ -73,24 +73,29 @@ class TempPostgres:
         return self
 
     def _start(self) -> None:
-        data = self.folder / "data"
-        self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+        data = str(self.folder / "data")
+        self._run(self._bin("initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
         if not self.durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
+        self._run(self._bin("pg_ctl"), "-D", data, "-o", options, "-l", str(self.folder / "log"), "-w", "start")
+
+    def _bin(self, program: str) -> str:
+        assert self.bindir is not None
+        return str(self.bindir / program)
 
     def create_database(self, name: str) -> str:
         """Create an empty database and return its SQLAlchemy URL."""
         import psycopg
 
-        with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True) as db:
+        with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", autocommit=True) as db:
             db.execute(f'CREATE DATABASE "{name}"')
         return self.url.rsplit("/", 1)[0] + f"/{name}"
 
     def stop(self) -> None:
         if (self.folder / "data" / "postmaster.pid").exists():
-            subprocess.run([*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop"], capture_output=True)
+            stop = [self._bin("pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop"]
+            subprocess.run([*self.as_user, *stop], capture_output=True)
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> TempPostgres:

@@ -21,7 +21,10 @@ from empathydesk.storage.models import (
 
 FORMAT = "empathydesk-participant"
 VERSION = 1
-NOT_OURS = "This file doesn't look like an EmpathyDesk progress file. Please choose the file you saved with \"save my progress\"."
+NOT_OURS = (
+    "This file doesn't look like an EmpathyDesk progress file. "
+    'Please choose the file you saved with "save my progress".'
+)
 
 
 def dialect_insert(connection: Connection, model: Any) -> Any:
@@ -117,7 +120,12 @@ def export(connection: Connection, pid: int) -> dict[str, Any]:
             }
         )
     scenarios = connection.execute(
-        select(ScenarioAttemptRow.scenario, ScenarioAttemptRow.attempt, ScenarioAttemptRow.option, ScenarioAttemptRow.created_at)
+        select(
+            ScenarioAttemptRow.scenario,
+            ScenarioAttemptRow.attempt,
+            ScenarioAttemptRow.option,
+            ScenarioAttemptRow.created_at,
+        )
         .where(ScenarioAttemptRow.participant_id == pid)
         .order_by(ScenarioAttemptRow.scenario, ScenarioAttemptRow.attempt)
     )
@@ -158,7 +166,8 @@ def export(connection: Connection, pid: int) -> dict[str, Any]:
 
 def check(data: Any) -> None:
     """Raise ValueError (with a message fit for a participant) unless `data` is an export file."""
-    keys = {"pseudonym", "consent", "created_at", "checkpoints", "scenario_attempts", "exercise_attempts", "reflections"}
+    keys = {"pseudonym", "consent", "created_at", "checkpoints", "reflections"}
+    keys |= {"scenario_attempts", "exercise_attempts"}
     if not isinstance(data, dict) or data.get("format") != FORMAT or not keys <= data.keys():
         raise ValueError(NOT_OURS)
     if data.get("version") != VERSION:
@@ -189,9 +198,8 @@ def merge(connection: Connection, pid: int, data: dict[str, Any]) -> None:
                 _when(answer["answered_at"]), newer_only=True,
             )
     for reflection in data["reflections"]:
-        put_reflection(
-            connection, pid, reflection["reflection"], reflection["text"], _when(reflection["updated_at"]), newer_only=True
-        )
+        when = _when(reflection["updated_at"])
+        put_reflection(connection, pid, reflection["reflection"], reflection["text"], when, newer_only=True)
     _merge_attempts(connection, pid, ScenarioAttemptRow, "scenario", ["option"], data["scenario_attempts"])
     _merge_attempts(connection, pid, ExerciseAttemptRow, "exercise", ["text", "review"], data["exercise_attempts"])
 

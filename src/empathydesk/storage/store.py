@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from empathydesk.storage import portable
 from empathydesk.storage.engine import default_url, make_engine
@@ -32,6 +32,7 @@ from empathydesk.storage.schema import upgrade
 SELF_STUDY = "self-study"
 LOCAL_KEY = "local"
 LOCAL_NAME = "Me"
+LOCAL_LOCK = 7_240_002
 MAX_NAME = 40
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -43,14 +44,17 @@ OTHER = "Something went wrong while saving. Please try again, or tell the facili
 
 def friendly_message(error: BaseException) -> str:
     """The plain-words message for a database error."""
-    text = str(getattr(error, "orig", None) or error).lower()
-    if "readonly" in text or "read-only" in text:
+    if isinstance(error, IntegrityError):  # its text can quote participants' data: never inspect it
+        return OTHER
+    original = getattr(error, "orig", None)
+    state = getattr(original, "sqlstate", None) or ""
+    text = str(original or error).lower()
+    if state == "25006" or "readonly database" in text:
         return READ_ONLY
-    if "full" in text or "no space left" in text or "could not extend" in text:
+    if state == "53100" or "disk is full" in text or "no space left" in text:
         return FULL
-    if isinstance(error, DBAPIError) and error.connection_invalidated:
-        return GONE
-    if any(s in text for s in ("unable to open", "connection", "server closed", "terminating")):
+    invalidated = isinstance(error, DBAPIError) and error.connection_invalidated
+    if invalidated or state.startswith(("08", "57P")) or "unable to open database" in text or "connection" in text:
         return GONE
     return OTHER
 
@@ -255,6 +259,8 @@ class Store:
             return found[0]
         modules = all_modules()
         with self._write() as connection:
+            if connection.dialect.name == "postgresql":  # SQLite writers already take turns
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCAL_LOCK})")
             connection.execute(
                 portable.dialect_insert(connection, CohortRow)
                 .values(name=SELF_STUDY, join_code=new_join_code(), modules=modules, created_at=utcnow())
