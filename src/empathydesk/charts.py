@@ -103,8 +103,14 @@ def _message_chart(title: str, message: str, name: str, width: float = 7, height
     return Chart(fig, title, f"{title}: {message}", name=name, extra={"empty": True})
 
 
+def _plain(text: str) -> str:
+    """Text shown as typed: a dollar sign would otherwise start matplotlib's maths notation."""
+    return str(text).replace("$", r"\$")
+
+
 def _short(text: str, width: int = 48, lines: int = 2) -> str:
-    return "\n".join(textwrap.wrap(text, width, max_lines=lines, placeholder="…", break_long_words=False))
+    wrapped = textwrap.wrap(text, width, max_lines=lines, placeholder="…", break_long_words=False)
+    return _plain("\n".join(wrapped))
 
 
 def _fmt(x: float) -> str:
@@ -158,7 +164,7 @@ def scores_chart(content: Content, ratings: scoring.Ratings) -> Chart:
         if points:
             xs = [x_of[cp] + offset for cp, _ in points]
             ys = [s for _, s in points]
-            ax.plot(xs, ys, color=colour, marker=marker, linestyle=style, linewidth=2, markersize=8, label=comp.name)
+            ax.plot(xs, ys, color=colour, marker=marker, linestyle=style, linewidth=2, markersize=8, label=_plain(comp.name))
         for cp in retro_taken:
             if comp.id in scores[cp]:
                 ax.plot([x_of[cp] + offset], [scores[cp][comp.id]], linestyle="none", marker=marker, markersize=8,
@@ -360,8 +366,8 @@ def likert_chart(content: Content, counts: pd.DataFrame, max_label: int = 46) ->
     if len(shown):
         agree = (shown[[v for v in range(int(math.ceil(mid + 0.01)), top + 1)]].sum(axis=1) / shown["n"] * 100)
         hi, lo = agree.idxmax(), agree.idxmin()
-        alt += (f" Most agreement: '{_short(items[hi].text, 80, 1)}' ({agree[hi]:.0f}% agree); least: "
-                f"'{_short(items[lo].text, 80, 1)}' ({agree[lo]:.0f}%).")
+        alt += (f" Most agreement: '{textwrap.shorten(items[hi].text, 90, placeholder='…')}' ({agree[hi]:.0f}% agree); "
+                f"least: '{textwrap.shorten(items[lo].text, 90, placeholder='…')}' ({agree[lo]:.0f}%).")
     if hidden:
         alt += f" {hidden} statement{'s have' if hidden != 1 else ' has'} too few answers to show."
     return Chart(fig, title, alt, name=f"likert-{checkpoint}")
@@ -503,6 +509,46 @@ def cohort_charts(
 # --- the participant's PDF report -----------------------------------------------------------------
 
 
+def summary_pages(
+    content: Content,
+    pseudonym: str,
+    charts: Sequence[Chart],
+    reflections: Mapping[str, str],
+    when: str | None = None,
+) -> list[Figure]:
+    """The report's first page(s), A4: each chart's text alternative, then the reflections."""
+    from datetime import date
+
+    when = when or date.today().isoformat()
+    lines: list[tuple[str, str]] = [("title", "My EmpathyDesk progress"), ("small", f"{pseudonym} · {when}"), ("gap", "")]
+    lines.append(("head", "What my charts show"))
+    for chart in charts:
+        lines += [("body", line) for line in textwrap.wrap(f"• {chart.alt}", 88, subsequent_indent="  ")]
+        lines.append(("gap", ""))
+    lines.append(("head", "My reflections"))
+    written = [(rid, text) for rid, text in reflections.items() if (text or "").strip()]
+    if not written:
+        lines.append(("body", "No reflections written yet."))
+    for rid, text in _ordered_reflections(content, written):
+        lines += [("bold", line) for line in textwrap.wrap(rid_prompt(content, rid), 80)]
+        for para in text.strip().splitlines() or [""]:
+            lines += [("body", line) for line in textwrap.wrap(para, 88) or [""]]
+        lines.append(("gap", ""))
+    pages = []
+    for page in _paginate(lines, 48):
+        fig = _figure(8.27, 11.69)
+        fig.set_layout_engine("none")
+        y = 0.95
+        for kind, text in page:
+            size, weight = {"title": (18, "bold"), "head": (13, "bold"), "bold": (10, "bold")}.get(kind, (10, "normal"))
+            if kind == "head":
+                y -= 0.008
+            fig.text(0.08, y, _plain(text), fontsize=size, fontweight=weight, va="top")
+            y -= {"title": 0.035, "head": 0.026, "gap": 0.008}.get(kind, 0.0175)
+        pages.append(fig)
+    return pages
+
+
 def report_pdf(
     content: Content,
     pseudonym: str,
@@ -510,36 +556,14 @@ def report_pdf(
     reflections: Mapping[str, str],
     when: str | None = None,
 ) -> bytes:
-    """A PDF: a first page with the summary (each chart's text alternative) and reflections, then one chart a page."""
-    from datetime import date
-
+    """A PDF: the summary page(s) (each chart's text alternative, and the reflections), then one chart a page."""
     from matplotlib.backends.backend_pdf import PdfPages
 
-    when = when or date.today().isoformat()
     buffer = io.BytesIO()
     with PdfPages(buffer, metadata={"Title": f"EmpathyDesk: my progress ({pseudonym})", "Creator": "EmpathyDesk"}) as pdf:
-        lines: list[tuple[str, str]] = [("title", "My EmpathyDesk progress"), ("small", f"{pseudonym} · {when}"), ("gap", "")]
-        lines.append(("head", "What my charts show"))
-        for chart in charts:
-            lines += [("body", line) for line in textwrap.wrap(f"• {chart.alt}", 92)]
-        lines.append(("gap", ""))
-        lines.append(("head", "My reflections"))
-        written = [(rid, text) for rid, text in reflections.items() if (text or "").strip()]
-        if not written:
-            lines.append(("body", "No reflections written yet."))
-        for rid, text in _ordered_reflections(content, written):
-            lines.append(("bold", _short(rid_prompt(content, rid), 92, 3)))
-            for para in text.strip().splitlines() or [""]:
-                lines += [("body", line) for line in textwrap.wrap(para, 92) or [""]]
-            lines.append(("gap", ""))
-        for page in _paginate(lines, 52):
-            fig = _figure(8.27, 11.69)
-            y = 0.95
-            for kind, text in page:
-                size, weight = {"title": (18, "bold"), "head": (13, "bold"), "bold": (10, "bold")}.get(kind, (10, "normal"))
-                fig.text(0.08, y, text, fontsize=size, fontweight=weight, va="top", family="DejaVu Sans")
-                y -= {"title": 0.035, "head": 0.028, "gap": 0.012}.get(kind, 0.0165)
-            pdf.savefig(fig)
+        for page in summary_pages(content, pseudonym, charts, reflections, when):
+            pdf.savefig(page)
+            page.clear()
         for chart in charts:
             pdf.savefig(chart.figure)
     return buffer.getvalue()
@@ -566,3 +590,81 @@ def close(charts: Sequence[Chart]) -> None:
     """Free the figures (Figures made without pyplot are freed once unreferenced; this clears them early)."""
     for chart in charts:
         chart.figure.clear()
+
+
+# --- "My progress": the participant's view --------------------------------------------------------
+
+
+def report_file_name(pseudonym: str, when: str | None = None) -> str:
+    import re
+    from datetime import date
+
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", pseudonym or "").strip("-")[:40]
+    return f"empathydesk-report{'-' + name if name else ''}-{when or date.today().isoformat()}.pdf"
+
+
+def reflections_html(content: Content, reflections: Mapping[str, str]) -> str:
+    """The participant's reflections, each under its prompt (all text escaped)."""
+    written = _ordered_reflections(content, [(r, t) for r, t in reflections.items() if (t or "").strip()])
+    if not written:
+        return "<h4>My reflections</h4><p class=\"ed-muted\">You have not written a reflection yet. They will show here.</p>"
+    items = "".join(
+        f'<li><p class="ed-muted">{html.escape(rid_prompt(content, rid))}</p>'
+        f'<p class="ed-quote">{html.escape(text.strip())}</p></li>'
+        for rid, text in written
+    )
+    return f'<h4>My reflections</h4><ul style="list-style:none;padding-left:0">{items}</ul>'
+
+
+def progress_parts(content: Content, store: Any, participant: Any) -> dict[str, str]:
+    """The markup of the "My progress" view: {"charts", "reflections", "download"} (charts drawn and closed)."""
+    ratings = store.ratings(participant.id)
+    attempts = store.scenario_attempts(participant.id)
+    reflections = store.reflections(participant.id)
+    charts = participant_charts(content, ratings, attempts)
+    try:
+        chart_html = "".join(chart.html() for chart in charts)
+        pdf = report_pdf(content, participant.pseudonym, charts, reflections)
+    finally:
+        close(charts)
+    name = report_file_name(participant.pseudonym)
+    payload = base64.b64encode(pdf).decode("ascii")
+    download = (
+        f'<p><a class="ed-download ed-next" download="{html.escape(name, quote=True)}" '
+        f'href="data:application/pdf;base64,{payload}">⬇ Download my report (PDF)</a></p>'
+        f'<p class="ed-muted">The report has your charts, what they show in words, and your reflections.</p>'
+    )
+    return {"charts": chart_html, "reflections": reflections_html(content, reflections), "download": download}
+
+
+def progress_view(store: Any, participant: Any, content: Content | None = None) -> Any:
+    """The participant's "My progress" widget: charts (PNG with alt text and a caption), their reflections,
+    a "Download my report" link (a PDF, as a data: address so that it works in Voilà) and an update button."""
+    import ipywidgets as w
+
+    from empathydesk.content import load
+    from empathydesk.widgets import ui
+
+    content = content or load()
+    intro = ui.para("How your answers moved over the workshop. Press “Update my charts” after you answer a new check-in.")
+    status = ui.markup()
+    charts_box, reflections_box, download_box = ui.markup(), ui.markup(), ui.markup()
+    update = ui.button("Update my charts", primary=False, icon="refresh")
+
+    def show_error(message: str) -> None:
+        status.value = ui.note_html("error", message, word="Sorry:")
+
+    @ui.guard(show_error)
+    def refresh(_: Any = None) -> None:
+        status.value = ui.note_html("info", "Drawing your charts…", word="")
+        parts = progress_parts(content, store, participant)
+        charts_box.value = parts["charts"]
+        reflections_box.value = parts["reflections"]
+        download_box.value = parts["download"]
+        status.value = ""
+
+    refresh()
+    update.on_click(refresh)
+    box = w.VBox([intro, status, charts_box, reflections_box, download_box, update], layout=w.Layout(width="100%"))
+    box.add_class("ed-progress-view")
+    return box

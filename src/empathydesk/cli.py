@@ -136,6 +136,27 @@ def cmd_workshop(args: argparse.Namespace) -> int:
     return run_workshop(workshop)
 
 
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from empathydesk.content import load
+    from empathydesk.demo import fill_cohort
+    from empathydesk.storage import StorageError
+
+    if not 1 <= args.participants <= 10_000:
+        print("Choose between 1 and 10000 participants.", file=sys.stderr)
+        return 2
+    try:
+        store = _store(args)
+        existing = len(store.participants(args.cohort)) if store.cohort(args.cohort) else 0
+        fill_cohort(store, load(), args.cohort, args.participants, seed=args.seed)
+        cohort = store.cohort(args.cohort)
+    except StorageError as error:
+        print(f"Could not write the demo data: {error.message}", file=sys.stderr)
+        return 1
+    print(f"Added {args.participants} made-up participants to cohort {args.cohort!r} "
+          f"(now {existing + args.participants}). Join code: {cohort.join_code if cohort else '?'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="empathydesk", description="EmpathyDesk workshop toolkit.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -194,6 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop a page's kernel after this long without activity; the page asks to reload (default: 45)",
     )
     p.set_defaults(func=cmd_workshop)
+
+    p = sub.add_parser("demo-data", parents=[db], help="fill a cohort with made-up answers to preview the dashboard")
+    p.add_argument("--cohort", default="demo", metavar="NAME", help="cohort to fill, created if new (default: demo)")
+    p.add_argument("--participants", type=int, default=30, metavar="N", help="how many made-up people (default: 30)")
+    p.add_argument("--seed", type=int, default=7, help="random seed, for repeatable data (default: 7)")
+    p.set_defaults(func=cmd_demo_data)
 
     return parser
 

@@ -72,6 +72,7 @@ def people(
     consent_share: float = 0.7,
     all_items_everywhere: bool = False,
     now: datetime | None = None,
+    start: int = 0,
 ) -> list[Person]:
     """`n` synthetic participants. With `all_items_everywhere` every checkpoint asks every item (for the benchmark)."""
     rng = random.Random(seed)
@@ -80,7 +81,7 @@ def people(
     comps = [c.id for c in content.instrument.competencies]
     modules = list(content.modules)
     result = []
-    for k in range(n):
+    for k in range(start, start + n):
         name = NAMES[k % len(NAMES)] + (f" {k // len(NAMES) + 1}" if k >= len(NAMES) else "")
         person = Person(pseudonym=name, consent=rng.random() < consent_share)
         level = {c: rng.gauss(3.0, 0.55) for c in comps}
@@ -189,10 +190,14 @@ def export_data(content: Content, person: Person, cohort: str) -> dict[str, Any]
 
 
 def fill_cohort(store: Any, content: Content, cohort: str, n: int, seed: int = 7) -> int:
-    """Create `cohort` if needed and add `n` synthetic participants to it through the Store API; returns n."""
+    """Create `cohort` if needed and add `n` synthetic participants to it through the Store API; returns n.
+
+    Adding to a cohort that already has people continues their names ("Ada 2" …) and varies the answers.
+    """
     if store.cohort(cohort) is None:
         store.create_cohort(cohort)
-    for person in people(content, n, seed=seed):
+    existing = len(store.participants(cohort))
+    for person in people(content, n, seed=seed + existing, start=existing):
         store.import_participant(export_data(content, person, cohort), cohort=cohort)
     return n
 

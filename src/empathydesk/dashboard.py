@@ -1,0 +1,498 @@
+"""The facilitator's live dashboard (`workshop/dashboard.ipynb` calls `dashboard()` and nothing else).
+
+What it shows, and the privacy rules it keeps:
+
+* **Who is here**: everyone who joined, under their pseudonym, with their progress per page (done, part
+  done, not started) and when they last answered. Progress is shown for everyone.
+* **Statistics and charts** for the whole cohort: change per skill from the real start to the end (mean,
+  95% confidence interval, Cohen's d_z, n), the retrospective comparison beside it and labelled as such,
+  Cronbach's alpha, Likert bars and scenario choices. Every aggregate needs at least 5 people
+  (``stats.MIN_GROUP``); smaller groups say "too few to show".
+* **Individual scores** only for people who chose to share them (consent). They are also hidden while 1
+  to 4 people have *not* consented: with the cohort's averages on the same screen, the shared scores of
+  everyone else would let anyone work out those few people's answers.
+
+Live refresh: an asyncio task on the kernel's own event loop checks the store every few seconds (one
+cheap query for the latest activity) and re-reads only the people who answered something new. Widget
+values are replaced in place and only when their text changed, so the page does not flicker or jump.
+Charts are redrawn (in a worker thread) only when answers changed, at most every ``CHART_INTERVAL``.
+
+The cohort and database come from ``EMPATHYDESK_COHORT`` and ``EMPATHYDESK_DB_URL`` (set by
+``empathydesk workshop``), so the notebook also runs headless with nbconvert.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import math
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from empathydesk import scoring
+from empathydesk.content import Content, load
+
+LIVE_INTERVAL = 5.0  # seconds between checks for new answers
+CHART_INTERVAL = 20.0  # at most this often are charts and statistics redrawn
+MAX_ROWS = 200  # progress rows shown at once (a filter finds anyone else)
+
+STYLE = """
+<style>
+.ed-dash { font-size: 14px; line-height: 1.45; color: #1b1b1b; max-width: 78rem; }
+.ed-dash h2 { font-size: 1.35rem; margin: 0.6rem 0 0.3rem 0; }
+.ed-dash h3 { font-size: 1.1rem; margin: 1rem 0 0.3rem 0; }
+.ed-dash table { border-collapse: collapse; margin: 0.3rem 0 0.8rem 0; }
+.ed-dash th, .ed-dash td { border-bottom: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
+.ed-dash th { background: #f3f3f3; font-weight: 600; }
+.ed-dash td.ed-num, .ed-dash th.ed-num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.ed-dash .ed-grid td.ed-cell { text-align: center; white-space: nowrap; min-width: 4.2rem; }
+.ed-dash .ed-done { background: #e7f1f8; color: #003e6b; font-weight: 600; }
+.ed-dash .ed-part { background: #fff4de; color: #5a3b00; }
+.ed-dash .ed-none { color: #6b6b6b; }
+.ed-dash .ed-muted { color: #4a4a4a; font-size: 0.92em; }
+.ed-dash .ed-warn { border-left: 5px solid #D55E00; background: #fbece3; padding: 0.3rem 0.6rem; margin: 0.3rem 0; }
+.ed-dash .ed-info { border-left: 5px solid #0072B2; background: #e7f1f8; padding: 0.3rem 0.6rem; margin: 0.3rem 0; }
+.ed-dash .ed-retro { background: #fbf3ee; }
+.ed-dash .ed-scroll { max-height: 32rem; overflow: auto; border: 1px solid #ddd; }
+.ed-dash .ed-scroll thead th { position: sticky; top: 0; }
+</style>
+"""
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _num(x: float, fmt: str = "{:.2f}") -> str:
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else fmt.format(x)
+
+
+def _ago(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return "not yet"
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    seconds = max(0, int((now - when).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600} h ago"
+    return when.strftime("%Y-%m-%d")
+
+
+# --- progress of everyone -------------------------------------------------------------------------
+
+
+def page_short(content: Content, page_id: str) -> str:
+    if page_id == scoring.WELCOME:
+        return "Welcome"
+    if page_id == scoring.WRAP_UP:
+        return "Wrap-up"
+    return f"M{content.module(page_id).number}"
+
+
+def participant_progress(content: Content, store: Any, pid: int) -> dict[str, Any]:
+    """{"pages": page -> bool, "parts": page -> (done, of)} for one participant, from the store."""
+    ratings = store.ratings(pid)
+    scenarios = store.scenario_attempts(pid)
+    exercises = store.exercise_attempts(pid)
+    reflections = store.reflections(pid)
+    pages = scoring.page_progress(content, ratings, scenarios, exercises, reflections)
+    parts: dict[str, tuple[int, int]] = {}
+    for module in content.modules:
+        got = scoring.module_parts(content, module, ratings, scenarios, exercises, reflections)
+        started = (
+            any(scenarios.get(s.id) for s in module.scenarios)
+            or any(exercises.get(e.id) for e in module.exercises)
+            or any((reflections.get(r.id) or "").strip() for r in module.reflections)
+            or bool(ratings.get(f"after-{module.id}"))
+        )
+        parts[module.id] = (sum(got.values()) if started else 0, len(got))
+    for page, cp in ((scoring.WELCOME, scoring.BASELINE), (scoring.WRAP_UP, "wrap-up")):
+        items = content.items_for(cp)
+        parts[page] = (len([i for i in items if i.id in ratings.get(cp, {})]), len(items))
+    return {"pages": pages, "parts": parts}
+
+
+def progress_grid_html(
+    content: Content,
+    participants: list[Any],
+    progress: Mapping[int, Mapping[str, Any]],
+    activity: Mapping[int, datetime],
+    now: datetime | None = None,
+    name_filter: str = "",
+    max_rows: int = MAX_ROWS,
+) -> str:
+    """Everyone's progress: one row per participant (pseudonym), one column per page, a count row on top."""
+    now = now or datetime.now(timezone.utc)
+    pages = scoring.page_ids(content)
+    if not participants:
+        return '<p class="ed-info">Nobody has joined yet. Share the join code; people appear here as they join.</p>'
+    head = "".join(f'<th class="ed-num" scope="col">{esc(page_short(content, p))}</th>' for p in pages)
+    done_counts = [sum(1 for p in participants if progress.get(p.id, {}).get("pages", {}).get(page)) for page in pages]
+    total = len(participants)
+    count_row = "".join(f'<td class="ed-num"><strong>{c}</strong>/{total}</td>' for c in done_counts)
+    wanted = name_filter.strip().lower()
+    shown = [p for p in participants if wanted in p.pseudonym.lower()] if wanted else list(participants)
+    rows = []
+    for person in shown[:max_rows]:
+        info = progress.get(person.id, {})
+        cells = []
+        for page in pages:
+            if info.get("pages", {}).get(page):
+                cells.append('<td class="ed-cell ed-done">✓ done</td>')
+                continue
+            got, of = info.get("parts", {}).get(page, (0, 0))
+            if got:
+                cells.append(f'<td class="ed-cell ed-part">◐ {got} of {of}</td>')
+            else:
+                cells.append('<td class="ed-cell ed-none">· to do</td>')
+        shared = "yes" if person.consent else "no"
+        rows.append(
+            f'<tr><th scope="row">{esc(person.pseudonym)}</th>{"".join(cells)}'
+            f'<td class="ed-num">{esc(_ago(activity.get(person.id), now))}</td><td>{shared}</td></tr>'
+        )
+    more = ""
+    if len(shown) > max_rows:
+        more = f'<p class="ed-muted">Showing {max_rows} of {len(shown)} people. Type part of a name above to find someone.</p>'
+    elif wanted and not shown:
+        more = f'<p class="ed-muted">Nobody here has a name containing “{esc(name_filter)}”.</p>'
+    return (
+        f'<div class="ed-scroll"><table class="ed-grid" aria-label="Progress per participant">'
+        f'<thead><tr><th scope="col">Name</th>{head}<th scope="col" class="ed-num">Last answer</th>'
+        f'<th scope="col">Shares answers</th></tr></thead>'
+        f'<tbody><tr class="ed-muted"><th scope="row">Done (all {total})</th>{count_row}<td></td><td></td></tr>'
+        f'{"".join(rows)}</tbody></table></div>{more}'
+        '<p class="ed-muted">✓ done: every part of the page is finished. ◐ part done (how many parts of the page). '
+        '· to do: not started. A module has four parts: its check-in, the scenarios, a rewrite and the reflection.</p>'
+    )
+
+
+# --- statistics tables ----------------------------------------------------------------------------
+
+
+def _ci(row: Mapping[str, Any]) -> str:
+    if not row["shown"]:
+        return '<td class="ed-num" colspan="3"><em>too few to show</em> (n={})</td>'.format(row["n"])
+    return (
+        f'<td class="ed-num">{row["mean_change"]:+.2f}</td>'
+        f'<td class="ed-num">[{row["ci_low"]:+.2f}, {row["ci_high"]:+.2f}]</td>'
+        f'<td class="ed-num">{_num(row["d_z"])} (n={row["n"]})</td>'
+    )
+
+
+def stats_html(tables: Mapping[str, Any]) -> str:
+    """The change table (real change and, beside it, the retrospective comparison) and the reliability table."""
+    real = tables["change"]["real"]
+    retro = tables["change"]["retrospective"]
+    rel = tables["reliability"]
+    rows = []
+    for (_, r), (_, b) in zip(real.iterrows(), retro.iterrows()):
+        means = (f'<td class="ed-num">{_num(r["mean_before"])}</td><td class="ed-num">{_num(r["mean_after"])}</td>'
+                 if r["shown"] else '<td class="ed-num">–</td><td class="ed-num">–</td>')
+        retro_cells = _ci(b).replace('<td class="ed-num"', '<td class="ed-num ed-retro"')
+        rows.append(f'<tr><th scope="row">{esc(r["name"])}</th>{means}{_ci(r)}{retro_cells}</tr>')
+    change = (
+        '<table aria-label="Change per skill"><thead>'
+        '<tr><th rowspan="2" scope="col">Skill</th><th colspan="5" scope="colgroup">Real change: start → end</th>'
+        '<th colspan="3" scope="colgroup" class="ed-retro">Retrospective: looking back → end</th></tr>'
+        '<tr><th class="ed-num">Start</th><th class="ed-num">End</th><th class="ed-num">Change</th>'
+        '<th class="ed-num">95% CI</th><th class="ed-num">d_z</th>'
+        '<th class="ed-num ed-retro">Change</th><th class="ed-num ed-retro">95% CI</th><th class="ed-num ed-retro">d_z</th></tr>'
+        f'</thead><tbody>{"".join(rows)}</tbody></table>'
+        '<p class="ed-muted">Scores run from 1 to 5 (reverse-worded statements flipped). The real change compares the '
+        'check-in people took at the start with the one at the end, for people who took both. The retrospective '
+        'columns compare the end with how people, at the end, rated their start; looking back tends to make change '
+        'look bigger, so the two are never combined. 95% CI: t-based confidence interval of the mean change. '
+        'd_z: mean change divided by the standard deviation of the changes.</p>'
+    )
+    rel_rows = []
+    for comp_index in range(len(rel["baseline"])):
+        cells, notes = [], []
+        for cp in ("baseline", "wrap-up"):
+            row = rel[cp].iloc[comp_index]
+            cells.append(f'<td class="ed-num">{_num(row["alpha"]) if row["shown"] else "<em>too few to show</em>"}'
+                         f' (n={row["n"]})</td>')
+            if row["warning"] and row["shown"]:
+                notes.append(f'{"start" if cp == "baseline" else "end"}: {row["warning"]}')
+        name = rel["baseline"].iloc[comp_index]["name"]
+        warn = f'⚠ {esc("; ".join(notes))}' if notes else ""
+        rel_rows.append(f'<tr><th scope="row">{esc(name)}</th>{"".join(cells)}<td>{warn}</td></tr>')
+    reliability = (
+        '<table aria-label="Reliability per skill"><thead><tr><th scope="col">Skill</th>'
+        '<th class="ed-num" scope="col">Alpha at the start</th><th class="ed-num" scope="col">Alpha at the end</th>'
+        f'<th scope="col">Notes</th></tr></thead><tbody>{"".join(rel_rows)}</tbody></table>'
+        '<p class="ed-muted">Cronbach’s alpha: how well a skill’s four statements agree with each other, from people '
+        'who answered all four. Below 0.7 the statements may not measure one thing; with fewer than 20 people it is '
+        'only a rough guide.</p>'
+    )
+    return f"<h3>Change per skill</h3>{change}<h3>Reliability of the self-check</h3>{reliability}"
+
+
+def individuals_html(content: Content, participants: list[Any], scores: Any, attempts: list[dict[str, Any]]) -> str:
+    """Start and end scores of the people who chose to share their answers (see the module notes on hiding)."""
+    from empathydesk import stats
+
+    sharing = [p for p in participants if p.consent]
+    answered = set(scores.index) if len(scores) else set()
+    private = [p for p in participants if not p.consent and p.id in answered]
+    if not sharing:
+        return '<p class="ed-muted">Nobody has chosen to share their answers yet.</p>'
+    if 0 < len(private) < stats.MIN_GROUP:
+        return (f'<p class="ed-info">{len(sharing)} people share their answers, but their scores are hidden while '
+                f'{len(private)} (fewer than {stats.MIN_GROUP}) have not: with the averages above, the shared scores '
+                'would give away the answers of those few people.</p>')
+    comps = content.instrument.competencies
+    best_first: dict[int, list[int]] = {}
+    best = {s.id: s.best_index for m in content.modules for s in m.scenarios}
+    for row in attempts:
+        if row["attempt"] == 1 and row["scenario"] in best:
+            got = best_first.setdefault(row["participant_id"], [0, 0])
+            got[0] += int(row["option"] == best[row["scenario"]])
+            got[1] += 1
+    head = "".join(f'<th class="ed-num" scope="col">{esc(c.name)}</th>' for c in comps)
+    rows = []
+    for person in sorted(sharing, key=lambda p: p.pseudonym.lower()):
+        cells = []
+        for comp in comps:
+            start = scores.at[person.id, ("baseline", comp.id)] if person.id in answered and ("baseline", comp.id) in scores.columns else math.nan
+            end = scores.at[person.id, ("wrap-up", comp.id)] if person.id in answered and ("wrap-up", comp.id) in scores.columns else math.nan
+            cells.append(f'<td class="ed-num">{_num(start, "{:.1f}")} → {_num(end, "{:.1f}")}</td>')
+        got = best_first.get(person.id)
+        first = f"{got[0]} of {got[1]}" if got else "–"
+        rows.append(f'<tr><th scope="row">{esc(person.pseudonym)}</th>{"".join(cells)}<td class="ed-num">{first}</td></tr>')
+    return (
+        '<div class="ed-scroll"><table aria-label="Scores of people who share their answers"><thead><tr>'
+        f'<th scope="col">Name</th>{head}<th class="ed-num" scope="col">Best choice first</th></tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table></div>'
+        '<p class="ed-muted">Score at the start → at the end (1 to 5). Only people who chose to share their answers.</p>'
+    )
+
+
+# --- building all results at once (also what the benchmark times) ----------------------------------
+
+
+def build_results(content: Content, rating_rows: list[dict[str, Any]], attempt_rows: list[dict[str, Any]],
+                  participants: list[Any] | None = None) -> dict[str, str]:
+    """Every statistic and chart of the dashboard as markup: {"stats", "charts", "individuals"}."""
+    from empathydesk import charts as ch
+
+    figures, tables = ch.cohort_charts(content, rating_rows, attempt_rows)
+    try:
+        chart_html = "".join(f.html() for f in figures)
+    finally:
+        ch.close(figures)
+    out = {"stats": stats_html(tables), "charts": chart_html, "individuals": ""}
+    if participants is not None:
+        out["individuals"] = individuals_html(content, participants, tables["scores"], attempt_rows)
+    return out
+
+
+# --- the live widget ------------------------------------------------------------------------------
+
+
+@dataclass
+class State:
+    participants: list[Any] = field(default_factory=list)
+    activity: dict[int, datetime] = field(default_factory=dict)
+    progress: dict[int, dict[str, Any]] = field(default_factory=dict)
+    seen: dict[int, Any] = field(default_factory=dict)  # pid -> activity time the progress was read at
+    results_key: Any = None
+    results_at: float = 0.0
+
+
+class Dashboard:
+    """The facilitator's dashboard for one cohort; `widget` is what the notebook shows."""
+
+    def __init__(self, store: Any, cohort: str, content: Content | None = None,
+                 live_interval: float = LIVE_INTERVAL, chart_interval: float = CHART_INTERVAL) -> None:
+        import ipywidgets as w
+
+        self.store, self.cohort, self.content = store, cohort, content or load()
+        self.live_interval, self.chart_interval = live_interval, chart_interval
+        self.state = State()
+        self._task: asyncio.Task[Any] | None = None
+        self._building = False
+        self.header = w.HTML()
+        self.status = w.HTML()
+        self.grid = w.HTML()
+        self.stats = w.HTML('<p class="ed-muted">Working out the statistics…</p>')
+        self.charts = w.HTML()
+        self.individuals = w.HTML()
+        self.find = w.Text(placeholder="Find a name", description="Find:", layout=w.Layout(width="18rem"))
+        self.refresh_button = w.Button(description="Refresh now", icon="refresh", tooltip="Read the newest answers now")
+        self.live = w.Checkbox(value=True, description=f"Update on its own every {live_interval:g} s", indent=False)
+        self.find.observe(lambda _: self._show_grid(), names="value")
+        self.refresh_button.on_click(lambda _: self.refresh(force=True))
+        self.live.observe(self._on_live, names="value")
+        section = lambda text: w.HTML(f"<h3>{esc(text)}</h3>")  # noqa: E731
+        controls = w.HBox([self.refresh_button, self.live, self.find], layout=w.Layout(flex_flow="row wrap", gap="0.8rem"))
+        self.widget = w.VBox([
+            w.HTML(STYLE), self.header, controls, self.status,
+            section("Who is here, and where"), self.grid,
+            section("The cohort’s results"), self.stats, self.charts,
+            section("People who share their answers"), self.individuals,
+        ], layout=w.Layout(width="100%"))
+        self.widget.add_class("ed-dash")
+
+    # reading the store -----------------------------------------------------------------------------
+
+    def read_live(self) -> bool:
+        """Re-read who joined and the progress of people who answered since last time; True if anything changed."""
+        state = self.state
+        participants = self.store.participants(self.cohort)
+        activity = self.store.activity(self.cohort)
+        changed = [p.id for p in participants if state.seen.get(p.id, "never") != activity.get(p.id)]
+        for pid in changed:
+            state.progress[pid] = participant_progress(self.content, self.store, pid)
+            state.seen[pid] = activity.get(pid)
+        before = [(p.id, p.pseudonym, p.consent) for p in state.participants]
+        state.participants = sorted(participants, key=lambda p: (p.pseudonym.lower(), p.id))
+        state.activity = activity
+        return bool(changed) or before != [(p.id, p.pseudonym, p.consent) for p in state.participants]
+
+    def results_key(self) -> Any:
+        latest = max(self.state.activity.values(), default=None)
+        return (latest, tuple((p.id, p.consent) for p in self.state.participants))
+
+    def compute_results(self) -> dict[str, str]:
+        rating_rows = self.store.cohort_ratings(self.cohort)
+        attempt_rows = self.store.cohort_scenario_attempts(self.cohort)
+        return build_results(self.content, rating_rows, attempt_rows, self.state.participants)
+
+    # showing ---------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _set(widget: Any, value: str) -> None:
+        if widget.value != value:  # unchanged text is not sent again: no flicker, no jump
+            widget.value = value
+
+    def _show_grid(self) -> None:
+        s = self.state
+        self._set(self.grid, progress_grid_html(self.content, s.participants, s.progress, s.activity,
+                                                name_filter=self.find.value))
+
+    def _show_header(self) -> None:
+        cohort = self.store.cohort(self.cohort)
+        code = f" · join code <strong>{esc(cohort.join_code)}</strong>" if cohort else ""
+        people = len(self.state.participants)
+        now = datetime.now(timezone.utc)
+        active = sum(1 for t in self.state.activity.values()
+                     if (now - (t if t.tzinfo else t.replace(tzinfo=timezone.utc))).total_seconds() < 600)
+        self._set(self.header, f"<h2>Facilitator dashboard: {esc(self.cohort)}</h2>"
+                               f'<p>{people} joined · {active} answered in the last 10 minutes{code}</p>')
+
+    def _stamp(self, note: str = "") -> None:
+        when = datetime.now().strftime("%H:%M:%S")
+        self._set(self.status, f'<p class="ed-muted" aria-live="polite">Last checked {when}. {esc(note)}</p>')
+
+    def _show_results(self, results: Mapping[str, str]) -> None:
+        self._set(self.stats, results["stats"])
+        self._set(self.charts, results["charts"])
+        self._set(self.individuals, results["individuals"])
+
+    def refresh(self, force: bool = False) -> None:
+        """Read the store and update every part (synchronously; the button and the first view use this)."""
+        try:
+            self.read_live()
+            self._show_header()
+            self._show_grid()
+            key = self.results_key()
+            if force or key != self.state.results_key:
+                self._show_results(self.compute_results())
+                self.state.results_key, self.state.results_at = key, time.monotonic()
+            self._stamp()
+        except Exception as exc:  # noqa: BLE001 - show it, keep the dashboard alive
+            self._stamp(f"Could not read the answers: {getattr(exc, 'message', None) or exc}")
+
+    async def tick(self) -> None:
+        """One automatic update: progress always, results when answers changed and enough time has passed."""
+        loop = asyncio.get_running_loop()
+        try:
+            self.read_live()
+            self._show_header()
+            self._show_grid()
+            key = self.results_key()
+            due = time.monotonic() - self.state.results_at >= self.chart_interval
+            if key != self.state.results_key and due and not self._building:
+                self._building = True
+                try:
+                    results = await loop.run_in_executor(None, self.compute_results)
+                finally:
+                    self._building = False
+                self._show_results(results)
+                self.state.results_key, self.state.results_at = key, time.monotonic()
+            self._stamp()
+        except Exception as exc:  # noqa: BLE001
+            self._stamp(f"Could not read the answers: {getattr(exc, 'message', None) or exc}")
+
+    async def _run(self) -> None:
+        while self.live.value:
+            await asyncio.sleep(self.live_interval)
+            await self.tick()
+
+    def start(self) -> None:
+        """Start the automatic updates on the kernel's event loop (no-op when there is none)."""
+        if self._task and not self._task.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            try:
+                loop = asyncio.get_event_loop()
+            except RuntimeError:
+                return
+        self._task = loop.create_task(self._run())
+
+    def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            self._task = None
+
+    def _on_live(self, change: Mapping[str, Any]) -> None:
+        if change["new"]:
+            self.start()
+        else:
+            self.stop()
+
+
+def choose_cohort(store: Any, name: str | None = None) -> str | None:
+    """The cohort to show: `name`, else $EMPATHYDESK_COHORT, else the newest cohort (not self-study)."""
+    name = name or os.environ.get("EMPATHYDESK_COHORT")
+    if name:
+        return name
+    cohorts = [c for c in store.cohorts() if c.name != "self-study"]
+    return max(cohorts, key=lambda c: c.created_at).name if cohorts else None
+
+
+def dashboard(cohort: str | None = None, db_url: str | None = None, live: bool = True) -> Any:
+    """The facilitator dashboard widget for `cohort` (default: $EMPATHYDESK_COHORT) in the store at `db_url`
+    (default: $EMPATHYDESK_DB_URL or the local SQLite file). Returns the widget; updates itself when `live`."""
+    import ipywidgets as w
+
+    from empathydesk.storage import Store, StorageError
+
+    try:
+        store = Store.open(db_url)
+    except StorageError as exc:
+        return w.HTML(f'<p class="ed-warn">Could not open the database: {esc(exc.message)}</p>')
+    name = choose_cohort(store, cohort)
+    if name is None or store.cohort(name) is None:
+        known = ", ".join(c.name for c in store.cohorts()) or "none yet"
+        what = f"There is no cohort called “{esc(name)}”." if name else "No cohort was chosen."
+        return w.HTML(f'<div class="ed-warn">{what} Set EMPATHYDESK_COHORT (the workshop command does this), or '
+                      f'make one with <code>empathydesk demo-data --cohort demo --participants 30</code>. '
+                      f'Cohorts in this database: {esc(known)}.</div>')
+    board = Dashboard(store, name)
+    board.refresh(force=True)
+    board.live.value = live
+    if live:
+        board.start()
+    board.widget._dashboard = board  # keep the controller alive as long as the widget
+    return board.widget
