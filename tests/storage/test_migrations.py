@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from empathydesk.storage import Store
+from empathydesk.storage.models import Base
 from empathydesk.storage.engine import make_engine
 from empathydesk.storage.schema import current_revision, head_revision, upgrade
 
@@ -39,3 +42,8 @@ def test_a_database_at_the_first_schema_is_migrated_on_open(db_url: str) -> None
         assert store.participant_by_token("old-token") is None
     finally:
         store.close()
+
+
+def test_the_migrations_build_exactly_the_models_tables(store: Store) -> None:
+    with store.engine.connect() as db:
+        assert compare_metadata(MigrationContext.configure(db), Base.metadata) == []
