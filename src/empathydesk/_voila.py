@@ -5,6 +5,8 @@
   shows in `ps` and the app's kernels don't inherit it) and becomes Voilà's own token;
 - every page sets Voilà's `_xsrf` cookie, so the page's own "shut my kernel down" call on leaving (a POST that
   Voilà 0.5 otherwise refuses with 403) works and a left page frees its kernel at once;
+- `--RoomVoila.hide_key=True` (the facilitator app): a page opened with `?token=KEY` sets the login cookie and
+  reloads without the key, so the address bar never shows it (the join screen goes on a projector);
 - `--RoomVoila.landing=PAGE` sends `/` (and the file list at `/voila/tree`) to that page, query string kept,
   so the short address on the projector opens the landing page.
 """
@@ -18,27 +20,51 @@ FACILITATOR_KEY_ENV = "EMPATHYDESK_FACILITATOR_KEY"
 
 
 def room_voila_class() -> type:
+    from urllib.parse import urlencode
+
     import tornado.web
     from jupyter_server.utils import url_path_join
-    from traitlets import Unicode
+    from traitlets import Bool, Unicode
     from voila.app import Voila
     from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-    class PageHandler(TornadoVoilaHandler):
+    class HideKey:
+        """After a successful `?token=KEY` login (the cookie is set), reload the page without the key."""
+
+        async def prepare(self, *args, **kwargs):
+            await super().prepare(*args, **kwargs)
+            if self._finished or not self.settings.get("empathydesk_hide_key"):
+                return
+            if self.get_query_argument("token", None) and getattr(self, "_token_authenticated", False):
+                rest = {k: v for k, v in self.request.query_arguments.items() if k != "token"}
+                self.redirect(self.request.path + ("?" + urlencode(rest, doseq=True) if rest else ""))
+
+    class PageHandler(HideKey, TornadoVoilaHandler):
         @tornado.web.authenticated
         async def get(self, path=None):
             self.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie the page's shutdown POST needs
             await super().get(path=path)
 
+    class TreeHandler(HideKey, TornadoVoilaTreeHandler):
+        pass
+
+    replace = {TornadoVoilaHandler: PageHandler, TornadoVoilaTreeHandler: TreeHandler}
+
     class RoomVoila(Voila):
         """Voilà for a room: a landing page at `/` instead of the list of files."""
 
         landing = Unicode("", config=True, help="Page (relative to the root folder) that `/` opens.")
+        hide_key = Bool(False, config=True, help="Reload pages opened with ?token=KEY without the key.")
+
+        def init_settings(self) -> dict:
+            settings = super().init_settings()
+            settings["empathydesk_hide_key"] = self.hide_key
+            return settings
 
         def init_handlers(self) -> list:
             handlers = [
-                (spec[0], PageHandler, *spec[2:]) if spec[1] is TornadoVoilaHandler else spec
-                for spec in super().init_handlers()
+                (spec[0], replace.get(spec[1], spec[1]), *spec[2:]) for spec in super().init_handlers()
             ]
             if self.landing:
                 target = url_path_join(self.server_url, "voila/render", self.landing)

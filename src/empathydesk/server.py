@@ -176,6 +176,7 @@ def facilitator_args(host: str, port: int, settings: RoomSettings, root: Path | 
     """Voilà arguments for the facilitator app: workshop/ only, behind the key (added by empathydesk._voila)."""
     return [
         *_common_voila_args(root or workshop_dir(), host, port),
+        "--RoomVoila.hide_key=True",  # the address bar (maybe on the projector) never shows the key
         # Nothing in workshop/ is served as a plain file (Voilà serves images without asking for the key).
         "--VoilaConfiguration.file_allowlist=(?!)",
         f"--MappingKernelManager.cull_idle_timeout={settings.cull_idle_timeout}",

@@ -1,0 +1,248 @@
+"""The facilitator app's own pages (besides the charts helper's dashboard): the join screen for the projector
+and the list of participants, where a lost personal link is made anew.
+
+Both read the workshop from the environment `empathydesk workshop` gives the facilitator app:
+`EMPATHYDESK_COHORT`, `EMPATHYDESK_DB_URL` and `EMPATHYDESK_JOIN_URL` (the participant app's address).
+Neither ever shows the facilitator key: it is not in their environment, and the address bar drops it.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from empathydesk import joining
+
+NOT_RUNNING = (
+    "This page belongs to a running workshop. Start one with `empathydesk workshop` (or `make workshop`) "
+    "and open the facilitator link it prints."
+)
+
+
+def esc(text: Any) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+@dataclass(frozen=True)
+class Room:
+    cohort: Any  # storage Cohort
+    join_url: str  # the participant app's root, e.g. "http://192.168.1.20:8866/"
+    store: Any
+
+    @property
+    def join_url_with_code(self) -> str:
+        return joining.join_link(self.join_url, self.cohort.join_code)
+
+    def personal_link(self, token: str) -> str:
+        return joining.personal_link(token, self.join_url)
+
+
+def current_room(store: Any = None) -> Room | None:
+    """The running workshop's cohort and address, or None when this page runs outside `empathydesk workshop`."""
+    name = os.environ.get("EMPATHYDESK_COHORT")
+    join_url = os.environ.get("EMPATHYDESK_JOIN_URL")
+    if not name or not join_url:
+        return None
+    if store is None:
+        from empathydesk.storage import Store
+
+        store = Store.open()
+    cohort = store.cohort(name)
+    if cohort is None:
+        return None
+    return Room(cohort, join_url if join_url.endswith("/") else join_url + "/", store)
+
+
+# --- the join screen ---------------------------------------------------------------------------------
+
+SCREEN_CSS = """
+.ed-screen { font-family: var(--jp-ui-font-family, sans-serif); color: #111; background: #fff;
+  display: flex; flex-wrap: wrap; align-items: center; justify-content: center; gap: 2rem 4rem; padding: 1rem 0; }
+.ed-screen h1 { font-size: 3.2rem; margin: 0 0 1.2rem 0; line-height: 1.1; }
+.ed-screen ol { font-size: 1.8rem; line-height: 1.35; padding-left: 2.2rem; margin: 0; }
+.ed-screen li { margin: 0 0 1.1rem 0; }
+.ed-screen .ed-big { display: block; font-size: 2.6rem; font-weight: 700; color: #0b3d91;
+  font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; overflow-wrap: anywhere; margin-top: 0.2rem; }
+.ed-screen .ed-code { font-size: 4.4rem; letter-spacing: 0.18em; color: #111; }
+.ed-screen figure { margin: 0; text-align: center; }
+.ed-screen figure svg { width: 22rem; height: 22rem; max-width: 80vw; max-height: 80vw; }
+.ed-screen figcaption { font-size: 1.4rem; margin-top: 0.4rem; }
+.ed-joined { font-size: 1.6rem; text-align: center; color: #333; margin-top: 0.5rem;
+  font-family: var(--jp-ui-font-family, sans-serif); }
+"""
+
+
+def join_screen_html(room: Room) -> str:
+    """The projector view: link, code, QR code (link with the code filled in). No key, no names."""
+    qr = joining.qr_svg(room.join_url_with_code, scale=10, border=2)
+    return (
+        f"<style>{SCREEN_CSS}</style>"
+        '<div class="ed-screen" data-ed="join-screen">'
+        "<div>"
+        "<h1>Join the workshop</h1>"
+        "<ol>"
+        f'<li>Open this link:<span class="ed-big" data-ed="join-link">{esc(room.join_url)}</span></li>'
+        f'<li>Type the code:<span class="ed-big ed-code" data-ed="join-code">{esc(room.cohort.join_code)}</span></li>'
+        "<li>Choose a name for today. A nickname is fine.</li>"
+        "</ol>"
+        "</div>"
+        f'<figure role="img" aria-label="QR code that opens the join link with the code filled in">{qr}'
+        "<figcaption>Or scan this: the code is filled in for you.</figcaption></figure>"
+        "</div>"
+    )
+
+
+def joined_text(count: int) -> str:
+    if count == 0:
+        return "Nobody has joined yet."
+    return "1 person has joined." if count == 1 else f"{count} people have joined."
+
+
+def join_screen(store: Any = None, refresh_seconds: float = 5.0) -> Any:
+    """The join screen widget: the projector view and a count of people joined, kept up to date."""
+    import ipywidgets as w
+
+    room = current_room(store)
+    if room is None:
+        return w.HTML(f"<p>{esc(NOT_RUNNING)}</p>")
+    count = w.HTML(f'<p class="ed-joined" data-ed="joined">{joined_text(len(room.store.participants(room.cohort.name)))}</p>')
+
+    def keep_counting() -> None:
+        stop = threading.Event()
+        while not stop.wait(refresh_seconds):
+            try:
+                text = joined_text(len(room.store.participants(room.cohort.name)))
+            except Exception:  # noqa: BLE001 - a database hiccup: try again next time
+                continue
+            value = f'<p class="ed-joined" data-ed="joined">{text}</p>'
+            if count.value != value:
+                count.value = value
+
+    if refresh_seconds > 0:
+        threading.Thread(target=keep_counting, name="join-screen-count", daemon=True).start()
+    return w.VBox([w.HTML(join_screen_html(room)), count], layout=w.Layout(width="100%"))
+
+
+# --- participants and their links ----------------------------------------------------------------------
+
+LIST_CSS = """
+.ed-people { font-family: var(--jp-ui-font-family, sans-serif); font-size: 15px; }
+.ed-people table { border-collapse: collapse; width: 100%; max-width: 56rem; }
+.ed-people th, .ed-people td { text-align: left; padding: 0.35rem 0.6rem; border-bottom: 1px solid #ddd; }
+.ed-people .ed-link { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 1.05rem;
+  overflow-wrap: anywhere; border: 2px dashed #0b5394; padding: 0.5rem; background: #f5f9fd; }
+"""
+
+
+def ago(moment: datetime | None, now: datetime | None = None) -> str:
+    if moment is None:
+        return "no answers yet"
+    now = now or datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    minutes = int((now - moment).total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    return f"{minutes // 60} h {minutes % 60:02d} min ago"
+
+
+def people_rows(room: Room) -> list[dict[str, Any]]:
+    """One row per participant: id, name, joined at, last answer, consent."""
+    last = room.store.activity(room.cohort.name)
+    rows = []
+    for p in room.store.participants(room.cohort.name):
+        rows.append(
+            {
+                "id": p.id,
+                "name": p.pseudonym,
+                "joined": p.created_at,
+                "last_answer": last.get(p.id),
+                "consent": bool(p.consent),
+            }
+        )
+    return rows
+
+
+def reissue(room: Room, participant_id: int) -> str:
+    """A new personal link for this participant of this cohort; the old one stops working."""
+    if participant_id not in {p.id for p in room.store.participants(room.cohort.name)}:
+        raise LookupError("That person is not in this workshop.")
+    return room.personal_link(room.store.reissue_link(participant_id))
+
+
+def participants_view(store: Any = None) -> Any:
+    """Who has joined (name, when, last answer, consent), with "New link" for anyone who lost theirs."""
+    import ipywidgets as w
+
+    room = current_room(store)
+    if room is None:
+        return w.HTML(f"<p>{esc(NOT_RUNNING)}</p>")
+
+    table = w.HTML()
+    search = w.Text(description="Find a name", placeholder="type part of a name")
+    search.style.description_width = "initial"
+    refresh = w.Button(description="Refresh the list", icon="")
+    pick = w.Dropdown(description="Person", options=[], style={"description_width": "initial"})
+    make = w.Button(description="Make a new link", button_style="warning")
+    sure = w.Button(description="Yes, make it (the old link stops working)", button_style="danger",
+                    layout=w.Layout(width="auto", display="none"))
+    result = w.HTML()
+
+    def show_table() -> None:
+        rows = people_rows(room)
+        needle = search.value.strip().lower()
+        shown = [r for r in rows if needle in r["name"].lower()] if needle else rows
+        body = "".join(
+            f'<tr data-ed="person"><td>{esc(r["name"])}</td><td>{esc(r["joined"].astimezone().strftime("%H:%M"))}</td>'
+            f'<td>{esc(ago(r["last_answer"]))}</td><td>{"yes" if r["consent"] else "no"}</td></tr>'
+            for r in shown
+        )
+        table.value = (
+            f"<style>{LIST_CSS}</style><div class='ed-people'>"
+            f"<p data-ed='people-count'><strong>{joined_text(len(rows))}</strong></p>"
+            "<table><thead><tr><th>Name</th><th>Joined</th><th>Last answer</th>"
+            "<th>Shares answers</th></tr></thead>"
+            f"<tbody>{body}</tbody></table></div>"
+        )
+        pick.options = [(f"{r['name']} (joined {r['joined'].astimezone():%H:%M})", r["id"]) for r in shown]
+
+    def on_make(_: Any) -> None:
+        result.value = ""
+        if pick.value is None:
+            result.value = "<p>Choose the person first.</p>"
+            return
+        sure.layout.display = ""
+
+    def on_sure(_: Any) -> None:
+        sure.layout.display = "none"
+        try:
+            link = reissue(room, pick.value)
+        except Exception as exc:  # noqa: BLE001 - say it plainly, keep the page working
+            message = getattr(exc, "message", None) or str(exc) or "That did not work. Please try again."
+            result.value = f"<p>{esc(message)}</p>"
+            return
+        name = dict((v, k) for k, v in pick.options).get(pick.value, "")
+        qr = joining.qr_svg(link, scale=5, border=2)
+        result.value = (
+            f"<style>{LIST_CSS}</style><div class='ed-people'>"
+            f"<p>New personal link for <strong>{esc(name)}</strong>. Give it to them only "
+            "(read it out, or let them scan the code). Their old link no longer works.</p>"
+            f"<p class='ed-link' data-ed='new-link'>{esc(link)}</p>{qr}</div>"
+        )
+
+    search.observe(lambda _: show_table(), names="value")
+    refresh.on_click(lambda _: show_table())
+    make.on_click(on_make)
+    sure.on_click(on_sure)
+    show_table()
+    heading = w.HTML("<h3>Lost a personal link?</h3><p>Pick the person, then make them a new link.</p>")
+    return w.VBox(
+        [w.HBox([search, refresh]), table, heading, w.HBox([pick, make]), sure, result],
+        layout=w.Layout(width="100%"),
+    )
