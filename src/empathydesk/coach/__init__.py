@@ -1,0 +1,165 @@
+"""The reply coach: kind, specific feedback on a support reply, tied to the lessons.
+
+    >>> from empathydesk.coach import review
+    >>> r = review("You need to clear your cache.")
+    >>> r.verdict, [f.code for f in r.findings]
+    ('needs-work', ['order', 'jargon'])
+    >>> r.to_dict()["findings"][0]["lesson"]
+    'offer-suggestions'
+
+The phrase lists live in `phrases/*.yaml` (data, not code). vaderSentiment's word list helps spot
+feelings ("that sounds stressful") and textstat gives the reading grade; both are imported the first
+time a reply is reviewed, not when this module is imported.
+
+Spans are [start, end) offsets into the text as given, counted in Python characters (code points).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = ["Finding", "Review", "review", "codes", "MAX_CHARS", "RELATIONAL_AT"]
+
+MAX_CHARS = 20_000
+"""Longer replies are cut to this many characters (with a note saying so)."""
+
+RELATIONAL_AT = 60
+"""A reply scoring this much or more is "relational"."""
+
+_SHOWN_PER_CODE = 3
+_QUOTE_CHARS = 48
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    span: tuple[int, int]
+    lesson: str | None
+    kind: Literal["change", "works", "note"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "span": [self.span[0], self.span[1]], "lesson": self.lesson}
+
+
+@dataclass(frozen=True)
+class Review:
+    verdict: Literal["relational", "needs-work"]
+    score: int
+    findings: tuple[Finding, ...] = ()
+    grade: float | None = field(default=None, compare=False)
+    """Flesch-Kincaid reading grade of the reply (textstat), when there was text to read."""
+
+    @property
+    def works(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == "works"]
+
+    @property
+    def changes(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == "change"]
+
+    @property
+    def notes(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == "note"]
+
+    @property
+    def codes(self) -> set[str]:
+        return {f.code for f in self.findings if f.kind != "note"}
+
+    @property
+    def headline(self) -> str:
+        if self.notes and not (self.works or self.changes):
+            return self.notes[0].message
+        if self.verdict == "relational":
+            return "This reads like a reply to a person. Nice work."
+        if self.works:
+            return "A good start. A few changes would make it warmer."
+        return "A few changes would make this reply warmer and clearer."
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape: {"verdict", "score", "findings": [{"code", "message", "span", "lesson"}]}."""
+        return {"verdict": self.verdict, "score": self.score, "findings": [f.to_dict() for f in self.findings]}
+
+    def to_text(self) -> str:
+        lines = [f"{self.headline} (score {self.score}/100)"]
+        for title, items, mark in (("", self.notes, "!"), ("What works", self.works, "+"), ("What to change", self.changes, "-")):
+            if not items:
+                continue
+            lines.append("")
+            if title:
+                lines.append(title + ":")
+            for f in items:
+                lesson = f"  (lesson: {f.lesson})" if f.lesson else ""
+                lines.append(f"  {mark} {f.message}{lesson}")
+        return "\n".join(lines)
+
+
+def codes() -> dict[str, dict[str, Any]]:
+    """Every code the coach can give: {code: {"kind", "lesson", "weight", "message"}}."""
+    from empathydesk.coach.data import rules
+
+    return {c: {"kind": i.kind, "lesson": i.lesson, "weight": i.weight, "message": i.message} for c, i in rules().codes.items()}
+
+
+def _quote(text: str, start: int, end: int) -> str:
+    words = " ".join(text[start:end].split())
+    if len(words) > _QUOTE_CHARS:
+        words = words[: _QUOTE_CHARS - 1].rstrip() + "\u2026"
+    return words.replace('"', "'")
+
+
+def _grade(text: str) -> float | None:
+    try:
+        import textstat  # lazy: ~0.15 s to import
+
+        return float(textstat.flesch_kincaid_grade(text))
+    except Exception:  # textstat can fail on odd input; the grade is a nice-to-have
+        return None
+
+
+def review(text: str | None) -> Review:
+    """Read a support reply and say what works and what to change."""
+    from empathydesk.coach.data import rules
+    from empathydesk.coach.engine import find
+
+    r = rules()
+    text = "" if text is None else str(text)
+    if not text.strip():
+        note = Finding("empty", r.notes["empty"], (0, len(text)), None, "note")
+        return Review("needs-work", 0, (note,))
+    notes: list[Finding] = []
+    if len(text) > MAX_CHARS:
+        message = r.notes["too-long"].format(limit=f"{MAX_CHARS:,}")
+        notes.append(Finding("too-long", message, (MAX_CHARS, len(text)), None, "note"))
+        text = text[:MAX_CHARS]
+
+    reply, found = find(text)
+    grade = _grade(text)
+
+    score = 50.0
+    for code, matches in found.items():
+        info = r.codes[code]
+        if info.kind == "works":
+            score += info.weight
+        else:
+            score -= info.weight * (1 + 0.25 * min(len(matches) - 1, 2))
+    if reply.words < 8:
+        score -= 8
+    elif reply.words >= 25:
+        score += 4
+    if grade is not None and grade > 12 and reply.words >= 20:
+        score -= 5
+    score_int = int(round(max(0.0, min(100.0, score))))
+
+    findings: list[Finding] = list(notes)
+    for kind in ("works", "change"):
+        for code, info in r.codes.items():
+            if info.kind != kind or code not in found:
+                continue
+            for m in found[code][:_SHOWN_PER_CODE]:
+                message = (m.message or info.message).format(quote=_quote(text, m.start, m.end))
+                findings.append(Finding(code, message, (m.start, m.end), info.lesson, kind))
+    findings[len(notes):] = sorted(findings[len(notes):], key=lambda f: (f.kind != "works", f.span[0]))
+    verdict = "relational" if score_int >= RELATIONAL_AT else "needs-work"
+    return Review(verdict, score_int, tuple(findings), grade)

@@ -1,0 +1,257 @@
+"""Reading a reply: sentences, phrase matches with their context rules, the score and the verdict."""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass
+
+from empathydesk.coach.data import Group, Rules, rules
+
+# Typographic characters folded to plain ones, one character for one, so that spans stay true.
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
+                       "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u2010": "-"})
+
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"')\]]*(?=\s|$)|\n+")
+_CLAUSE_BREAK = re.compile(r"[:;]\s*|\s-\s+|\(\s*")
+_FILLER = re.compile(
+    r"(?:(?:[-*\u2022>]|\d+[.)])\s*)?(?:(?:first|then|next|now|so|ok|okay|also|and|finally|afterwards|after that|"
+    r"lastly|again|ok so|right)\b,?\s+)*",
+    re.IGNORECASE,
+)
+_CONDITION = re.compile(r"(?:if|when|once|after|before|until|unless|as soon as)\b[^,.;:]{0,80},\s*", re.IGNORECASE)
+_ASKING = re.compile(r"\b(?:(?:could|can|would) you )?(?:tell|let) me(?: know)? (?:which|what|whether|if|how)\b|\b(?:could|can|would) you (?:tell|let) me\b", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
+_ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{1,5})s?(?![\w-])")
+_EXPLAINED_AFTER = re.compile(
+    r"""(?:\s*[\w'-]+){0,2}?['"]?\s*(?:\(|,\s*(?:which|that|a|an|the|or|meaning|i\.e\.|ie|basically|in other words|short for)\b|"""
+    r"""\s-\s|:\s|\s(?:means|just means|stands for|(?:is|are) (?:just|basically|like|what|where|how|when|a|an|the|our|your|"""
+    r"""some|something)|keeps|stores|remembers|lets|helps)\b)""",
+    re.IGNORECASE,
+)
+_EXPLAINED_BEFORE = re.compile(r"(?:called|known as|named|the so-called|what we call)\s*(?:an?\s+|the\s+)?['\"(]?$", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|never|isn't|wasn't|aren't|n't)\b", re.IGNORECASE)
+
+WORKS_FIRST = ("acknowledges", "suggests", "open-door", "asks-setup")
+CHANGE_ORDER = ("order", "admonishing", "dismissive", "jargon", "boilerplate")
+
+
+@dataclass(frozen=True)
+class Match:
+    code: str
+    start: int
+    end: int
+    group: str
+    message: str | None = None
+
+
+class Reply:
+    """One reply, folded for matching, split into sentences."""
+
+    def __init__(self, text: str):
+        self.raw = text
+        self.text = text.translate(_FOLD)
+        self.sentences = self._split(self.text)
+        self._starts = [s for s, _ in self.sentences]
+        self.words = len(_WORD.findall(self.text))
+
+    @staticmethod
+    def _split(text: str) -> list[tuple[int, int]]:
+        spans, start = [], 0
+        for m in _SENTENCE_END.finditer(text):
+            if text[start:m.end()].strip():
+                spans.append((start, m.end()))
+            start = m.end()
+        if text[start:].strip():
+            spans.append((start, len(text)))
+        return spans
+
+    def sentence_at(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i >= 0 and pos < self.sentences[i][1]:
+            return self.sentences[i]
+        return (0, len(self.text))
+
+    def clause_starts(self, start: int, end: int) -> list[int]:
+        """Where a sentence's clauses begin: its start, after a colon or semicolon, after "If ...,"."""
+        text = self.text
+        heads = [start] + [m.end() for m in _CLAUSE_BREAK.finditer(text, start, end)]
+        out = []
+        for head in heads:
+            while head < end and (text[head].isspace() or text[head] in "\"'"):
+                head += 1
+            head = _FILLER.match(text, head, end).end()
+            cond = _CONDITION.match(text, head, end)
+            out.append(head)
+            if cond:
+                out.append(_FILLER.match(text, cond.end(), end).end())
+        return out
+
+
+@functools.cache
+def _vader_lexicon() -> dict[str, float]:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # lazy: ~20 ms to load
+
+    return SentimentIntensityAnalyzer().lexicon
+
+
+@functools.cache
+def _easy_words() -> frozenset[str]:
+    from importlib.resources import files
+
+    text = files("textstat").joinpath("resources/en/easy_words.txt").read_text(encoding="utf-8")
+    return frozenset(text.split())
+
+
+def _feeling_follows(reply: Reply, pos: int, end: int, r: Rules) -> bool:
+    """A feeling word within four words after `pos`, not negated ("that's not complicated")."""
+    window = reply.text[pos:end]
+    words = list(_WORD.finditer(window))[:4]
+    lexicon = _vader_lexicon()
+    for i, w in enumerate(words):
+        token = w.group().lower().strip("'")
+        if r.feeling_words.match(window, w.start()):
+            hit = True
+        else:
+            hit = lexicon.get(token, 0.0) <= -1.0 and token not in r.not_feelings
+        if hit:
+            before = window[: w.start()]
+            if _NEGATION.search(before) and not re.match(r"(?:no|not) fun", window[w.start() - 4 if w.start() >= 4 else 0:], re.I):
+                return False
+            return True
+    return False
+
+
+def _is_question(reply: Reply, start: int, end: int, pos: int) -> bool:
+    """Whether the clause of the sentence [start, end) holding `pos` asks something."""
+    text = reply.text
+    for m in re.finditer(r"[:;]", text[start:end]):
+        cut = start + m.end()
+        if cut <= pos:
+            start = cut
+        else:
+            end = cut
+            break
+    clause = text[start:end].rstrip(" \"')]\n")
+    return clause.endswith("?") or bool(_ASKING.search(text, start, end))
+
+
+def _group_matches(reply: Reply, group: Group, r: Rules, found: dict[str, list[Match]]) -> list[Match]:
+    text = reply.text
+    out: list[Match] = []
+    if group.imperative:
+        candidates = []
+        for s, e in reply.sentences:
+            for head in reply.clause_starts(s, e):
+                m = group.regex.match(text, head, e)
+                if m and m.end() > m.start():
+                    candidates.append(m)
+                    break
+    else:
+        candidates = list(group.regex.finditer(text))
+    for m in candidates:
+        s, e = reply.sentence_at(m.start())
+        sentence = text[s:e]
+        if any(p.search(text, s, m.start()) for p in group.unless_before):
+            continue
+        if any(p.search(sentence) for p in group.unless_sentence):
+            continue
+        if group.needs_in_sentence and not any(p.search(sentence) for p in group.needs_in_sentence):
+            continue
+        if group.question and not _is_question(reply, s, e, m.start()):
+            continue
+        if group.feeling and not _feeling_follows(reply, m.end(), e, r):
+            continue
+        if group.imperative and any(x.start < m.start() for x in found.get("suggests", [])):
+            continue  # steps that follow an offer are part of the offer
+        if group.needs == "order-sentence" and not any(s <= x.start < e for x in found.get("order", [])):
+            continue
+        if group.unless_reply == "warm" and _is_warm(reply, found, m):
+            continue
+        out.append(Match(group.code, m.start(), m.end(), group.name, group.message))
+    return out
+
+
+def _is_warm(reply: Reply, found: dict[str, list[Match]], m: re.Match[str]) -> bool:
+    """A warm, specific reply: it acknowledges the person (elsewhere) or does two things that work."""
+    ack = [x for x in found.get("acknowledges", []) if not (x.start < m.end() and m.start() < x.end)]
+    works = {c for c in WORKS_FIRST if found.get(c)}
+    return reply.words >= 20 and (bool(ack) or len(works) >= 2)
+
+
+def _jargon(reply: Reply, r: Rules) -> list[Match]:
+    text = reply.text
+    spans: list[tuple[int, int]] = []
+    for group in r.groups["jargon"]:
+        spans += [(m.start(), m.end()) for m in group.regex.finditer(text)]
+    easy = None
+    for m in _ACRONYM.finditer(text):
+        word = m.group(1)
+        if word in r.plain_acronyms:
+            continue
+        if easy is None:
+            easy = _easy_words()
+        if word.lower() in easy:
+            continue  # shouting ("NOT", "NOW"), not an acronym
+        spans.append((m.start(), m.end()))
+    out = []
+    for start, end in sorted(set(spans)):
+        if any(s <= start < e or start <= s < end for s, e in ((x.start, x.end) for x in out)):
+            continue
+        s, e = reply.sentence_at(start)
+        if _EXPLAINED_AFTER.match(text, end, min(len(text), end + 40)) or _EXPLAINED_BEFORE.search(text, max(0, start - 30), start):
+            continue
+        out.append(Match("jargon", start, end, "terms"))
+    return out
+
+
+_CLAUSE_END = re.compile(r"[,;:.!?\n)]")
+
+
+def _to_clause_end(reply: Reply, m: Match, most: int = 60) -> Match:
+    """The match, stretched to the end of its clause (at most `most` characters, whole words)."""
+    text = reply.text
+    s, e = reply.sentence_at(m.start)
+    stop = _CLAUSE_END.search(text, m.end, e)
+    end = stop.start() if stop else e
+    if end - m.start > most:
+        cut = text.rfind(" ", m.end, m.start + most)
+        end = cut if cut > m.end else m.end
+    end = max(m.end, len(text[:end].rstrip()))
+    return Match(m.code, m.start, end, m.group, m.message)
+
+
+def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
+    """Every finding in `text`, by code, in the order they appear."""
+    r = rules()
+    reply = Reply(text)
+    found: dict[str, list[Match]] = {}
+    for code in (*WORKS_FIRST, *CHANGE_ORDER):
+        if code == "jargon":
+            matches = _jargon(reply, r)
+        else:
+            matches = []
+            for group in r.groups.get(code, ()):
+                matches += _group_matches(reply, group, r, found)
+        matches.sort(key=lambda x: (x.start, -x.end))
+        kept: list[Match] = []
+        for x in matches:
+            if kept and x.start < kept[-1].end:
+                continue  # overlaps the previous finding of the same code
+            kept.append(x)
+        if kept:
+            found[code] = kept
+    # Drop a "works" finding that sits inside a "change" finding (e.g. "sorry" inside boilerplate),
+    # and let the others, and orders, point at their whole clause ("I'm sorry you've been locked out").
+    change_spans = [(x.start, x.end) for c in CHANGE_ORDER for x in found.get(c, [])]
+    for code in (*WORKS_FIRST, "order"):
+        if code in found:
+            inside = code != "order"
+            kept = [x for x in found[code] if not (inside and any(s <= x.start and x.end <= e for s, e in change_spans))]
+            found[code] = [_to_clause_end(reply, x) for x in kept]
+            if not found[code]:
+                del found[code]
+    if not found and reply.words < 15:
+        found["brief"] = [Match("brief", 0, len(text.rstrip()), "short")]
+    return reply, found

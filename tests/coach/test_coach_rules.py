@@ -1,0 +1,204 @@
+"""The reply coach, code by code: what each code catches, and the context that changes it."""
+
+from __future__ import annotations
+
+import pytest
+
+from empathydesk.coach import review
+
+
+def codes(text: str) -> set[str]:
+    return review(text).codes
+
+
+def spans(text: str, code: str) -> list[str]:
+    return [text[f.span[0]:f.span[1]] for f in review(text).findings if f.code == code]
+
+
+# (text, code that must be found)
+FOUND = [
+    # admonishing
+    ("You should have called us before installing that.", "admonishing"),
+    ("Everybody knows not to share passwords.", "admonishing"),
+    ("As I mentioned before, the backup runs at night.", "admonishing"),
+    ("I've told you this before.", "admonishing"),
+    ("This is the third time this week.", "admonishing"),
+    ("It's your own fault for ignoring the warning.", "admonishing"),
+    ("You keep forgetting your password.", "admonishing"),
+    ("Did you not read my email?", "admonishing"),
+    ("Please read the instructions before contacting us.", "admonishing"),
+    ("If you had followed the guide, this wouldn't have happened.", "admonishing"),
+    ("We covered this in training last month.", "admonishing"),
+    ("Use the portal next time.", "admonishing"),
+    # dismissive
+    ("Just restart it, that fixes most things.", "dismissive"),
+    ("Simply log out and back in.", "dismissive"),
+    ("You just have to click Save.", "dismissive"),
+    ("That's not an IT problem.", "dismissive"),
+    ("Not my department, sorry.", "dismissive"),
+    ("It works on my computer.", "dismissive"),
+    ("That's working as intended.", "dismissive"),
+    ("Obviously you need a password for that.", "dismissive"),
+    ("Of course it won't print, it's offline.", "dismissive"),
+    ("It's really easy, the icon is right there.", "dismissive"),
+    ("It's just one button, top left.", "dismissive"),
+    ("Calm down, we'll get to it.", "dismissive"),
+    # order
+    ("You have to reset your password every 90 days.", "order"),
+    ("Make sure you save first.", "order"),
+    ("Restart the laptop and try again.", "order"),
+    ("Please restart the laptop.", "order"),
+    ("Open Outlook. Go to File. Pick Options.", "order"),
+    ("1. Open Settings\n2. Tap Wi-Fi\n3. Forget the network", "order"),
+    ("Don't open that attachment.", "order"),
+    ("First, close all your apps.", "order"),
+    ("If the light is red, unplug it.", "order"),
+    ("You'll need to restart after the update.", "order"),
+    # jargon
+    ("Your IP address clashes with another device.", "jargon"),
+    ("The DHCP server is down.", "jargon"),
+    ("We'll push a GPO to fix it.", "jargon"),
+    ("Looks like a driver issue.", "jargon"),
+    ("Your IMAP sync failed overnight.", "jargon"),
+    ("I'll remote into your machine at 3.", "jargon"),
+    # boilerplate
+    ("We apologise for any inconvenience this may have caused.", "boilerplate"),
+    ("Thank you for your patience.", "boilerplate"),
+    ("Your satisfaction is our top priority.", "boilerplate"),
+    ("We are currently experiencing high call volumes.", "boilerplate"),
+    ("Rest assured, the matter is in hand.", "boilerplate"),
+    ("I hope this email finds you well. The printer is fixed.", "boilerplate"),
+    # acknowledges
+    ("That sounds stressful.", "acknowledges"),
+    ("I'm sorry you had to deal with that.", "acknowledges"),
+    ("What a frustrating morning!", "acknowledges"),
+    ("I can imagine that was worrying.", "acknowledges"),
+    ("Ugh, printers!", "acknowledges"),
+    ("You must be so fed up with this.", "acknowledges"),
+    ("I know how annoying that is.", "acknowledges"),
+    ("Sounds like a rough day.", "acknowledges"),
+    ("Don't worry, we'll get it back.", "acknowledges"),
+    ("It's not your fault at all.", "acknowledges"),
+    ("I totally get why that's annoying.", "acknowledges"),
+    ("Happens to the best of us.", "acknowledges"),
+    ("I'd be worried too.", "acknowledges"),
+    ("Nobody likes losing their work.", "acknowledges"),
+    ("Losing a whole afternoon to this is awful.", "acknowledges"),
+    # suggests
+    ("How about we try a restart together?", "suggests"),
+    ("Would you like me to come by?", "suggests"),
+    ("Could we try a quick reset?", "suggests"),
+    ("We could also swap the cable, if you'd prefer.", "suggests"),
+    ("Shall I send you a short guide?", "suggests"),
+    ("Happy to set that up for you.", "suggests"),
+    ("I can help you with that now, or later today.", "suggests"),
+    ("Do you want to try it now or after lunch?", "suggests"),
+    ("If it helps, I can write the steps down.", "suggests"),
+    # open-door
+    ("Let me know if it happens again.", "open-door"),
+    ("Any problems, just give me a call.", "open-door"),
+    ("My line is always open.", "open-door"),
+    ("Come back to me if it's still slow.", "open-door"),
+    ("If you have any trouble, I'm a phone call away.", "open-door"),
+    ("Feel free to ask anything else.", "open-door"),
+    ("Just reply to this message if it comes back.", "open-door"),
+    # asks-setup
+    ("What browser are you using?", "asks-setup"),
+    ("Are you on Windows or a Mac?", "asks-setup"),
+    ("Is this on your work laptop or your own?", "asks-setup"),
+    ("How old is your phone?", "asks-setup"),
+    ("Which version of Outlook do you have?", "asks-setup"),
+    ("Do you connect through Wi-Fi or a cable?", "asks-setup"),
+    ("Could you tell me which printer you're sending it to?", "asks-setup"),
+]
+
+# (text, code that must NOT be found): the context rules
+NOT_FOUND = [
+    # "just" that is not dismissive
+    ("If it comes back, just reply to this message.", "dismissive"),
+    ("Just let me know how it goes.", "dismissive"),
+    ("I just wanted to check the printer is behaving.", "dismissive"),
+    ("Good news: it just needs a quick restart, and I can do that for you.", "dismissive"),
+    ("Email that just won't send is maddening.", "dismissive"),
+    ("Good news, it's an easy fix.", "dismissive"),
+    ("It's easy to miss, the button is tiny.", "dismissive"),
+    # "works on my end" that asks rather than dismisses
+    ("It's working on my end now, but could you check on yours?", "dismissive"),
+    # jargon followed or preceded by a plain explanation
+    ("Your browser keeps a cache, a store of saved pages, and an old one got stuck.", "jargon"),
+    ("The VPN (the secure link to the office) dropped.", "jargon"),
+    ("Your certificate, which is like an ID card for the website, had expired.", "jargon"),
+    ("I flushed the DNS cache: the list your computer keeps of where websites live.", "jargon"),
+    ("There's a setting called a proxy that sends your traffic through the office.", "jargon"),
+    ("The charger port looks a bit loose.", "jargon"),
+    ("Please send it as a PDF, or plug in the USB stick.", "jargon"),
+    ("PLEASE do NOT open it, and call me NOW.", "jargon"),
+    # thanks for your patience inside a warm, specific reply
+    (
+        "Thanks for your patience while we sorted this, Ana. I know the printer going down before the "
+        "board meeting was stressful. It's printing again now. If it acts up, give me a shout.",
+        "boilerplate",
+    ),
+    # "next time" offered kindly is not a lecture
+    ("Next time it happens, would it help to have a card with the three steps?", "admonishing"),
+    ("Would you like a short note on how to spot these next time?", "admonishing"),
+    # not orders
+    ("So you only need to tap 'approve' on your phone.", "order"),
+    ("If you need to reach me, I'm at my desk.", "order"),
+    ("Would you like to try a few steps? First, open Settings. Then tap Wi-Fi.", "order"),
+    ("If you like, restart the laptop and see if that helps.", "order"),
+    ("When you have a moment, could you restart the laptop?", "order"),
+    ("Email that just won't send is maddening.", "order"),
+    ("Don't worry, nothing was lost.", "order"),
+    # not acknowledgement
+    ("That is user error.", "acknowledges"),
+    ("It's not complicated.", "acknowledges"),
+    ("The printer is broken.", "acknowledges"),
+    ("We apologize for the inconvenience.", "acknowledges"),
+    # not suggests
+    ("Not something I can do.", "suggests"),
+    ("Happy to help!", "suggests"),
+    # not open-door: asking for information
+    ("Could you let me know which app you were in?", "open-door"),
+    ("Reboot. If it still fails, open a ticket.", "open-door"),
+    # not asks-setup: an offer, or a question about something else
+    ("Would you like me to update your laptop?", "asks-setup"),
+    ("Let's see if your headset is the culprit: could we try a test call?", "asks-setup"),
+    ("Does the page open for you now?", "asks-setup"),
+]
+
+
+@pytest.mark.parametrize("text,code", FOUND)
+def test_finds(text: str, code: str) -> None:
+    assert code in codes(text), review(text).to_text()
+
+
+@pytest.mark.parametrize("text,code", NOT_FOUND)
+def test_context_rules(text: str, code: str) -> None:
+    assert code not in codes(text), review(text).to_text()
+
+
+def test_span_points_at_the_words() -> None:
+    text = "Thanks for writing in. You need to clear your cache."
+    assert spans(text, "order") == ["You need to clear your cache"]
+    assert spans(text, "jargon") == ["cache"]
+    finding = next(f for f in review(text).findings if f.code == "order")
+    assert '"You need to clear your cache"' in finding.message
+
+
+def test_brief_only_when_nothing_else_to_say() -> None:
+    assert codes("Done.") == {"brief"}
+    assert "brief" not in codes("Restart it.")
+    assert "brief" not in codes("Sorted! Let me know if it comes back.")
+
+
+def test_lessons_are_attached() -> None:
+    r = review("How about we try a restart? You need to save first.")
+    lessons = {f.code: f.lesson for f in r.findings}
+    assert lessons["suggests"] == "offer-suggestions"
+    assert lessons["order"] == "offer-suggestions"
+
+
+def test_typographic_apostrophes_and_dashes() -> None:
+    assert "admonishing" in codes("You shouldn\u2019t have deleted it.")
+    assert "acknowledges" in codes("I\u2019m sorry \u2014 that sounds stressful.")
