@@ -157,6 +157,25 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coach(args: argparse.Namespace) -> int:
+    import json
+
+    from empathydesk.coach import review
+
+    if sys.stdin.isatty():
+        print("Type or paste your reply, then press Ctrl-D (Ctrl-Z then Enter on Windows).", file=sys.stderr)
+    data = sys.stdin.buffer.read(8_000_000)  # more than the coach reads; the rest is left unread
+    result = review(data.decode("utf-8", errors="replace"))
+    utf8 = (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=not utf8))
+    else:
+        print(result.to_text())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="empathydesk", description="EmpathyDesk workshop toolkit.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -221,6 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--participants", type=int, default=30, metavar="N", help="how many made-up people (default: 30)")
     p.add_argument("--seed", type=int, default=7, help="random seed, for repeatable data (default: 7)")
     p.set_defaults(func=cmd_demo_data)
+
+    p = sub.add_parser("coach", help="feedback on a support reply read from standard input")
+    p.add_argument("--json", action="store_true", help='print JSON: {"verdict", "score", "findings"}')
+    p.set_defaults(func=cmd_coach)
 
     return parser
 
