@@ -1,0 +1,293 @@
+"""`empathydesk workshop`: ports, the two apps' settings, and what a participant can and cannot reach.
+
+The security tests start the real workshop (both Voilà apps, the repository's notebooks/ and workshop/,
+a temporary database) once for the module and send raw HTTP requests, exactly as typed: no `..` is
+normalised away and no redirect is followed.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from empathydesk import server
+from empathydesk.server import RoomSettings, Workshop, WorkshopError
+from workshop_helpers import fetch, free_port_pair
+
+REPO = Path(__file__).resolve().parents[1]
+LOCAL = "127.0.0.1"
+
+
+# --- settings and checks (no server) ----------------------------------------------------------------
+
+
+def test_a_port_in_use_is_an_error_that_names_it():
+    with socket.socket() as busy:
+        busy.bind((LOCAL, 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(WorkshopError, match=f"Port {port} .*already in use.*--port"):
+            server.check_ports(LOCAL, port, LOCAL, free_port_pair())
+        with pytest.raises(WorkshopError, match=f"Port {port} .*--facilitator-port"):
+            server.check_ports(LOCAL, free_port_pair(), LOCAL, port)
+    with pytest.raises(WorkshopError, match="can't share port"):
+        server.check_ports(LOCAL, 9000, LOCAL, 9000)
+
+
+def test_the_command_stops_at_a_busy_port_and_says_which(tmp_path):
+    with socket.socket() as busy:
+        busy.bind((LOCAL, 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {**os.environ, "EMPATHYDESK_DATA": str(tmp_path)}
+        env.pop("EMPATHYDESK_DB_URL", None)
+        done = subprocess.run(
+            [sys.executable, "-m", "empathydesk", "workshop", "--port", str(port)],
+            env=env, capture_output=True, text=True, timeout=120,
+        )
+    assert done.returncode == 1
+    assert f"Port {port}" in done.stderr and "already in use" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_participant_app_settings_for_a_room():
+    args = server.participant_args("0.0.0.0", 8866, RoomSettings(pool_size=3, cull_idle_timeout=600))
+    assert args[0] == str(REPO / "notebooks")  # only notebooks/
+    for expected in [
+        "--Voila.port=8866", "--Voila.port_retries=0", "--preheat_kernel=True", "--pool_size=3",
+        "--strip_sources=True", "--show_tracebacks=False", "--template=empathydesk",
+        "--MappingKernelManager.cull_idle_timeout=600", "--MappingKernelManager.cull_connected=True",
+        "--VoilaConfiguration.allow_template_override=NO", "--RoomVoila.landing=index.ipynb",
+    ]:
+        assert expected in args
+    facilitator = server.facilitator_args(LOCAL, 8867, RoomSettings())
+    assert facilitator[0] == str(REPO / "workshop")  # only workshop/
+    assert "--RoomVoila.hide_key=True" in facilitator
+    assert not any(a.startswith("--Voila.token") for a in facilitator)  # the key never on a command line
+
+
+def test_preheated_kernels_find_their_app_on_a_lan_address():
+    assert server.voila_app_ip("0.0.0.0") == LOCAL
+    assert server.voila_app_ip(LOCAL) == LOCAL
+    assert server.voila_app_ip("192.168.1.20") == "192.168.1.20"
+    assert server.voila_app_ip("fd00::2") == "[fd00::2]"
+
+
+def test_modules_and_database_urls():
+    assert server.parse_modules(None) is None
+    assert server.parse_modules("1, 3,module-5") == ["module-1", "module-3", "module-5"]
+    with pytest.raises(WorkshopError, match="no module '9'"):
+        server.parse_modules("1,9")
+    assert server.normalise_db_url("sqlite:///rel/x.sqlite") == f"sqlite:///{os.path.abspath('rel/x.sqlite')}"
+    assert server.normalise_db_url("postgresql+psycopg://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    assert "p@" not in server.safe_url("postgresql+psycopg://u:p@h/db")
+
+
+def test_environment_of_each_app(tmp_path):
+    w = Workshop(cohort="env", host="0.0.0.0", port=9100, db_url=f"sqlite:///{tmp_path}/db.sqlite", log_dir=tmp_path)
+    w.open_cohort()
+    participant, facilitator = w._env(w.participant), w._env(w.facilitator)
+    assert participant["EMPATHYDESK_HOSTED"] == "1" and participant["EMPATHYDESK_COHORT"] == "env"
+    assert participant["EMPATHYDESK_DB_URL"] == facilitator["EMPATHYDESK_DB_URL"] == f"sqlite:///{tmp_path}/db.sqlite"
+    assert participant["VOILA_APP_IP"] == LOCAL
+    assert w.key not in "".join(participant.values())  # participants' processes never hold the key
+    assert "EMPATHYDESK_HOSTED" not in facilitator
+    assert facilitator["EMPATHYDESK_FACILITATOR_KEY"] == w.key  # taken out again by empathydesk._voila
+    assert facilitator["EMPATHYDESK_JOIN_URL"] == w.join_url
+    assert w.facilitator.port == 9101
+
+
+# --- the running workshop ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def workshop(tmp_path_factory):
+    data = tmp_path_factory.mktemp("workshop-data")
+    port = free_port_pair()
+    running = Workshop(
+        cohort="security",
+        port=port,
+        db_url=f"sqlite:///{data}/empathydesk.sqlite",
+        log_dir=data / "logs",
+        settings=RoomSettings(pool_size=1),
+    )
+    running.start()
+    yield running
+    running.stop()
+
+
+def participant_get(workshop, path: str, **kw):
+    return fetch(LOCAL, workshop.participant.port, path, **kw)
+
+
+def facilitator_get(workshop, path: str, **kw):
+    return fetch(LOCAL, workshop.facilitator.port, path, **kw)
+
+
+def test_the_short_address_opens_the_landing_page_keeping_the_code(workshop):
+    assert participant_get(workshop, "/").location == "/voila/render/index.ipynb"
+    assert participant_get(workshop, "/?code=K7QM-3XPA").location == "/voila/render/index.ipynb?code=K7QM-3XPA"
+    assert participant_get(workshop, "/voila/tree").location == "/voila/render/index.ipynb"  # no file list
+    page = participant_get(workshop, "/voila/render/index.ipynb")
+    assert page.status == 200
+    assert "ed.show" not in page.body  # sources stripped
+    assert "_xsrf" in page.cookies  # so the page's "shut my kernel down" on leaving is accepted
+
+
+def test_the_facilitator_app_wants_the_key(workshop):
+    for path in ["/", "/voila/render/dashboard.ipynb", "/voila/render/participants.ipynb",
+                 "/voila/render/join-screen.ipynb", "/voila/tree"]:
+        reply = facilitator_get(workshop, path)
+        assert reply.status == 302 and reply.location.startswith("/login"), path
+        wrong = facilitator_get(workshop, path + "?token=not-the-key")
+        assert wrong.status == 302 and wrong.location.startswith("/login"), path
+    # a participant's own token is no key either
+    store = __import__("empathydesk.storage", fromlist=["Store"]).Store.open(workshop.db_url)
+    sam = store.join(workshop.join_code, "Sam")
+    reply = facilitator_get(workshop, f"/voila/render/participants.ipynb?token={sam.token}")
+    assert reply.status == 302 and reply.location.startswith("/login")
+    # the kernels API and files of the facilitator app are closed too
+    assert facilitator_get(workshop, "/api/kernels").status in (403, 404)
+    assert facilitator_get(workshop, "/voila/api/contents/").status in (302, 403)
+    assert facilitator_get(workshop, "/voila/files/participants.ipynb").status in (403, 404)
+
+
+def test_with_the_key_the_address_bar_drops_it_and_a_cookie_keeps_the_facilitator_in(workshop):
+    reply = facilitator_get(workshop, f"/voila/render/join-screen.ipynb?token={workshop.key}")
+    assert reply.status == 302 and reply.location == "/voila/render/join-screen.ipynb"
+    assert reply.cookies, "no login cookie"
+    page = facilitator_get(workshop, "/voila/render/join-screen.ipynb", cookies=reply.cookies)
+    assert page.status == 200
+    assert workshop.key not in page.body
+
+
+TRAVERSALS = [
+    "/voila/render/../workshop/dashboard.ipynb",
+    "/voila/render/..%2Fworkshop%2Fdashboard.ipynb",
+    "/voila/render/%2e%2e/workshop/dashboard.ipynb",
+    "/voila/render/%2E%2E%2Fworkshop%2Fjoin-screen.ipynb",
+    "/voila/render//work/main/workshop/dashboard.ipynb",
+    f"/voila/render/{quote(str(REPO / 'workshop' / 'dashboard.ipynb'))}",
+    "/voila/render/workshop/dashboard.ipynb",
+    "/voila/render/dashboard.ipynb",
+    "/voila/render/join-screen.ipynb",
+    "/voila/tree/../workshop",
+    "/voila/files/../data/empathydesk.sqlite",
+    "/voila/files/%2e%2e/data/empathydesk.sqlite",
+    "/voila/files/..%2Fdata%2Fempathydesk.sqlite",
+    "/voila/files/../workshop/dashboard.ipynb",
+    "/voila/files/index.ipynb",
+    "/voila/api/contents/..",
+    "/voila/api/contents/../workshop",
+    "/voila/api/contents/%2e%2e%2Fworkshop",
+    "/voila/static/../../../../etc/passwd",
+    "/voila/templates/../../../../etc/passwd",
+    "/voila/templates/lab/static/../../../../../../../../etc/passwd",
+    "/voila/templates/empathydesk/static/..%2F..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+    "/api/kernels",
+    "/api/sessions",
+    "/api/contents/",
+    "/login",
+]
+
+
+@pytest.mark.parametrize("path", TRAVERSALS)
+def test_a_participant_cannot_reach_the_facilitator_pages_or_the_data_by_editing_the_address(workshop, path):
+    reply = participant_get(workshop, path)
+    if reply.status == 500:  # Voilà's template file handler refuses some of these with an assertion
+        assert reply.body == "<html><title>500: Internal Server Error</title><body>500: Internal Server Error</body></html>"
+        return
+    assert reply.status in (301, 302, 400, 403, 404, 405), (path, reply.status)
+    if reply.status in (301, 302):
+        assert not reply.location.startswith(("/voila/render/..", "/workshop", "http")), reply.location
+    for secret in ("SQLite format", "root:x:0", workshop.key, "join_screen", "participants_view"):
+        assert secret not in reply.body, (path, secret)
+
+
+def test_a_participant_page_never_names_another_participant_or_holds_the_key(workshop):
+    store = __import__("empathydesk.storage", fromlist=["Store"]).Store.open(workshop.db_url)
+    store.join(workshop.join_code, "Quinn-the-other-one")
+    for query in ["", "?token=made-up", f"?code={workshop.join_code}"]:
+        page = participant_get(workshop, f"/voila/render/index.ipynb{query}")
+        assert page.status == 200
+        assert "Quinn-the-other-one" not in page.body and workshop.key not in page.body
+
+
+def test_stopping_keeps_the_data(tmp_path):
+    port = free_port_pair()
+    url = f"sqlite:///{tmp_path}/db.sqlite"
+    first = Workshop(cohort="keep", port=port, db_url=url, log_dir=tmp_path, settings=RoomSettings(pool_size=0))
+    first.start()
+    code = first.join_code
+    from empathydesk.storage import Store
+
+    Store.open(url).join(code, "Ada")
+    first.stop()
+    assert not first.participant.running and not first.facilitator.running
+    assert server.port_problem(LOCAL, port) is None  # both ports free again
+    again = Workshop(cohort="keep", port=port, db_url=url, log_dir=tmp_path, settings=RoomSettings(pool_size=0))
+    assert again.open_cohort().join_code == code  # the same cohort, the same code
+    assert [p.pseudonym for p in Store.open(url).participants("keep")] == ["Ada"]
+
+
+def test_ctrl_c_stops_both_apps_and_their_kernels(tmp_path):
+    port = free_port_pair()
+    env = {**os.environ, "EMPATHYDESK_DATA": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    env.pop("EMPATHYDESK_DB_URL", None)
+    command = [sys.executable, "-m", "empathydesk", "workshop", "--port", str(port), "--pool-size", "1",
+               "--cohort", "ctrl-c", "--modules", "2,1"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        lines.append(line)
+        if "warmed up" in line or not line:
+            break
+    out = "".join(lines)
+    assert "Join code:" in out and f"http://127.0.0.1:{port}/" in out and f":{port + 1}/?token=" in out, out
+    children = _children(process.pid)
+    assert len(children) >= 2
+    process.send_signal(2)  # Ctrl-C
+    rest, _ = process.communicate(timeout=90)
+    assert process.returncode == 0, rest
+    assert "Stopped. The answers are kept" in rest
+    time.sleep(1)
+    alive = [pid for pid in children if _alive(pid)]
+    assert not alive, f"still running: {alive}"
+    from empathydesk.storage import Store
+
+    cohort = Store.open(f"sqlite:///{tmp_path}/empathydesk.sqlite").cohort("ctrl-c")
+    assert cohort.modules == ["module-2", "module-1"]
+
+
+def _children(pid: int) -> list[int]:
+    """Every process below `pid` (the two apps and their kernels)."""
+    found, queue = [], [pid]
+    while queue:
+        parent = queue.pop()
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                    found.append(int(entry.name))
+                    queue.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
