@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Finding", "Review", "review", "codes", "MAX_CHARS", "RELATIONAL_AT"]
+__all__ = ["Finding", "Review", "review", "codes", "warm_up", "MAX_CHARS", "RELATIONAL_AT"]
 
 MAX_CHARS = 20_000
 """Longer replies are cut to this many characters (with a note saying so)."""
@@ -109,6 +109,14 @@ def _quote(text: str, start: int, end: int) -> str:
     return words.replace('"', "'")
 
 
+def warm_up() -> None:
+    """Load the phrase lists and libraries now (about a second), so that the first review is quick.
+
+    A page can call this in a background thread when it opens.
+    """
+    review("Sorry about that, it sounds stressful. Would you like me to come by and take a look with you today?")
+
+
 def _grade(text: str) -> float | None:
     try:
         import textstat  # lazy: ~0.15 s to import
@@ -135,7 +143,7 @@ def review(text: str | None) -> Review:
         text = text[:MAX_CHARS]
 
     reply, found = find(text)
-    grade = _grade(text)
+    grade = _grade(text) if reply.words >= 20 else None  # the grade matters only for longer replies
 
     score = 50.0
     for code, matches in found.items():
@@ -148,7 +156,7 @@ def review(text: str | None) -> Review:
         score -= 8
     elif reply.words >= 25:
         score += 4
-    if grade is not None and grade > 12 and reply.words >= 20:
+    if grade is not None and grade > 12:
         score -= 5
     score_int = int(round(max(0.0, min(100.0, score))))
 
