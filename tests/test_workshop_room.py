@@ -1,0 +1,111 @@
+"""The participant app's room settings, on a server of its own with two tiny pages:
+
+- a preheated kernel still gets the page's query string when the app listens on a non-default address
+  (127.0.0.2 stands in for a LAN address: Voilà's hand-off must use VOILA_APP_IP, not 127.0.0.1);
+- an error on a page shows a friendly message, never the traceback, and the detail goes to the log;
+- a page's kernel is culled after the idle time, and the page's own "shut my kernel down" call works.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import nbformat
+import pytest
+
+from empathydesk.server import RoomSettings, Workshop
+from workshop_helpers import fetch, free_port_pair
+
+LAN = "127.0.0.2"
+SECRET = "secret-detail-for-the-log-only"
+
+
+def notebook(path, *sources: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    nbformat.write(nb, path)
+
+
+def can_listen_on(host: str) -> bool:
+    try:
+        with socket.socket() as s:
+            s.bind((host, 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    if not can_listen_on(LAN):
+        pytest.skip(f"cannot listen on {LAN}")
+    base = tmp_path_factory.mktemp("room")
+    pages, staff = base / "notebooks", base / "workshop"
+    pages.mkdir()
+    staff.mkdir()
+    notebook(pages / "query.ipynb", "from empathydesk.identity import query_string\nprint('QS=' + query_string())")
+    notebook(pages / "broken.ipynb", "print('before the problem')", f"raise RuntimeError({SECRET!r})", "print('after')")
+    notebook(staff / "empty.ipynb", "1 + 1")
+    settings = RoomSettings(pool_size=1, cull_idle_timeout=6, cull_interval=2, fill_delay=0)
+    running = Workshop(
+        cohort="room", host=LAN, port=free_port_pair(LAN), db_url=f"sqlite:///{base}/db.sqlite",
+        log_dir=base / "logs", settings=settings, notebooks=pages, workshop=staff,
+    )
+    running.start()
+    deadline = time.monotonic() + 120
+    while running.pools_filled() < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert running.pools_filled() == 2, running.participant.log_tail(40)
+    yield running
+    running.stop()
+
+
+def get(room, path, **kw):
+    return fetch(LAN, room.participant.port, path, **kw)
+
+
+def log_text(room) -> str:
+    return room.participant.log_path.read_text(errors="replace")
+
+
+def test_a_preheated_kernel_gets_the_query_string_on_a_lan_address(room):
+    assert room.join_url == f"http://{LAN}:{room.participant.port}/"
+    page = get(room, "/voila/render/query.ipynb?token=abc123&code=K7QM-3XPA", timeout=60)
+    assert page.status == 200
+    assert "QS=token=abc123&amp;code=K7QM-3XPA" in page.body
+    assert "Using pre-heated kernel" in log_text(room)
+
+
+def test_an_error_shows_a_friendly_message_and_the_detail_goes_to_the_log(room):
+    page = get(room, "/voila/render/broken.ipynb")
+    assert page.status == 200
+    assert "before the problem" in page.body
+    assert "This part of the page did not load. Your answers so far are saved." in page.body
+    assert SECRET not in page.body and "Traceback" not in page.body and "RuntimeError" not in page.body
+    time.sleep(0.5)
+    assert SECRET in log_text(room)
+
+
+def test_an_idle_page_kernel_is_culled(room):
+    page = get(room, "/voila/render/query.ipynb?token=x")
+    kernel = page.kernel_id()
+    assert get(room, f"/api/kernels/{kernel}").status == 200
+    deadline = time.monotonic() + 60
+    while get(room, f"/api/kernels/{kernel}").status == 200 and time.monotonic() < deadline:
+        time.sleep(1)
+    assert get(room, f"/api/kernels/{kernel}").status == 404  # what the page's reload banner looks for
+    assert "Culling kernel" in log_text(room) or "culling" in log_text(room).lower()
+
+
+def test_leaving_a_page_shuts_its_kernel_down_at_once(room):
+    page = get(room, "/voila/render/query.ipynb?token=y")
+    kernel, xsrf = page.kernel_id(), page.cookies["_xsrf"]
+    # what the page sends on `beforeunload` (navigator.sendBeacon with the _xsrf form field)
+    boundary = "----edtest"
+    body = f'--{boundary}\r\nContent-Disposition: form-data; name="_xsrf"\r\n\r\n{xsrf}\r\n--{boundary}--\r\n'
+    reply = get(room, f"/voila/api/shutdown/{kernel}", method="POST", body=body, cookies={"_xsrf": xsrf},
+                headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert reply.status in (200, 204), reply
+    assert get(room, f"/api/kernels/{kernel}").status == 404
