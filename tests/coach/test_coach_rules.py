@@ -110,6 +110,17 @@ FOUND = [
     ("Which version of Outlook do you have?", "asks-setup"),
     ("Do you connect through Wi-Fi or a cable?", "asks-setup"),
     ("Could you tell me which printer you're sending it to?", "asks-setup"),
+    # more ways to blame, brush off, order or reassure
+    ("You should never click links in unknown emails.", "admonishing"),
+    ("It's in the same place as last time.", "admonishing"),
+    ("You must be typing the date in wrong.", "admonishing"),
+    ("The app works fine.", "dismissive"),
+    ("I need you to send me the error first.", "order"),
+    ("Your RAM was maxed out.", "jargon"),
+    ("You're not silly at all.", "acknowledges"),
+    ("Sorry, that was my fault.", "acknowledges"),
+    ("I nearly clicked one of those myself last year.", "acknowledges"),
+    ("Let's change the password together.", "suggests"),
 ]
 
 # (text, code that must NOT be found): the context rules
@@ -165,6 +176,14 @@ NOT_FOUND = [
     ("Would you like me to update your laptop?", "asks-setup"),
     ("Let's see if your headset is the culprit: could we try a test call?", "asks-setup"),
     ("Does the page open for you now?", "asks-setup"),
+    # guesses and good news, not orders or brush-offs
+    ("You must be so fed up with this.", "order"),
+    ("You must have had a long day.", "order"),
+    ("It works fine now, and I've added a shortcut for you.", "dismissive"),
+    # informing, refusing or conditions: not acknowledgement or offers
+    ("I can tell you exactly where to look.", "acknowledges"),
+    ("Let me know if anything is unclear.", "acknowledges"),
+    ("I need your device name before I can do anything.", "suggests"),
 ]
 
 
@@ -202,3 +221,18 @@ def test_lessons_are_attached() -> None:
 def test_typographic_apostrophes_and_dashes() -> None:
     assert "admonishing" in codes("You shouldn\u2019t have deleted it.")
     assert "acknowledges" in codes("I\u2019m sorry \u2014 that sounds stressful.")
+
+
+def test_the_course_examples_agree_with_the_coach() -> None:
+    """Each rewrite exercise's curt reply needs work, and its example rewrite is relational."""
+    from empathydesk.content import load
+
+    verdicts = []
+    for module in load().modules:
+        for exercise in module.exercises:
+            verdicts.append((exercise.id, "curt", "needs-work", review(exercise.curt_reply).verdict))
+            verdicts.append((exercise.id, "example", "relational", review(exercise.example).verdict))
+    if not verdicts:
+        pytest.skip("no rewrite exercises yet")
+    wrong = [v for v in verdicts if v[2] != v[3]]
+    assert len(wrong) <= 0.1 * len(verdicts), wrong

@@ -11,7 +11,8 @@ regard to case, whole words only). `{list}` inside a pattern stands for a word l
 - `unless_reply: warm`: does not count in a warm, specific reply;
 - `imperative: true`: matched only where a sentence or clause starts;
 - `question: true`: matched only in a question;
-- `feeling: true`: counts only when a feeling word follows within a few words;
+- `feeling: true`: counts only when a feeling word follows within a few words (`strong`: only a
+  strongly negative word from vaderSentiment's lexicon);
 - `message`: a message for this group instead of the code's.
 """
 
@@ -52,7 +53,7 @@ class Group:
     unless_reply: str | None = None
     imperative: bool = False
     question: bool = False
-    feeling: bool = False
+    feeling: str | None = None  # None, "any" (word list or vaderSentiment <= -1.0) or "strong" (<= -1.5)
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,16 @@ def _compile_all(patterns: list[str] | None, words: dict[str, Any], whole: bool 
     return tuple(out)
 
 
+def _feeling_mode(value: Any) -> str | None:
+    if value in (None, False):
+        return None
+    if value is True or value == "any":
+        return "any"
+    if value == "strong":
+        return "strong"
+    raise ValueError(f"feeling must be true or strong, not {value!r}")
+
+
 @functools.cache
 def rules() -> Rules:
     """Every phrase file, compiled (once per process)."""
@@ -140,7 +151,7 @@ def rules() -> Rules:
                     unless_reply=g.get("unless_reply"),
                     imperative=bool(g.get("imperative")),
                     question=bool(g.get("question")),
-                    feeling=bool(g.get("feeling")),
+                    feeling=_feeling_mode(g.get("feeling")),
                 )
             )
     return Rules(

@@ -104,17 +104,18 @@ def _easy_words() -> frozenset[str]:
     return frozenset(text.split())
 
 
-def _feeling_follows(reply: Reply, pos: int, end: int, r: Rules) -> bool:
+def _feeling_follows(reply: Reply, pos: int, end: int, r: Rules, mode: str = "any") -> bool:
     """A feeling word within four words after `pos`, not negated ("that's not complicated")."""
+    limit = -1.5 if mode == "strong" else -1.0
     window = reply.text[pos:end]
     words = list(_WORD.finditer(window))[:4]
     lexicon = _vader_lexicon()
     for i, w in enumerate(words):
         token = w.group().lower().strip("'")
-        if r.feeling_words.match(window, w.start()):
+        if mode == "any" and r.feeling_words.match(window, w.start()):
             hit = True
         else:
-            hit = lexicon.get(token, 0.0) <= -1.0 and token not in r.not_feelings
+            hit = lexicon.get(token, 0.0) <= limit and token not in r.not_feelings
         if hit:
             before = window[: w.start()]
             if _NEGATION.search(before) and not re.match(r"(?:no|not) fun", window[w.start() - 4 if w.start() >= 4 else 0:], re.I):
@@ -161,7 +162,7 @@ def _group_matches(reply: Reply, group: Group, r: Rules, found: dict[str, list[M
             continue
         if group.question and not _is_question(reply, s, e, m.start()):
             continue
-        if group.feeling and not _feeling_follows(reply, m.end(), e, r):
+        if group.feeling and not _feeling_follows(reply, m.end(), e, r, group.feeling):
             continue
         if group.imperative and any(x.start < m.start() for x in found.get("suggests", [])):
             continue  # steps that follow an offer are part of the offer
@@ -249,7 +250,12 @@ def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
         if code in found:
             inside = code != "order"
             kept = [x for x in found[code] if not (inside and any(s <= x.start and x.end <= e for s, e in change_spans))]
-            found[code] = [_to_clause_end(reply, x) for x in kept]
+            stretched: list[Match] = []
+            for x in (_to_clause_end(reply, x) for x in kept):
+                if stretched and x.start < stretched[-1].end:
+                    continue  # "Which device are you on" already covers "are you on"
+                stretched.append(x)
+            found[code] = stretched
             if not found[code]:
                 del found[code]
     if not found and reply.words < 15:
