@@ -72,7 +72,7 @@ def footer(session: Session, page_id: str) -> w.Widget:
         body = ui.markup(
             f'<p><a class="ed-next" href="{ui.esc(session.href(nxt))}">'
             f"Next: {ui.esc(session.page_title(nxt))} →</a></p>"
-            f'<p class="ed-muted">{ui.esc("Your answers on this page are already saved.")}</p>'
+            f'<p class="ed-muted">{ui.esc("Everything you answer is saved as you go.")}</p>'
         )
     return ui.piece([body], name="footer")
 

@@ -61,11 +61,12 @@ CSS = """
 .ed-piece .widget-radio-box input, .ed-piece .jupyter-widget-radio-box input { flex-shrink: 0; height: 1.1rem;
   width: 1.1rem; margin: 0.1rem 0.45rem 0 0; float: none; }
 .ed-piece .ed-scale .widget-radio-box, .ed-piece .ed-scale .jupyter-widget-radio-box { flex-direction: row; }
+.ed-piece .widget-radio, .ed-piece .jupyter-widget-radio { padding-bottom: 0.3rem !important; }
 .ed-piece .ed-scale .widget-radio-box label, .ed-piece .ed-scale .jupyter-widget-radio-box label {
   flex: 1 1 8.5rem; max-width: 11rem; }
 .ed-piece .ed-item { border-top: 1px solid #e0e0e0; padding-top: 0.4rem; }
 /* buttons: wide enough for their words, easy to hit on a phone */
-.ed-piece .ed-button { width: auto; min-width: 9rem; height: auto; min-height: 2.4rem; padding: 0.3rem 1rem;
+.ed-piece .ed-button { width: auto; align-self: flex-start; min-width: 9rem; height: auto; min-height: 2.4rem; padding: 0.3rem 1rem;
   font-size: 15px; white-space: normal; margin: 0.4rem 0.5rem 0.4rem 0; }
 .ed-piece .ed-button.mod-primary, .ed-piece .ed-button.jupyter-button.mod-primary { background: #0b5394; }
 .ed-piece .ed-row { display: flex; flex-wrap: wrap; align-items: center; width: 100%; gap: 0.2rem 0.8rem; }

@@ -1,0 +1,170 @@
+"""Browser-test fixtures: one Voilà server for the whole run (free port, temporary data folder) and
+Debian's Chromium driven by Playwright. Screenshots go to test-artifacts/ (not committed)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = REPO / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class VoilaServer:
+    url: str
+    data_dir: Path
+    process: subprocess.Popen
+    log: Path
+
+    def page(self, notebook: str, token: str | None = None) -> str:
+        return f"{self.url}/voila/render/{notebook}" + (f"?token={token}" if token else "")
+
+    def store(self):
+        from empathydesk.storage import Store
+
+        return Store.open(f"sqlite:///{self.data_dir / 'empathydesk.sqlite'}")
+
+
+def start_voila(data_dir: Path, log: Path) -> VoilaServer:
+    port = free_port()
+    env = {**os.environ, "EMPATHYDESK_DATA": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    env.pop("EMPATHYDESK_HOSTED", None)
+    env.pop("EMPATHYDESK_DB_URL", None)
+    voila = Path(sys.executable).parent / "voila"
+    out = log.open("w")
+    process = subprocess.Popen(
+        [str(voila), str(REPO / "notebooks"), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+         "--Voila.port_retries=0"],
+        cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Voilà stopped at start-up:\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(url + "/", timeout=2)
+            return VoilaServer(url, data_dir, process, log)
+        except OSError:
+            time.sleep(0.3)
+    stop_voila(process)
+    raise RuntimeError(f"Voilà did not answer within 60 s:\n{log.read_text()}")
+
+
+def stop_voila(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory) -> Iterator[VoilaServer]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make browser)")
+    data_dir = tmp_path_factory.mktemp("voila-data")
+    server = start_voila(data_dir, data_dir / "voila.log")
+    yield server
+    stop_voila(server.process)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make browser)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def desktop(browser):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def wait_for_page(page, last: str = ".ed-footer") -> None:
+    """Wait until Voilà has run every cell: the page's last piece is drawn."""
+    page.locator(last).first.wait_for(state="visible", timeout=90_000)
+
+
+def open_page(page, url: str, last: str = ".ed-footer") -> None:
+    page.goto(url)
+    wait_for_page(page, last)
+
+
+def shoot(page, artifacts: Path, name: str) -> None:
+    """Screenshots of the whole page and of each piece on it (`<name>-full.png`, `<name>-<n>-<piece>.png`).
+
+    Voilà's page scrolls inside a panel, so the viewport is made as tall as the content first.
+    """
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => { const e = document.querySelector('#rendered_cells'); return e ? e.scrollHeight : document.body.scrollHeight; }"
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(height + 40, 30_000)})
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(artifacts / f"{name}-full.png"), full_page=True)
+    pieces = page.locator(".ed-piece")
+    for i in range(pieces.count()):
+        classes = (pieces.nth(i).get_attribute("class") or "").split()
+        tag = [c for c in classes if c.startswith("ed-") and c != "ed-piece"][-1]
+        pieces.nth(i).screenshot(path=str(artifacts / f"{name}-{i}-{tag}.png"))
+    page.set_viewport_size(size)
+
+
+def overflowing(page, width: int) -> list[str]:
+    """The pieces (and widgets in them) that stick out past the right edge of a `width`-wide screen."""
+    return page.evaluate(
+        """(width) => [...document.querySelectorAll('.ed-piece, .ed-piece .lm-Widget, .ed-piece button, .ed-piece textarea')]
+            .filter(e => e.offsetParent !== null && e.getBoundingClientRect().right > width + 1)
+            .map(e => e.className + ' right=' + Math.round(e.getBoundingClientRect().right))""",
+        width,
+    )

@@ -1,0 +1,266 @@
+"""A participant completes module 1 in a real browser; their answers survive a reload, a new kernel and a
+new server. Keyboard-only use, hostile input, 375 px screens, saving and loading a progress file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from empathydesk.content import load
+
+from .conftest import PHONE, open_page, overflowing, shoot, start_voila, stop_voila
+
+pytestmark = pytest.mark.browser
+
+MODULE = "module-1"
+REPLY = "No problem at all, it is easy to lose track of. Would you like me to show you where it lives?"
+REFLECTION = "It feels like starting over each time, and a patient helper makes all the difference."
+
+
+@pytest.fixture(scope="module")
+def course():
+    return load()
+
+
+def notebook(course, module_id=MODULE):
+    return course.module(module_id).notebook
+
+
+def answer_module(page, course):
+    module = course.module(MODULE)
+    # scenarios: the first one wrong, then right; the others right first time
+    for n, scenario in enumerate(module.scenarios):
+        card = page.locator(f".ed-scenario-{scenario.id}")
+        radios = card.locator("input[type=radio]")
+        expect(radios).to_have_count(len(scenario.options))
+        if n == 0:
+            wrong = next(i for i in range(len(scenario.options)) if i != scenario.best_index)
+            radios.nth(wrong).check()
+            card.get_by_role("button", name="Check my answer").click()
+            expect(card).to_contain_text("Not the best choice")
+            expect(card).to_contain_text("Have another go")
+        radios.nth(scenario.best_index).check()
+        card.get_by_role("button", name="Check my answer").click()
+        expect(card).to_contain_text("Good choice")
+        expect(card.get_by_role("button", name="Done")).to_be_disabled()
+    # rewrites: check a reply; the first one twice (try again)
+    for n, exercise in enumerate(module.exercises):
+        card = page.locator(f".ed-exercise-{exercise.id}")
+        card.locator("textarea").fill(REPLY + f" ({n})")
+        card.get_by_role("button", name="Check my reply").click()
+        expect(card).to_contain_text("Attempt 1 is saved")
+        expect(card).to_contain_text("What a good reply does")
+        if n == 0:
+            card.locator("textarea").fill(REPLY + " Then I can send you a short note for next time. (0)")
+            card.get_by_role("button", name="Check my reply again").click()
+            expect(card).to_contain_text("Attempt 2 is saved")
+    # reflection: saved as typed
+    for reflection in module.reflections:
+        card = page.locator(f".ed-reflection-{reflection.id}")
+        card.locator("textarea").fill(REFLECTION)
+        expect(card).to_contain_text("Saved.")
+    # the pulse: "Agree" to every item
+    form = page.locator(".ed-checkpoint-after-module-1")
+    items = form.locator(".ed-item")
+    for i in range(items.count()):
+        items.nth(i).locator("input[type=radio]").nth(3).check()
+    expect(form).to_contain_text(f"All {items.count()} answered")
+    expect(form).to_contain_text("Your summary")
+
+
+def expect_module_kept(page, course):
+    module = course.module(MODULE)
+    for scenario in module.scenarios:
+        card = page.locator(f".ed-scenario-{scenario.id}")
+        expect(card.locator("input[type=radio]").nth(scenario.best_index)).to_be_checked()
+        expect(card).to_contain_text("Good choice")
+    first = page.locator(f".ed-exercise-{module.exercises[0].id}")
+    expect(first.locator("textarea")).to_have_value(REPLY + " Then I can send you a short note for next time. (0)")
+    expect(first).to_contain_text("Attempt 2 is saved")
+    for reflection in module.reflections:
+        expect(page.locator(f".ed-reflection-{reflection.id} textarea")).to_have_value(REFLECTION)
+    form = page.locator(".ed-checkpoint-after-module-1")
+    for i in range(form.locator(".ed-item").count()):
+        expect(form.locator(".ed-item").nth(i).locator("input[type=radio]").nth(3)).to_be_checked()
+    expect(form).to_contain_text("answered. Thank you!")
+    chip = page.locator('.ed-header .ed-strip li[data-page="module-1"]')
+    expect(chip).to_contain_text("✓ done")
+
+
+def test_complete_a_module_then_reload_then_restart(voila_server, desktop, course, artifacts):
+    page = desktop
+    open_page(page, voila_server.page(notebook(course)))
+    expect(page.locator('.ed-header .ed-strip li[data-page="module-1"]')).to_contain_text("○ to do")
+    answer_module(page, course)
+    shoot(page, artifacts, "module-1-answered-desktop")
+
+    store = voila_server.store()
+    me = store.local_participant()
+    module = course.module(MODULE)
+    first = module.scenarios[0]
+    assert store.scenario_attempts(me.id)[first.id][-1] == first.best_index
+    assert len(store.scenario_attempts(me.id)[first.id]) == 2  # the first (wrong) choice is kept: it counts
+    assert len(store.exercise_attempts(me.id)[module.exercises[0].id]) == 2
+    assert store.reflections(me.id)[module.reflections[0].id] == REFLECTION
+    assert set(store.ratings(me.id)["after-module-1"].values()) == {4}
+
+    page.reload()  # a new page load is a new kernel in Voilà
+    page.locator(".ed-footer").wait_for(timeout=90_000)
+    expect_module_kept(page, course)
+
+    # a whole new server (so new kernels in a new process) on the same data
+    second = start_voila(voila_server.data_dir, voila_server.data_dir / "voila-2.log")
+    try:
+        open_page(page, second.page(notebook(course)))
+        expect_module_kept(page, course)
+    finally:
+        stop_voila(second.process)
+
+
+def test_footer_link_keeps_the_token(voila_server, desktop, course):
+    store = voila_server.store()
+    cohort = store.create_cohort("Browser footer")
+    person = store.join(cohort.join_code, "Kim")
+    page = desktop
+    open_page(page, voila_server.page(notebook(course), person.token))
+    expect(page.locator(".ed-header")).to_contain_text("You are taking part as Kim")
+    page.locator(".ed-footer a.ed-next").click()
+    page.locator(".ed-footer").wait_for(timeout=90_000)
+    assert page.url.endswith(f"{notebook(course, 'module-2')}?token={person.token}")
+    expect(page.locator(".ed-header")).to_contain_text("You are taking part as Kim")
+
+
+def test_keyboard_only(voila_server, desktop, course):
+    page = desktop
+    module = course.module("module-2")
+    open_page(page, voila_server.page(notebook(course, "module-2")))
+    scenario = module.scenarios[0]
+    card = page.locator(f".ed-scenario-{scenario.id}")
+    card.locator("input[type=radio]").nth(scenario.best_index).focus()
+    page.keyboard.press("Space")
+    for _ in range(len(scenario.options) + 2):  # Tab on to the button
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent.includes('Check my answer')"):
+            break
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineWidth")
+    assert outline == "3px", "keyboard focus must be clearly visible"
+    page.keyboard.press("Enter")
+    expect(card).to_contain_text("Good choice")
+
+    consent = page.locator(".ed-header input[type=checkbox]")
+    consent.focus()
+    page.keyboard.press("Space")
+    expect(page.locator(".ed-header")).to_contain_text("the facilitator can see your own answers")
+
+    reflection = page.locator(".ed-reflection textarea").first
+    reflection.focus()
+    page.keyboard.type("Typed with the keyboard only.")
+    expect(page.locator(".ed-reflection")).to_contain_text("Saved.")
+
+
+HOSTILE_NAME = "<img src=x onerror=window.pw=1>"
+HOSTILE_TEXT = '<script>window.pw=2</script><img src=x onerror="window.pw=3"><b>bold?</b> & Just do it.'
+
+
+def test_hostile_input_is_shown_as_text(voila_server, desktop, course):
+    store = voila_server.store()
+    cohort = store.create_cohort("Browser hostile")
+    person = store.join(cohort.join_code, HOSTILE_NAME)
+    page = desktop
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    url = voila_server.page(notebook(course), person.token)
+    open_page(page, url)
+    expect(page.locator(".ed-header")).to_contain_text(f"You are taking part as {HOSTILE_NAME}")
+
+    exercise = course.module(MODULE).exercises[0]
+    card = page.locator(f".ed-exercise-{exercise.id}")
+    card.locator("textarea").fill(HOSTILE_TEXT)
+    card.get_by_role("button", name="Check my reply").click()
+    expect(card.locator(".ed-quote").nth(1)).to_contain_text(HOSTILE_TEXT)  # shown back, as text
+
+    reflection = page.locator(".ed-reflection textarea").first
+    reflection.fill(HOSTILE_TEXT)
+    expect(page.locator(".ed-reflection")).to_contain_text("Saved.")
+
+    page.reload()
+    page.locator(".ed-footer").wait_for(timeout=90_000)
+    expect(page.locator(".ed-reflection textarea").first).to_have_value(HOSTILE_TEXT)
+    expect(card.locator(".ed-quote").nth(1)).to_contain_text(HOSTILE_TEXT)
+    assert page.evaluate("() => window.pw") is None and not dialogs
+    assert page.locator(".ed-piece img, .ed-piece script:not(style)").count() == 0
+    assert page.locator(".ed-piece b").count() == 0
+
+    # a 1 MB paste is refused with a message, and what was saved stays
+    big = "x" * 1_000_000
+    reflection = page.locator(".ed-reflection textarea").first
+    reflection.fill(big)
+    expect(page.locator(".ed-reflection")).to_contain_text("at most 10,000")
+    card.locator("textarea").fill(big)
+    card.get_by_role("button", name="Check my reply again").click()
+    expect(card).to_contain_text("at most 4,000")
+    assert store.reflections(person.id)[course.module(MODULE).reflections[0].id] == HOSTILE_TEXT
+    assert len(store.exercise_attempts(person.id)[exercise.id]) == 1
+
+
+def test_phone_width(voila_server, phone, course, artifacts):
+    page = phone
+    module = course.module("module-3")
+    open_page(page, voila_server.page(notebook(course, "module-3")))
+    assert overflowing(page, PHONE["width"]) == []
+    scenario = module.scenarios[0]
+    card = page.locator(f".ed-scenario-{scenario.id}")
+    wrong = next(i for i in range(len(scenario.options)) if i != scenario.best_index)
+    card.locator("input[type=radio]").nth(wrong).check()
+    card.get_by_role("button", name="Check my answer").click()
+    expect(card).to_contain_text("Not the best choice")
+    exercise = page.locator(".ed-card").filter(has=page.locator("textarea")).first
+    exercise.locator("textarea").fill("Just reboot it. It's obviously the cache, you should have cleared it.")
+    exercise.get_by_role("button", name="Check my reply").click()
+    expect(exercise).to_contain_text("Attempt 1 is saved")
+    assert overflowing(page, PHONE["width"]) == []
+    shoot(page, artifacts, "module-3-answered-phone")
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+@pytest.mark.parametrize("page_id", ["welcome", "module-1", "wrap-up"])
+def test_screenshots_of_every_piece(voila_server, request, course, artifacts, viewport, page_id):
+    page = request.getfixturevalue(viewport)
+    name = {"welcome": "00-welcome.ipynb", "wrap-up": "06-wrap-up.ipynb"}.get(page_id) or notebook(course, page_id)
+    open_page(page, voila_server.page(name))
+    if viewport == "phone":
+        assert overflowing(page, PHONE["width"]) == []
+    shoot(page, artifacts, f"{page_id}-{viewport}")
+    assert page.locator(".ed-broken, .ed-unknown").count() == 0
+
+
+def test_save_and_load_a_progress_file(voila_server, desktop, course, tmp_path):
+    page = desktop
+    open_page(page, voila_server.page("06-wrap-up.ipynb"))
+    export = page.locator(".ed-export")
+    export.get_by_role("button", name="Save my progress").click()
+    link = export.locator("a.ed-download")
+    with page.expect_download() as download:
+        link.click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    data = json.loads(path.read_text())
+    assert data["pseudonym"] and "reflections" in data
+
+    importer = page.locator(".ed-import")
+
+    def upload(file):
+        with page.expect_file_chooser() as chooser:
+            importer.get_by_role("button", name="Choose my file").click()
+        chooser.value.set_files(str(file))
+
+    upload(path)
+    expect(importer).to_contain_text("Your progress is loaded")
+
+    bad = tmp_path / "not-progress.json"
+    bad.write_text("<script>window.pw=1</script>")
+    upload(bad)
+    expect(importer).to_contain_text("does not look like an EmpathyDesk progress file")
+    assert page.evaluate("() => window.pw") is None
