@@ -170,3 +170,24 @@ def test_cli_empty_and_bad_bytes(monkeypatch, capsys) -> None:
     assert "Write your reply" in _run_cli(monkeypatch, capsys, b"")
     data = json.loads(_run_cli(monkeypatch, capsys, b"\xff\xfe not utf-8 \xc3", "--json"))
     assert data["verdict"] == "needs-work"
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "that is " * 2500,
+        "it's " * 5000,
+        "DNS " * 5000,
+        " " * 19_999 + "x",
+        "(" * 20_000,
+        "Which laptop is it, if you like? " * 700,
+        "You need to just click. Sorry! Would you like? Let me know. " * 300,
+    ],
+    ids=["that-is", "its", "acronyms", "spaces", "parens", "questions", "mixed"],
+)
+def test_pasted_junk_stays_fast(junk: str) -> None:
+    review("warm up")
+    start = time.perf_counter()
+    r = review(junk)
+    assert time.perf_counter() - start < 2.0
+    assert len([f for f in r.findings if f.code == "order"]) <= 3  # at most three shown per code

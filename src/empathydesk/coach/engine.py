@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -32,6 +33,14 @@ _EXPLAINED_AFTER = re.compile(
 )
 _EXPLAINED_BEFORE = re.compile(r"(?:called|known as|named|the so-called|what we call)\s*(?:an?\s+|the\s+)?['\"(]?$", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|no|never|isn't|wasn't|aren't|n't)\b", re.IGNORECASE)
+
+# Bounds that keep any input fast: context is read at most this far around a match, a sentence
+# offers at most this many clause starts, a group looks at so many matches, and a code keeps at most
+# this many findings.
+CONTEXT = 300
+MAX_CLAUSES = 40
+MAX_PER_CODE = 50
+MAX_CANDIDATES = 400  # phrase matches looked at per group; only pasted junk has more
 
 WORKS_FIRST = ("acknowledges", "suggests", "open-door", "asks-setup")
 CHANGE_ORDER = ("order", "admonishing", "dismissive", "jargon", "boilerplate")
@@ -86,6 +95,8 @@ class Reply:
             out.append(head)
             if cond:
                 out.append(_FILLER.match(text, cond.end(), end).end())
+            if len(out) >= MAX_CLAUSES:
+                break
         return out
 
 
@@ -107,7 +118,7 @@ def _easy_words() -> frozenset[str]:
 def _feeling_follows(reply: Reply, pos: int, end: int, r: Rules, mode: str = "any") -> bool:
     """A feeling word within four words after `pos`, not negated ("that's not complicated")."""
     limit = -1.5 if mode == "strong" else -1.0
-    window = reply.text[pos:end]
+    window = reply.text[pos:min(end, pos + 60)]
     words = list(_WORD.finditer(window))[:4]
     lexicon = _vader_lexicon()
     for i, w in enumerate(words):
@@ -150,9 +161,14 @@ def _group_matches(reply: Reply, group: Group, r: Rules, found: dict[str, list[M
                     candidates.append(m)
                     break
     else:
-        candidates = list(group.regex.finditer(text))
+        candidates = list(itertools.islice(group.regex.finditer(text), MAX_CANDIDATES))
+    offers = found.get("suggests", [])
+    orders = [x.start for x in found.get("order", [])]
     for m in candidates:
+        if len(out) >= MAX_PER_CODE:
+            break
         s, e = reply.sentence_at(m.start())
+        s, e = max(s, m.start() - CONTEXT), min(e, m.end() + CONTEXT)  # a "sentence" may be 20,000 characters
         sentence = text[s:e]
         if any(p.search(text, s, m.start()) for p in group.unless_before):
             continue
@@ -164,10 +180,10 @@ def _group_matches(reply: Reply, group: Group, r: Rules, found: dict[str, list[M
             continue
         if group.feeling and not _feeling_follows(reply, m.end(), e, r, group.feeling):
             continue
-        if group.imperative and any(x.start < m.start() for x in found.get("suggests", [])):
+        if group.imperative and offers and offers[0].start < m.start():
             continue  # steps that follow an offer are part of the offer
-        if group.needs == "order-sentence" and not any(s <= x.start < e for x in found.get("order", [])):
-            continue
+        if group.needs == "order-sentence" and bisect.bisect_left(orders, s) == bisect.bisect_left(orders, e):
+            continue  # no order in this sentence
         if group.unless_reply == "warm" and _is_warm(reply, found, m):
             continue
         out.append(Match(group.code, m.start(), m.end(), group.name, group.message))
@@ -176,7 +192,7 @@ def _group_matches(reply: Reply, group: Group, r: Rules, found: dict[str, list[M
 
 def _is_warm(reply: Reply, found: dict[str, list[Match]], m: re.Match[str]) -> bool:
     """A warm, specific reply: it acknowledges the person (elsewhere) or does two things that work."""
-    ack = [x for x in found.get("acknowledges", []) if not (x.start < m.end() and m.start() < x.end)]
+    ack = [x for x in found.get("acknowledges", [])[:3] if not (x.start < m.end() and m.start() < x.end)]
     works = {c for c in WORKS_FIRST if found.get(c)}
     return reply.words >= 20 and (bool(ack) or len(works) >= 2)
 
@@ -196,11 +212,12 @@ def _jargon(reply: Reply, r: Rules) -> list[Match]:
         if word.lower() in easy:
             continue  # shouting ("NOT", "NOW"), not an acronym
         spans.append((m.start(), m.end()))
-    out = []
+    out: list[Match] = []
     for start, end in sorted(set(spans)):
-        if any(s <= start < e or start <= s < end for s, e in ((x.start, x.end) for x in out)):
-            continue
-        s, e = reply.sentence_at(start)
+        if out and start < out[-1].end:
+            continue  # overlaps the previous term
+        if len(out) >= MAX_PER_CODE:
+            break
         if _EXPLAINED_AFTER.match(text, end, min(len(text), end + 40)) or _EXPLAINED_BEFORE.search(text, max(0, start - 30), start):
             continue
         out.append(Match("jargon", start, end, "terms"))
@@ -241,6 +258,8 @@ def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
             if kept and x.start < kept[-1].end:
                 continue  # overlaps the previous finding of the same code
             kept.append(x)
+            if len(kept) >= MAX_PER_CODE:
+                break
         if kept:
             found[code] = kept
     # Drop a "works" finding that sits inside a "change" finding (e.g. "sorry" inside boilerplate),
