@@ -24,7 +24,7 @@ _FILLER = re.compile(
 _CONDITION = re.compile(r"(?:if|when|once|after|before|until|unless|as soon as)\b[^,.;:]{0,80},\s*", re.IGNORECASE)
 _ASKING = re.compile(r"\b(?:(?:could|can|would) you )?(?:tell|let) me(?: know)? (?:which|what|whether|if|how)\b|\b(?:could|can|would) you (?:tell|let) me\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
-_ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{1,5})s?(?![\w-])")
+_ACRONYM = re.compile(r"(?<![\w-])([A-Z]{2,6}[0-9]?)s?(?![\w-])")  # DNS, SSO, MP3; not KB0012
 _EXPLAINED_AFTER = re.compile(
     r"""(?:\s*[\w'-]+){0,2}?['"]?\s*(?:\(|,\s*(?:which|that|a|an|the|or|meaning|i\.e\.|ie|basically|in other words|short for)\b|"""
     r"""\s-\s|:\s|\s(?:means|just means|stands for|(?:is|are) (?:just|basically|like|what|where|how|when|a|an|the|our|your|"""
