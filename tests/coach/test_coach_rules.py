@@ -121,6 +121,15 @@ FOUND = [
     ("Sorry, that was my fault.", "acknowledges"),
     ("I nearly clicked one of those myself last year.", "acknowledges"),
     ("Let's change the password together.", "suggests"),
+    ("Would a 10-minute walkthrough help?", "suggests"),
+    ("Dear user, your password will expire in 3 days.", "boilerplate"),
+    ("Your issue has been resolved. Please rate your support experience.", "boilerplate"),
+    ("Good news, your files are safe!", "acknowledges"),
+    ("I really feel for you, it's been a long week.", "acknowledges"),
+    ("Why are you still on Windows 7?", "admonishing"),
+    ("Nothing else I can do.", "dismissive"),
+    ("Bookmark the new link.", "order"),
+    ("Restarting the spooler service should fix that.", "jargon"),
 ]
 
 # (text, code that must NOT be found): the context rules
@@ -184,6 +193,8 @@ NOT_FOUND = [
     ("I can tell you exactly where to look.", "acknowledges"),
     ("Let me know if anything is unclear.", "acknowledges"),
     ("I need your device name before I can do anything.", "suggests"),
+    ("Nothing else I can do.", "suggests"),
+    ("Please quote ticket KB0012 when you call.", "jargon"),
 ]
 
 
