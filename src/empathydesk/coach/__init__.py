@@ -69,10 +69,12 @@ class Review:
 
     @property
     def headline(self) -> str:
-        if self.notes and not (self.works or self.changes):
+        if self.notes and not (self.works or self.changes) and self.notes[0].code != "tips":
             return self.notes[0].message
         if self.verdict == "relational":
             return "This reads like a reply to a person. Nice work."
+        if not self.changes:
+            return "Nothing here is wrong, but it could feel warmer."
         if self.works:
             return "A good start. A few changes would make it warmer."
         return "A few changes would make this reply warmer and clearer."
@@ -170,4 +172,7 @@ def review(text: str | None) -> Review:
                 findings.append(Finding(code, message, (m.start, m.end), info.lesson, kind))
     findings[len(notes):] = sorted(findings[len(notes):], key=lambda f: (f.kind != "works", f.span[0]))
     verdict = "relational" if score_int >= RELATIONAL_AT else "needs-work"
+    if verdict == "needs-work" and not any(f.kind == "change" for f in findings):
+        # Always leave them something to try.
+        findings.append(Finding("tips", r.notes["tips"], (0, len(text.rstrip())), None, "note"))
     return Review(verdict, score_int, tuple(findings), grade)
