@@ -191,3 +191,11 @@ def test_pasted_junk_stays_fast(junk: str) -> None:
     r = review(junk)
     assert time.perf_counter() - start < 2.0
     assert len([f for f in r.findings if f.code == "order"]) <= 3  # at most three shown per code
+
+
+def test_needs_work_always_leaves_something_to_try() -> None:
+    r = review("Thanks for the reply. The printer was set to the wrong tray; I changed it and it prints on A4 again.")
+    assert r.verdict == "needs-work" and not r.changes
+    assert r.notes[-1].code == "tips" and "name how they feel" in r.notes[-1].message
+    assert r.headline == "Nothing here is wrong, but it could feel warmer."
+    assert "tips" not in r.codes
