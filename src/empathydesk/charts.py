@@ -3,7 +3,7 @@
 Every chart comes back as a :class:`Chart`: a matplotlib ``Figure`` (drawn with the Agg canvas, no
 pyplot state), a title and a one-sentence text alternative saying what it shows. Colours come from the
 Okabe-Ito palette, which people with the common colour-vision differences can tell apart, and colour
-never carries meaning alone: lines also differ by marker, bars by hatching or position, and values are
+never carries meaning alone: lines also differ by marker, bars by hatching, outline or position, and values are
 written on the chart.
 
 matplotlib is imported inside the functions, so importing this module costs nothing.
@@ -73,7 +73,7 @@ class Chart:
         return (
             f'<figure class="ed-chart" style="margin:0 0 1.2em 0">'
             f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%;height:auto">'
-            f'<figcaption style="font-size:0.9em;color:#333;max-width:60em">{html.escape(self.alt)}</figcaption>'
+            f'<figcaption style="font-size:0.9em;line-height:1.35;color:#333;max-width:60em">{html.escape(self.alt)}</figcaption>'
             f"</figure>"
         )
 
@@ -267,7 +267,7 @@ def scenario_chart(content: Content, attempts: scoring.ScenarioAttempts) -> Char
             if w:
                 ax.text(bar.get_x() + w / 2, bar.get_y() + bar.get_height() / 2, str(w), ha="center", va="center",
                         fontsize=9, color=text_colour, fontweight="bold",
-                        bbox={"boxstyle": "round,pad=0.15", "facecolor": colour, "edgecolor": "none"})
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": colour, "edgecolor": "none"}, in_layout=False)
         left = [a + b for a, b in zip(left, widths)]
     ax.set_yticks(y, [_short(f"{m.number}. {m.title}", 30) for m in modules], fontsize=9)
     most = max(left)
@@ -296,86 +296,113 @@ def participant_charts(content: Content, ratings: scoring.Ratings, attempts: sco
 # --- cohort charts --------------------------------------------------------------------------------
 
 
-def likert_chart(content: Content, counts: pd.DataFrame, max_label: int = 46) -> Chart:
-    """Diverging stacked bars, one per item: disagreement to the left of zero, agreement to the right,
-    the neutral answer split across the middle. Items answered by fewer than 5 people say so instead.
+def _likert_colours(top: int) -> tuple[list[Any], list[str]]:
+    """Diverging colours for a `top`-point scale (ColorBrewer PuOr: orange = disagree, purple = agree)."""
+    if top == 5:
+        return LIKERT_COLOURS, LIKERT_TEXT
+    from matplotlib import colormaps
 
-    `counts` is :func:`empathydesk.stats.likert_counts`. Answers are shown as given (not reverse-keyed);
-    reverse-worded items are marked "(R)".
+    cmap = colormaps["PuOr"]
+    colours = [cmap(0.1 + 0.8 * v / max(1, top - 1)) for v in range(top)]
+    text = ["white" if (0.2126 * r + 0.7152 * g + 0.0722 * b) < 0.45 else "black" for r, g, b, _ in colours]
+    return colours, text
+
+
+def likert_chart(content: Content, counts: pd.DataFrame | Sequence[pd.DataFrame], max_label: int = 46) -> Chart:
+    """Diverging stacked bars, one per statement: disagreement to the left of the centre line, agreement to
+    the right, the neutral answer split across it. One panel per check-in (e.g. start and end, side by side,
+    sharing the statements). Statements answered by fewer than 5 people say "too few to show" instead.
+
+    `counts` is one or more :func:`empathydesk.stats.likert_counts` frames. Answers are shown as given (not
+    reverse-keyed); reverse-worded statements are marked "(R)".
     """
-    checkpoint = counts.attrs.get("checkpoint", "")
-    cp_title = content.checkpoint(checkpoint).title if checkpoint else ""
-    title = f"Answers to each statement: {cp_title}" if cp_title else "Answers to each statement"
+    frames = [counts] if hasattr(counts, "attrs") else list(counts)
+    checkpoints = [f.attrs.get("checkpoint", "") for f in frames]
+    whens = [checkpoint_label(content, cp).replace("\n", " ") if cp else "" for cp in checkpoints]
+    title = "Answers to each statement" + (f": {_join([w.lower() for w in whens])}" if any(whens) else "")
+    name = "likert-" + "-".join(checkpoints)
     scale = content.instrument.scale
     top = len(scale)
-    if counts.empty or not counts["n"].any():
-        return _message_chart(title, "Nobody has answered this check-in yet.", f"likert-{checkpoint}")
+    frames_with_answers = [f for f in frames if not f.empty and f["n"].any()]
+    if not frames_with_answers:
+        return _message_chart(title, "Nobody has answered these check-ins yet.", name)
     items = {i.id: i for i in content.instrument.items}
-    rows = list(counts.index)
-    fig = _figure(11, 1.8 + 0.46 * len(rows))
-    ax = fig.add_subplot()
+    wanted = {i for f in frames for i in f.index}
+    rows = [i.id for i in content.instrument.items if i.id in wanted]
     mid = (top + 1) / 2
-    y_positions = list(range(len(rows)))[::-1]
-    hidden, extent = 0, 25.0
-    ns: list[tuple[int, int]] = []
-    for y, item_id in zip(y_positions, rows):
-        row = counts.loc[item_id]
-        if not row["shown"]:
-            hidden += 1
-            ax.text(0, y, "too few to show", ha="center", va="center", fontsize=9, style="italic", color="#333333")
-            continue
-        n = row["n"]
-        shares = [100 * row[v] / n for v in range(1, top + 1)]
-        # start the bar so that the neutral point (or the gap between the two middle points) sits at zero
-        start = -sum(shares[: int(mid) - 1]) - (shares[int(mid) - 1] / 2 if mid == int(mid) else 0)
-        left = start
-        for v, share in enumerate(shares):
-            colour = LIKERT_COLOURS[v] if top == 5 else OKABE_ITO["sky"]
-            ax.barh(y, share, left=left, color=colour, edgecolor="white", linewidth=0.5, height=0.72)
-            if share >= 7:
-                ax.text(left + share / 2, y, f"{share:.0f}", ha="center", va="center", fontsize=8,
-                        color=LIKERT_TEXT[v] if top == 5 else "black")
-            left += share
-        extent = max(extent, -start, left)
-        ns.append((y, n))
+    y_of = {item_id: y for item_id, y in zip(rows, range(len(rows))[::-1])}
+    colours, text_colours = _likert_colours(top)
+    fig = _figure(4.4 + 4.1 * len(frames), 1.9 + 0.44 * len(rows))
+    axes = fig.subplots(1, len(frames), sharey=True, squeeze=False)[0]
+    extent = 25.0
+    alt_parts, hidden_total = [], 0
+    for ax, frame, cp, when in zip(axes, frames, checkpoints, whens):
+        segments: list[tuple[list[float], list[float], list[float]]] = [([], [], []) for _ in range(top)]
+        ns = []
+        for item_id in rows:
+            y = y_of[item_id]
+            if item_id not in frame.index or not frame.loc[item_id, "shown"]:
+                hidden_total += item_id in frame.index
+                ax.text(0, y, "too few to show" if item_id in frame.index else "not asked", ha="center", va="center",
+                        fontsize=8.5, style="italic", color="#333333", in_layout=False)
+                continue
+            row = frame.loc[item_id]
+            n = int(row["n"])
+            ns.append(n)
+            shares = [100 * row[v] / n for v in range(1, top + 1)]
+            # start the bar so that the neutral point (or the gap between the two middle points) sits at zero
+            left = start = -sum(shares[: int(mid) - 1]) - (shares[int(mid) - 1] / 2 if mid == int(mid) else 0)
+            for v, share in enumerate(shares):
+                segments[v][0].append(y)
+                segments[v][1].append(left)
+                segments[v][2].append(share)
+                if share >= 8:
+                    ax.text(left + share / 2, y, f"{share:.0f}", ha="center", va="center", fontsize=7.5,
+                            color=text_colours[v], in_layout=False)
+                left += share
+            extent = max(extent, -start, left)
+        for v, (ys, lefts, widths) in enumerate(segments):  # one call per answer: fast for many statements
+            if ys:
+                ax.barh(ys, widths, left=lefts, color=colours[v], edgecolor="white", linewidth=0.5, height=0.72)
+        cp_title = content.checkpoint(cp).title if cp else ""
+        people = "" if not ns else (f"n = {ns[0]}" if min(ns) == max(ns) else f"n = {min(ns)}–{max(ns)}")
+        ax.set_title(f"{when} (“{_plain(cp_title)}”)\n{people}" if cp_title else people, fontsize=10, loc="left")
+        ax.axvline(0, color="#333333", linewidth=1)
+        ax.grid(axis="x", color=LIGHT)
+        ax.set_axisbelow(True)
+        ax.set_xlabel("Share of people (%)\n← disagree · agree →")
+        shown = frame[frame["shown"].astype(bool)] if len(frame) else frame
+        if len(shown):
+            agree = shown[[v for v in range(int(math.ceil(mid + 0.01)), top + 1)]].sum(axis=1) / shown["n"] * 100
+            hi, lo = agree.idxmax(), agree.idxmin()
+            alt_parts.append(
+                f"At the {when.lower()}, most agreement: '{textwrap.shorten(items[hi].text, 90, placeholder='…')}' "
+                f"({agree[hi]:.0f}% agree); least: '{textwrap.shorten(items[lo].text, 90, placeholder='…')}' "
+                f"({agree[lo]:.0f}%).")
     limit = min(100, 25 * math.ceil(extent / 25 + 0.02))
-    for y, n in ns:
-        ax.text(limit * 1.01, y, f"n={n}", va="center", fontsize=8, color="#333333")
-    labels = []
-    for item_id in rows:
-        text = _short(items[item_id].text, max_label, 2)
-        labels.append(f"{text} (R)" if items[item_id].reverse else text)
-    ax.set_yticks(y_positions, labels, fontsize=8.5)
-    ax.axvline(0, color="#333333", linewidth=1)
-    ax.set_xlim(-limit, limit)
-    ax.set_ylim(-0.6, len(rows) - 0.4)
-    ax.set_xticks(range(-limit, limit + 1, 25), [f"{abs(v)}%" for v in range(-limit, limit + 1, 25)])
-    ax.set_xlabel("Share of people (%): disagree to the left of the centre line, agree to the right")
-    ax.set_ylabel("Statement")
-    ax.grid(axis="x", color=LIGHT)
-    ax.set_axisbelow(True)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    for ax in axes:
+        ax.set_xlim(-limit, limit)
+        ax.set_xticks(range(-limit, limit + 1, 25), [f"{abs(v)}%" for v in range(-limit, limit + 1, 25)])
+    labels = [f"{_short(items[i].text, max_label, 2)}{' (R)' if items[i].reverse else ''}" for i in rows]
+    axes[0].set_yticks([y_of[i] for i in rows], labels, fontsize=8.5)
+    axes[0].set_ylim(-0.6, len(rows) - 0.4)
+    axes[0].set_ylabel("Statement   ·   (R): agreeing means less of the skill")
+    fig.suptitle(title[0].upper() + title[1:], x=0.01, ha="left", fontsize=12, fontweight="bold")
     from matplotlib.patches import Patch
 
-    handles = [Patch(facecolor=LIKERT_COLOURS[v] if top == 5 else OKABE_ITO["sky"], edgecolor="#333333", label=p.label)
-               for v, p in enumerate(scale)]
-    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=top, frameon=False, fontsize=8.5)
-    shown = counts[counts["shown"].astype(bool)]
-    alt = (f"Diverging bar chart of how people answered {len(rows)} statements at '{cp_title}', "
-           f"(R) marks statements where agreeing means less of the skill.")
-    if len(shown):
-        agree = (shown[[v for v in range(int(math.ceil(mid + 0.01)), top + 1)]].sum(axis=1) / shown["n"] * 100)
-        hi, lo = agree.idxmax(), agree.idxmin()
-        alt += (f" Most agreement: '{textwrap.shorten(items[hi].text, 90, placeholder='…')}' ({agree[hi]:.0f}% agree); "
-                f"least: '{textwrap.shorten(items[lo].text, 90, placeholder='…')}' ({agree[lo]:.0f}%).")
-    if hidden:
-        alt += f" {hidden} statement{'s have' if hidden != 1 else ' has'} too few answers to show."
-    return Chart(fig, title, alt, name=f"likert-{checkpoint}")
+    handles = [Patch(facecolor=colours[v], edgecolor="#333333", label=_plain(p.label)) for v, p in enumerate(scale)]
+    fig.legend(handles=handles, loc="outside lower center", ncols=top, frameon=False, fontsize=8.5)
+    alt = (f"Diverging bar chart of how people answered {len(rows)} statements"
+           f"{' at the ' + _join([w.lower() for w in whens]) if any(whens) else ''}, "
+           f"side by side; (R) marks statements where agreeing means less of the skill. " + " ".join(alt_parts))
+    if hidden_total:
+        alt += f" {hidden_total} bar{'s have' if hidden_total != 1 else ' has'} too few answers to show."
+    return Chart(fig, title, alt, name=name)
 
 
 def scenario_shares_chart(content: Content, shares: pd.DataFrame) -> Chart:
-    """One 100% bar per scenario: the share choosing each option on the first try; the best option is
-    hatched and marked with a tick. Scenarios tried by fewer than 5 people say so instead."""
+    """One 100% bar per scenario: the share choosing each option on the first try; the best option has a
+    thick outline and a tick. Scenarios tried by fewer than 5 people say so instead."""
     title = "Scenarios: which option people chose first"
     if shares.empty:
         return _message_chart(title, "There are no scenarios in this course yet.", "scenario-shares")
@@ -383,12 +410,14 @@ def scenario_shares_chart(content: Content, shares: pd.DataFrame) -> Chart:
         return _message_chart(title, "Nobody has tried a scenario yet.", "scenario-shares")
     numbers = {m.id: m.number for m in content.modules}
     scenarios = list(dict.fromkeys(shares["scenario"]))
-    fig = _figure(11, 1.6 + 0.45 * len(scenarios))
+    fig = _figure(11, 1.5 + 0.36 * len(scenarios))
     ax = fig.add_subplot()
     palette = [OKABE_ITO[c] for c in ("sky", "orange", "green", "purple", "yellow", "vermillion")]
     letters = "ABCDEF"
     y_positions = list(range(len(scenarios)))[::-1]
     labels, best_shares, hidden = [], [], 0
+    best_bars: dict[str, list[Any]] = {"y": [], "left": [], "width": [], "colour": []}
+    other_bars: dict[str, list[Any]] = {"y": [], "left": [], "width": [], "colour": []}
     by_scenario = {sid: part for sid, part in shares.groupby("scenario", sort=False)}
     for y, sid in zip(y_positions, scenarios):
         part = by_scenario[sid].sort_values("option")
@@ -403,25 +432,33 @@ def scenario_shares_chart(content: Content, shares: pd.DataFrame) -> Chart:
                     fontsize=9, style="italic", color="#333333")
             continue
         left = 0.0
-        for _, row in part.iterrows():
-            share = 100 * row["share"]
-            opt = int(row["option"])
-            ax.barh(y, share, left=left, color=palette[opt % len(palette)], hatch="///" if row["best"] else "",
-                    edgecolor="#222222" if row["best"] else "white", linewidth=0.8 if row["best"] else 0.5, height=0.72)
+        for opt, share, is_best in zip(part["option"], part["share"] * 100, part["best"]):
+            opt = int(opt)
+            group = best_bars if is_best else other_bars
+            group["y"].append(y)
+            group["left"].append(left)
+            group["width"].append(share)
+            group["colour"].append(palette[opt % len(palette)])
             if share >= 6:
-                mark = " ✓" if row["best"] else ""
+                mark = " ✓" if is_best else ""
                 ax.text(left + share / 2, y, f"{letters[opt]}{mark} {share:.0f}%", ha="center", va="center", fontsize=8,
-                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+                        fontweight="bold" if is_best else "normal", in_layout=False)
             left += share
-            if row["best"]:
+            if is_best:
                 best_shares.append(share)
         ax.text(101, y, f"n={n}", va="center", fontsize=8, color="#333333")
+    for group, edge, width in ((other_bars, "white", 0.5), (best_bars, "#111111", 2.0)):  # one call each: fast
+        if group["y"]:
+            ax.barh(group["y"], group["width"], left=group["left"], color=group["colour"], edgecolor=edge,
+                    linewidth=width, height=0.68)
     ax.set_yticks(y_positions, labels, fontsize=8.5)
+    ax.set_ylim(-0.6, len(scenarios) - 0.4)
     ax.set_xlim(0, 100)
     ax.set_xticks(range(0, 101, 25), [f"{v}%" for v in range(0, 101, 25)])
-    ax.set_xlabel("Share of people choosing each option (A, B, C …) on their first try; ✓ and hatching mark the best option")
+    ax.set_xlabel("Share of people choosing each option (A, B, C …) on their first try\n"
+                  "✓ and a thick outline mark the best option")
     ax.set_ylabel("Scenario (module.number)")
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     shown_n = len(scenarios) - hidden
     alt = f"Stacked bar chart of first-try choices for {len(scenarios)} scenarios."
     if best_shares:
@@ -463,7 +500,7 @@ def change_chart(content: Content, change: Mapping[str, pd.DataFrame]) -> Chart:
             dz = "" if math.isnan(row["d_z"]) else f", d_z {row['d_z']:.2f}"
             ax.annotate(f"{row['mean_change']:+.2f} [{row['ci_low']:+.2f}, {row['ci_high']:+.2f}]\nn={row['n']}{dz}",
                         (row["mean_change"], yy), xytext=(0, 9), textcoords="offset points", ha="center",
-                        va="bottom", fontsize=7.5)
+                        va="bottom", fontsize=7.5, in_layout=False)
         ax.set_title(label, fontsize=10, loc="left")
         ax.set_xlim(-span, span)
         ax.set_xlabel("Mean change in score (points on the 1–5 scale)")
@@ -497,11 +534,12 @@ def cohort_charts(
     from empathydesk import stats
 
     frame = rating_rows if hasattr(rating_rows, "columns") else stats.ratings_frame(rating_rows)
-    scores = stats.competency_scores(content, frame)
+    keyed = stats.keyed_frame(content, frame)
+    scores = stats.competency_scores(content, keyed)
     change = stats.cohort_change(content, scores)
-    reliability = {cp: stats.reliability_table(content, frame, cp) for cp in ("baseline", "wrap-up")}
+    reliability = {cp: stats.reliability_table(content, keyed, cp) for cp in ("baseline", "wrap-up")}
     charts = [change_chart(content, change)]
-    charts += [likert_chart(content, stats.likert_counts(content, frame, cp)) for cp in likert_checkpoints]
+    charts.append(likert_chart(content, [stats.likert_counts(content, frame, cp) for cp in likert_checkpoints]))
     charts.append(scenario_shares_chart(content, stats.scenario_shares(content, attempt_rows)))
     return charts, {"change": change, "reliability": reliability, "scores": scores}
 

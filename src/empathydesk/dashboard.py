@@ -235,8 +235,11 @@ def stats_html(tables: Mapping[str, Any]) -> str:
     return f"<h3>Change per skill</h3>{change}<h3>Reliability of the self-check</h3>{reliability}"
 
 
-def individuals_html(content: Content, participants: list[Any], scores: Any, attempts: list[dict[str, Any]]) -> str:
+def individuals_html(content: Content, participants: list[Any], scores: Any, attempts: list[dict[str, Any]],
+                     max_rows: int = MAX_ROWS) -> str:
     """Start and end scores of the people who chose to share their answers (see the module notes on hiding)."""
+    import pandas as pd
+
     from empathydesk import stats
 
     sharing = [p for p in participants if p.consent]
@@ -257,20 +260,23 @@ def individuals_html(content: Content, participants: list[Any], scores: Any, att
             got[0] += int(row["option"] == best[row["scenario"]])
             got[1] += 1
     head = "".join(f'<th class="ed-num" scope="col">{esc(c.name)}</th>' for c in comps)
+    wanted = [(cp, c.id) for c in comps for cp in ("baseline", "wrap-up")]
+    table = scores.reindex(columns=pd.MultiIndex.from_tuples(wanted)) if len(scores) else None
+    ordered = sorted(sharing, key=lambda p: (p.pseudonym.lower(), p.id))
     rows = []
-    for person in sorted(sharing, key=lambda p: p.pseudonym.lower()):
-        cells = []
-        for comp in comps:
-            start = scores.at[person.id, ("baseline", comp.id)] if person.id in answered and ("baseline", comp.id) in scores.columns else math.nan
-            end = scores.at[person.id, ("wrap-up", comp.id)] if person.id in answered and ("wrap-up", comp.id) in scores.columns else math.nan
-            cells.append(f'<td class="ed-num">{_num(start, "{:.1f}")} → {_num(end, "{:.1f}")}</td>')
+    for person in ordered[:max_rows]:
+        values = table.loc[person.id].tolist() if table is not None and person.id in answered else [math.nan] * len(wanted)
+        cells = [f'<td class="ed-num">{_num(values[2 * k], "{:.1f}")} → {_num(values[2 * k + 1], "{:.1f}")}</td>'
+                 for k in range(len(comps))]
         got = best_first.get(person.id)
         first = f"{got[0]} of {got[1]}" if got else "–"
         rows.append(f'<tr><th scope="row">{esc(person.pseudonym)}</th>{"".join(cells)}<td class="ed-num">{first}</td></tr>')
+    more = (f'<p class="ed-muted">Showing the first {max_rows} of {len(ordered)} people who share their answers.</p>'
+            if len(ordered) > max_rows else "")
     return (
         '<div class="ed-scroll"><table aria-label="Scores of people who share their answers"><thead><tr>'
         f'<th scope="col">Name</th>{head}<th class="ed-num" scope="col">Best choice first</th></tr></thead>'
-        f'<tbody>{"".join(rows)}</tbody></table></div>'
+        f'<tbody>{"".join(rows)}</tbody></table></div>{more}'
         '<p class="ed-muted">Score at the start → at the end (1 to 5). Only people who chose to share their answers.</p>'
     )
 
@@ -385,7 +391,7 @@ class Dashboard:
         now = datetime.now(timezone.utc)
         active = sum(1 for t in self.state.activity.values()
                      if (now - (t if t.tzinfo else t.replace(tzinfo=timezone.utc))).total_seconds() < 600)
-        self._set(self.header, f"<h2>Facilitator dashboard: {esc(self.cohort)}</h2>"
+        self._set(self.header, f"<h2>Cohort: {esc(self.cohort)}</h2>"
                                f'<p>{people} joined · {active} answered in the last 10 minutes{code}</p>')
 
     def _stamp(self, note: str = "") -> None:

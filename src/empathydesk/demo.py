@@ -147,6 +147,10 @@ def people(
                 answer("retro-before", {c: -abs(rng.gauss(0.35, 0.25)) for c in comps})
             if rng.random() < follow_up_share:
                 answer("follow-up", {c: g - 0.15 for c, g in gain.items()})
+        # a live room: people still working answered a moment ago; people who finished, some time back
+        latest = max(person.times.values())
+        target = now - timedelta(minutes=rng.uniform(0.2, 6) if not finished else rng.uniform(2, 45))
+        person.times = {key: when + (target - latest) for key, when in person.times.items()}
         result.append(person)
     return result
 

@@ -104,8 +104,13 @@ def ratings_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
 
 
 def keyed_frame(content: Content, rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
-    """The ratings with each item's competency and its keyed score (reverse-keyed items flipped)."""
+    """The ratings with each item's competency and its keyed score (reverse-keyed items flipped).
+
+    A frame that is already keyed (has a "score" column) comes back as it is, so callers can key once.
+    """
     frame = rows if isinstance(rows, pd.DataFrame) else ratings_frame(rows)
+    if "score" in frame.columns:
+        return frame
     top = max(p.value for p in content.instrument.scale)
     items = content.instrument.items
     competency = {i.id: i.competency for i in items}
@@ -210,7 +215,8 @@ def reliability_table(content: Content, rows: Iterable[Mapping[str, Any]] | pd.D
     """
     keyed = keyed_frame(content, rows)
     keyed = keyed[keyed["checkpoint"] == checkpoint]
-    wide = keyed.pivot_table(index="participant_id", columns="item", values="score", aggfunc="first") if len(keyed) else pd.DataFrame()
+    # one answer per (person, item) at a checkpoint (the store upserts), so a plain unstack is enough
+    wide = keyed.set_index(["participant_id", "item"])["score"].unstack() if len(keyed) else pd.DataFrame()
     records = []
     for comp in content.instrument.competencies:
         item_ids = [i.id for i in content.instrument.items if i.competency == comp.id]
