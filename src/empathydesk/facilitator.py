@@ -69,7 +69,7 @@ SCREEN_CSS = """
   font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; overflow-wrap: anywhere; margin-top: 0.2rem; }
 .ed-screen .ed-code { font-size: 4.4rem; letter-spacing: 0.18em; color: #111; }
 .ed-screen figure { margin: 0; text-align: center; }
-.ed-screen figure svg { width: 22rem; height: 22rem; max-width: 80vw; max-height: 80vw; }
+.ed-screen figure svg { display: block; width: 24rem; height: 24rem; max-width: 80vw; max-height: 80vw; margin: 0 auto; }
 .ed-screen figcaption { font-size: 1.4rem; margin-top: 0.4rem; }
 .ed-joined { font-size: 1.6rem; text-align: center; color: #333; margin-top: 0.5rem;
   font-family: var(--jp-ui-font-family, sans-serif); }
@@ -78,7 +78,7 @@ SCREEN_CSS = """
 
 def join_screen_html(room: Room) -> str:
     """The projector view: link, code, QR code (link with the code filled in). No key, no names."""
-    qr = joining.qr_svg(room.join_url_with_code, scale=10, border=2)
+    qr = joining.qr_svg(room.join_url_with_code, scale=10, border=3, sized=False)
     return (
         f"<style>{SCREEN_CSS}</style>"
         '<div class="ed-screen" data-ed="join-screen">'
@@ -193,9 +193,11 @@ def participants_view(store: Any = None) -> Any:
     sure = w.Button(description="Yes, make it (the old link stops working)", button_style="danger",
                     layout=w.Layout(width="auto", display="none"))
     result = w.HTML()
+    names: dict[int, str] = {}
 
     def show_table() -> None:
         rows = people_rows(room)
+        names.update((r["id"], r["name"]) for r in rows)
         needle = search.value.strip().lower()
         shown = [r for r in rows if needle in r["name"].lower()] if needle else rows
         body = "".join(
@@ -227,7 +229,7 @@ def participants_view(store: Any = None) -> Any:
             message = getattr(exc, "message", None) or str(exc) or "That did not work. Please try again."
             result.value = f"<p>{esc(message)}</p>"
             return
-        name = dict((v, k) for k, v in pick.options).get(pick.value, "")
+        name = names.get(pick.value, "")
         qr = joining.qr_svg(link, scale=5, border=2)
         result.value = (
             f"<style>{LIST_CSS}</style><div class='ed-people'>"

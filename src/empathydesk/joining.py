@@ -66,11 +66,15 @@ def join_link(base: str, code: str | None = None) -> str:
     return f"{base}?code={quote(code, safe='')}" if code else base
 
 
-def qr_svg(text: str, scale: int = 10, border: int = 2) -> str:
-    """An inline SVG QR code for `text` (segno, error correction M: still reads from a dim projector)."""
+def qr_svg(text: str, scale: int = 10, border: int = 2, sized: bool = True) -> str:
+    """An inline SVG QR code for `text` (segno, error correction M: still reads from a dim projector).
+
+    `sized=False` leaves out width and height (only a viewBox), so CSS can make it as big as the screen allows.
+    """
     import segno
 
-    return segno.make_qr(text, error="m").svg_inline(scale=scale, border=border, dark="#000", light="#fff")
+    qr = segno.make_qr(text, error="m")
+    return qr.svg_inline(scale=scale, border=border, dark="#000", light="#fff", omitsize=not sized)
 
 
 def notebook_for(content: Any, page_id: str) -> str:

@@ -1,0 +1,234 @@
+"""`empathydesk workshop` in real browsers: two participants join, the facilitator sees both, and neither
+participant reaches the facilitator app. Screenshots (test-artifacts/workshop-*.png): the landing page,
+the join screen, the participants page and the dashboard, and the "reload" banner of a culled page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from workshop_helpers import free_port_pair
+
+from .conftest import CHROMIUM
+
+pytestmark = pytest.mark.browser
+
+PROJECTOR = {"width": 1280, "height": 800}
+LOAD = 150_000  # ms: a page may need a cold kernel on this shared 2-core machine
+
+
+class RunningWorkshop:
+    def __init__(self, process: subprocess.Popen, out: str, port: int, data: Path):
+        self.process, self.out, self.port, self.data = process, out, port, data
+        self.code = re.search(r"Join code:\s+(\S+)", out).group(1)
+        self.join_link = re.search(r"Join link:\s+(\S+)", out).group(1)
+        self.facilitator_link = re.search(r"Facilitator app:\s+(\S+)", out).group(1)
+        self.key = self.facilitator_link.split("token=", 1)[1]
+        self.facilitator = f"http://127.0.0.1:{port + 1}"
+
+    def store(self):
+        from empathydesk.storage import Store
+
+        return Store.open(f"sqlite:///{self.data / 'empathydesk.sqlite'}")
+
+
+@pytest.fixture(scope="module")
+def workshop(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make browser)")
+    data = tmp_path_factory.mktemp("workshop-browser")
+    port = free_port_pair()
+    env = {**os.environ, "EMPATHYDESK_DATA": str(data), "PYTHONUNBUFFERED": "1"}
+    env.pop("EMPATHYDESK_DB_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "empathydesk", "workshop", "--cohort", "browser-test", "--port", str(port),
+         "--pool-size", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    lines: list[str] = []
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "warmed up" in line:
+            break
+    out = "".join(lines)
+    if "Join code:" not in out:
+        process.kill()
+        pytest.fail(f"the workshop did not start:\n{out}")
+    yield RunningWorkshop(process, out, port, data)
+    process.send_signal(2)  # Ctrl-C, as the facilitator would
+    rest, _ = process.communicate(timeout=120)
+    assert process.returncode == 0, rest
+
+
+@pytest.fixture
+def context(browser):
+    opened = []
+
+    def new(viewport=None):
+        ctx = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+        ctx.set_default_timeout(90_000)
+        opened.append(ctx)
+        return ctx.new_page()
+
+    yield new
+    for ctx in opened:
+        ctx.close()
+
+
+def join(page, url: str, name: str, code: str | None = None) -> str:
+    """Join through the landing page; returns the personal link shown."""
+    page.goto(url)
+    form = page.locator(".ed-join-form")
+    expect(form).to_be_visible(timeout=LOAD)
+    if code is not None:
+        page.get_by_label("Join code").fill(code)
+    page.get_by_label("Your name for today").fill(name)
+    page.get_by_role("button", name="Join the workshop").click()
+    expect(page.locator("[data-ed=greeting]")).to_have_text(f"Welcome, {name}: you have joined.", timeout=30_000)
+    return page.locator("[data-ed=personal-link]").get_attribute("href")
+
+
+def shoot(page, artifacts: Path, name: str) -> Path:
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => { const e = document.querySelector('#rendered_cells'); return e ? e.scrollHeight : document.body.scrollHeight; }"
+    )
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(height + 40, 8000))})
+    page.wait_for_timeout(300)
+    path = artifacts / f"workshop-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+    return path
+
+
+def test_two_participants_join_and_the_facilitator_sees_both(workshop, context, artifacts):
+    # Ada scans the QR code: the link carries the code, she only types her name
+    ada = context()
+    ada.goto(f"{workshop.join_link}?code={workshop.code}")
+    expect(ada.locator(".ed-join-form")).to_be_visible(timeout=LOAD)
+    expect(ada.get_by_label("Join code")).to_have_value(workshop.code)
+    shoot(ada, artifacts, "landing")
+    ada_link = join(ada, f"{workshop.join_link}?code={workshop.code}", "Ada")
+    assert ada_link.startswith(f"http://127.0.0.1:{workshop.port}/?token=")
+    token = ada_link.split("token=", 1)[1]
+    expect(ada).to_have_url(re.compile(f"token={re.escape(token)}"))  # a reload keeps her in
+    expect(ada.locator(".ed-pages li")).to_have_count(7)  # welcome, five modules, wrap-up
+    shoot(ada, artifacts, "landing-joined")
+    # Ben types the short address and the code
+    ben = context()
+    ben_link = join(ben, workshop.join_link, "Ben", code=workshop.code)
+    assert ben_link != ada_link
+
+    names = sorted(p.pseudonym for p in workshop.store().participants("browser-test"))
+    assert names == ["Ada", "Ben"]
+
+    # Ada's personal link brings her back, on another device too
+    again = context()
+    again.goto(ada_link)
+    expect(again.locator("[data-ed=greeting]")).to_have_text("Welcome back, Ada.", timeout=LOAD)
+    first = again.locator(".ed-pages a").first
+    assert "00-welcome.ipynb?token=" in first.get_attribute("href")
+
+    # the facilitator: the key logs in, then disappears from the address bar
+    facilitator = context(PROJECTOR)
+    facilitator.goto(f"{workshop.facilitator}/voila/render/participants.ipynb?token={workshop.key}")
+    expect(facilitator.locator("[data-ed=people-count]")).to_have_text("2 people have joined.", timeout=LOAD)
+    assert "token" not in facilitator.url and workshop.key not in facilitator.url
+    expect(facilitator.locator("[data-ed=person]")).to_have_count(2)
+    expect(facilitator.locator(".ed-people table")).to_contain_text("Ada")
+    expect(facilitator.locator(".ed-people table")).to_contain_text("Ben")
+    shoot(facilitator, artifacts, "participants")
+
+    # Ben lost his link: the facilitator makes him a new one; the old one stops working
+    person = facilitator.get_by_label("Person")
+    person.select_option(label=person.locator("option", has_text="Ben").inner_text().strip())
+    facilitator.get_by_role("button", name="Make a new link").click()
+    facilitator.get_by_role("button", name="Yes, make it (the old link stops working)").click()
+    new_link = facilitator.locator("[data-ed=new-link]")
+    expect(new_link).to_contain_text(f"{workshop.join_link}?token=")
+    ben_new = new_link.inner_text().strip()
+    shoot(facilitator, artifacts, "participants-new-link")
+    ben_again = context()
+    ben_again.goto(ben_new)
+    expect(ben_again.locator("[data-ed=greeting]")).to_have_text("Welcome back, Ben.", timeout=LOAD)
+    ben_again.goto(ben_link)
+    expect(ben_again.locator(".ed-join")).to_contain_text("This link does not work any more", timeout=LOAD)
+
+    # the join screen, as the projector shows it: link, code, QR code; never the key
+    facilitator.goto(f"{workshop.facilitator}/voila/render/join-screen.ipynb")
+    screen = facilitator.locator("[data-ed=join-screen]")
+    expect(screen).to_be_visible(timeout=LOAD)
+    expect(facilitator.locator("[data-ed=join-code]")).to_have_text(workshop.code)
+    expect(facilitator.locator("[data-ed=join-link]")).to_have_text(workshop.join_link)
+    expect(facilitator.locator("[data-ed=joined]")).to_have_text("2 people have joined.")
+    assert workshop.key not in facilitator.content() and workshop.key not in facilitator.url
+    path = shoot(facilitator, artifacts, "join-screen")
+    decoded = read_qr(path)
+    if decoded is not None:
+        assert decoded == f"{workshop.join_link}?code={workshop.code}"
+
+    # the dashboard (the charts helper's page) opens for the facilitator
+    if (Path(__file__).resolve().parents[2] / "workshop" / "dashboard.ipynb").exists():
+        facilitator.goto(f"{workshop.facilitator}/voila/render/dashboard.ipynb")
+        facilitator.locator("#rendered_cells").wait_for(state="visible", timeout=120_000)
+        facilitator.wait_for_timeout(1500)
+        shoot(facilitator, artifacts, "dashboard")
+
+    # neither participant reaches the facilitator app, whatever they type
+    for page, name in ((ada, "Ada"), (ben, "Ben")):
+        for path in ["/", "/voila/render/dashboard.ipynb", "/voila/render/participants.ipynb",
+                     "/voila/render/join-screen.ipynb", "/voila/tree"]:
+            page.goto(workshop.facilitator + path)
+            assert "/login" in page.url, (name, path, page.url)
+            text = page.content()
+            assert "Ada" not in text and "Ben" not in text and workshop.code not in text
+        for path in ["/voila/render/../workshop/dashboard.ipynb", "/voila/render/%2e%2e/workshop/dashboard.ipynb",
+                     "/workshop/dashboard.ipynb", "/voila/files/../data/empathydesk.sqlite"]:
+            response = page.goto(f"{workshop.join_link.rstrip('/')}{path}")
+            assert response.status in (403, 404), (path, response.status)
+
+
+def test_a_page_whose_kernel_is_gone_asks_to_reload(workshop, context, artifacts):
+    page = context()
+    page.goto(workshop.join_link)
+    expect(page.locator(".ed-join-form")).to_be_visible(timeout=LOAD)
+    banner = page.locator("#ed-reload-banner")
+    expect(banner).to_be_hidden()
+    # stop this page's kernel the way culling does, then let the page look (it does so every 30 s)
+    page.evaluate(
+        """async () => {
+            const c = JSON.parse(document.getElementById('jupyter-config-data').textContent);
+            const xsrf = (document.cookie.match('\\\\b_xsrf=([^;]*)\\\\b') || [])[1] || '';
+            const form = new FormData(); form.append('_xsrf', xsrf);
+            await fetch(c.baseUrl + 'voila/api/shutdown/' + c.kernelId, {method: 'POST', body: form});
+            window.edCheckKernel();
+        }"""
+    )
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("Your answers are saved")
+    expect(page.get_by_role("button", name="Reload the page")).to_be_visible()
+    shoot(page, artifacts, "reload-banner")
+
+
+def read_qr(path: Path) -> str | None:
+    """The text of the QR code in a screenshot (None when zxing-cpp is not installed)."""
+    try:
+        import zxingcpp
+        from PIL import Image
+    except ImportError:
+        return None
+    found = zxingcpp.read_barcodes(Image.open(path))
+    assert found, f"no QR code readable in {path}"
+    return found[0].text
