@@ -69,8 +69,9 @@ def test_two_consent_boxes_on_one_page_agree(store, participant, monkeypatch):
     from empathydesk.widgets import session as session_module
 
     monkeypatch.setattr(session_module, "_open_store", lambda: store)
-    header, consent = build("welcome/header"), build("consent")  # the page's shared session
+    header, consent = build("module-1/header"), build("consent")  # the page's shared session
     a, b = find(header, w.Checkbox)[0], find(consent, w.Checkbox)[0]
+    assert not find(build("welcome/header"), w.Checkbox)  # the welcome page has the consent piece instead
     b.value = True
     assert a.value is True and store.participant(participant.id).consent is True
 

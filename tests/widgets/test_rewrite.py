@@ -63,7 +63,7 @@ def test_check_saves_every_attempt_with_its_review(make, store, participant, con
     assert "What a good reply does" in markup  # the guidance and example appear after a first try
     box.value = "Would you like me to show you? I can send a short note too."
     check.click()
-    assert "nothing to change" in text_of(card) and "Attempt 2 is saved" in text_of(card)
+    assert "nothing to point out" in text_of(card) and "Attempt 2 is saved" in text_of(card)
     saved = store.exercise_attempts(participant.id)[exercise.id]
     assert [a["text"] for a in saved] == [HOSTILE, "Would you like me to show you? I can send a short note too."]
     assert saved[0]["review"]["findings"][0]["code"] == "order"
@@ -96,6 +96,23 @@ def test_without_a_coach_the_attempt_is_still_saved(make, store, participant, mo
     check.click()
     assert "could not look at it" in text_of(card)
     assert len(store.exercise_attempts(participant.id)["module-1-rewrite-1"]) == 1
+
+
+def test_findings_are_grouped_into_what_works_and_what_to_change(content):
+    text = "Would you like me to show you? Just click it."
+    review = {"verdict": "needs-work", "score": 40, "findings": [
+        {"code": "order", "message": "An order.", "span": [31, 41], "lesson": "offer-suggestions"},
+        {"code": "suggests", "message": "Nice: a choice.", "span": [0, 29], "lesson": "offer-suggestions"},
+    ]}
+    kinds = rewrite.finding_kinds()
+    if kinds.get("suggests") != "works" or kinds.get("order") != "change":
+        pytest.skip("the coach's rules are not there")
+    markup = review_html(content, text, review, 3)
+    assert "Attempt 3 is saved. A good start." in markup
+    assert markup.index("What works") < markup.index("[1]</strong> Nice: a choice.") < markup.index("What to change")
+    assert "[2]</strong> An order." in markup
+    assert '<mark class="ed-mark ed-mark-works">Would you like me to show you</mark><sup class="ed-ref">[1]</sup>' in markup
+    assert '<mark class="ed-mark">Just click</mark><sup class="ed-ref">[2]</sup>' in markup
 
 
 def test_unknown_lesson_and_hostile_messages_are_text(content):

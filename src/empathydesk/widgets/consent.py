@@ -57,7 +57,7 @@ def _wire(session: Session) -> None:
     state.observe(save, names="consent")
 
 
-def consent_box(session: Session, *, explain: bool = True) -> w.Widget:
+def consent_box(session: Session, *, explain: str = EXPLAIN) -> w.Widget:
     _wire(session)
     box = w.Checkbox(value=session.consent.consent, description=LABEL, indent=False, layout=w.Layout(width="auto"))
     box.add_class("ed-check")
@@ -75,7 +75,7 @@ def consent_box(session: Session, *, explain: bool = True) -> w.Widget:
     traitlets.dlink((session.consent, "message"), (message, "value"))
     children: list[w.Widget] = [box]
     if explain:
-        children.append(ui.para(EXPLAIN, "ed-muted"))
+        children.append(ui.para(explain, "ed-muted"))
     children.append(message)
     group = w.VBox(children, layout=w.Layout(width="100%"))
     group.add_class("ed-consent-box")

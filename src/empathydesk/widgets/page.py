@@ -11,6 +11,8 @@ from empathydesk.widgets.consent import consent_box
 from empathydesk.widgets.session import NO_PARTICIPANT, Session
 from empathydesk.widgets.transfer import save_controls
 
+SHORT_EXPLAIN = "Off: the facilitator sees group totals only. You can change this at any time."
+
 
 def pages_done(session: Session) -> dict[str, bool]:
     store, pid = session.store, session.pid
@@ -56,7 +58,9 @@ def header(session: Session, page_id: str) -> w.Widget:
         f'<p class="ed-muted">You are taking part as <strong>{ui.esc(who)}</strong>.</p>' if session.url_token and who else ""
     )
     strip = ui.markup(strip_html(session, done, page_id))
-    extras = w.VBox([consent_box(session, explain=False), save_controls(session)], layout=w.Layout(width="100%"))
+    # the welcome page has the consent piece itself, with its full explanation
+    parts = [] if page_id == "welcome" else [consent_box(session, explain=SHORT_EXPLAIN)]
+    extras = w.VBox([*parts, save_controls(session)], layout=w.Layout(width="100%"))
     return ui.piece([greeting, strip, extras], name="header")
 
 

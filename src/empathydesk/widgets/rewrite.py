@@ -7,6 +7,7 @@ in an escaped copy of the reply, each mark numbered like its finding.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import ipywidgets as w
@@ -28,6 +29,43 @@ def review_reply(text: str) -> dict[str, Any] | None:
     return result.to_dict() if hasattr(result, "to_dict") else dict(result)
 
 
+def warm_up_coach() -> None:
+    """Load the coach's phrase lists in the background, so the first "Check my reply" is quick."""
+    import threading
+
+    def run() -> None:
+        try:
+            from empathydesk.coach import warm_up
+
+            warm_up()
+        except Exception:  # noqa: BLE001 - only a speed-up; the check itself reports problems
+            pass
+
+    threading.Thread(target=run, name="coach-warm-up", daemon=True).start()
+
+
+@functools.cache
+def finding_kinds() -> dict[str, str]:
+    """code -> "works" or "change", from the coach's own rules (empty without a coach)."""
+    try:
+        from empathydesk.coach import codes
+
+        return {code: str(info.get("kind", "change")) for code, info in codes().items()}
+    except Exception:  # noqa: BLE001 - without the coach's rules every finding is shown as a change
+        return {}
+
+
+def kind_of(finding: dict[str, Any]) -> str:
+    """ "works", "change" or "note" (the coach's notes, like "this was cut short", have no lesson)."""
+    code = str(finding.get("code", ""))
+    kinds = finding_kinds()
+    if code in kinds:
+        return kinds[code]
+    if not finding.get("lesson"):
+        return "note"
+    return "works" if str(finding.get("message", "")).startswith("Nice") else "change"
+
+
 def _spans(text: str, findings: list[dict[str, Any]]) -> list[tuple[int, int, int]]:
     out = []
     for n, finding in enumerate(findings, start=1):
@@ -43,12 +81,14 @@ def _spans(text: str, findings: list[dict[str, Any]]) -> list[tuple[int, int, in
     return out
 
 
-def highlight(text: str, findings: list[dict[str, Any]]) -> str:
+def highlight(text: str, findings: list[dict[str, Any]], kinds: list[str] | None = None) -> str:
     """The reply as escaped text, with each span a finding points at in <mark>, numbered like the finding.
 
-    Overlapping spans become one mark carrying every number. Text is escaped piece by piece, so nothing
-    the participant typed can ever become markup.
+    Overlapping spans become one mark carrying every number. A mark is styled as "works" only when
+    every finding under it is one. Text is escaped piece by piece, so nothing the participant typed can
+    ever become markup.
     """
+    kinds = kinds or ["change"] * len(findings)
     spans = _spans(text, findings)
     cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     out: list[str] = []
@@ -57,8 +97,11 @@ def highlight(text: str, findings: list[dict[str, Any]]) -> str:
 
     def close_run() -> None:
         if run:
-            refs = ",".join(str(n) for n in sorted(set(run_numbers)))
-            out.append(f'<mark class="ed-mark">{"".join(run)}</mark><sup class="ed-ref">[{refs}]</sup>')
+            numbers = sorted(set(run_numbers))
+            works = all(kinds[n - 1] == "works" for n in numbers)
+            cls = "ed-mark ed-mark-works" if works else "ed-mark"
+            refs = ",".join(str(n) for n in numbers)
+            out.append(f'<mark class="{cls}">{"".join(run)}</mark><sup class="ed-ref">[{refs}]</sup>')
             run.clear()
             run_numbers.clear()
 
@@ -86,32 +129,60 @@ def lesson_name(content: Content, lesson: Any) -> str:
     return str(lesson)
 
 
+def headline(review: dict[str, Any], kinds: list[str]) -> str:
+    """One kind sentence about the whole reply (the coach's own wording of its verdicts)."""
+    if kinds and all(k == "note" for k in kinds):
+        return str(review["findings"][0].get("message", ""))
+    if review.get("verdict") == "relational":
+        return "This reads like a reply to a person. Nice work."
+    if "works" in kinds:
+        return "A good start. A few changes would make it warmer."
+    return "A few changes would make this reply warmer and clearer."
+
+
+SECTIONS = (("note", "ℹ", "Please note"), ("works", "✓", "What works"), ("change", "✎", "What to change"))
+
+
 def review_html(content: Content, text: str, review: dict[str, Any] | None, attempt: int) -> str:
-    """The coach's findings on one attempt (pure: attempt in, markup out)."""
+    """The coach's findings on one attempt (pure: attempt in, markup out).
+
+    Findings are listed under "What works" and "What to change", numbered like their marks in the
+    reply, each with the lesson it comes from.
+    """
     if review is None or review.get("findings") is None:
         return ui.note_html(
             "info",
             f"Attempt {attempt} is saved. The coach could not look at it this time, so compare it with the example below.",
             word="",
         )
-    findings = [f for f in review.get("findings") or [] if isinstance(f, dict)]
-    head = f"Attempt {attempt} is saved."
-    if not findings:
-        verdict = ui.note_html("ok", f"{head} The coach found nothing to change. Nicely done.", word="")
-    else:
-        many = "one thing" if len(findings) == 1 else f"{len(findings)} things"
-        verdict = ui.note_html("info", f"{head} The coach noticed {many} to look at.", word="")
-    items = []
-    for n, finding in enumerate(findings, start=1):
-        lesson = lesson_name(content, finding.get("lesson"))
-        lesson_html = f' <span class="ed-muted">(From {ui.esc(lesson)})</span>' if lesson else ""
-        items.append(f"<li><strong>[{n}]</strong> {ui.esc(finding.get('message', ''))}{lesson_html}</li>")
-    listing = f'<ol class="ed-findings">{"".join(items)}</ol>' if items else ""
+    found = [f for f in review.get("findings") or [] if isinstance(f, dict)]
+    order = {kind: i for i, (kind, _, _) in enumerate(SECTIONS)}
+    findings = sorted(found, key=lambda f: order.get(kind_of(f), 9))  # stable: the coach's order within a kind
+    kinds = [kind_of(f) for f in findings]
+    saved = f"Attempt {attempt} is saved."
+    lead = headline(review, kinds) if findings else "The coach found nothing to point out."
+    good = review.get("verdict") == "relational"
+    verdict = ui.note_html("ok" if good else "info", f"{saved} {lead}", word="")
+    sections = []
+    for kind, icon, title in SECTIONS:
+        rows = []
+        for n, (finding, k) in enumerate(zip(findings, kinds), start=1):
+            if k != kind:
+                continue
+            lesson = lesson_name(content, finding.get("lesson"))
+            lesson_html = f' <span class="ed-muted">(From {ui.esc(lesson)})</span>' if lesson else ""
+            rows.append(
+                f'<li><span aria-hidden="true">{icon}</span> <strong>[{n}]</strong> '
+                f"{ui.esc(finding.get('message', ''))}{lesson_html}</li>"
+            )
+        if rows:
+            sections.append(f'<h5 class="ed-findings-title">{ui.esc(title)}</h5><ul class="ed-findings ed-{kind}">{"".join(rows)}</ul>')
+    note = " (marked parts are numbered like the notes below)" if findings else ""
     shown = (
-        f'<p><strong>Your reply</strong>{" (marked parts are numbered like the notes below)" if items else ""}:</p>'
-        f'<div class="ed-quote">{highlight(text, findings)}</div>'
+        f"<p><strong>Your reply</strong>{note}:</p>"
+        f'<div class="ed-quote ed-your-reply">{highlight(text, findings, kinds)}</div>'
     )
-    return verdict + shown + listing
+    return verdict + shown + "".join(sections)
 
 
 def guidance_html(exercise: Exercise) -> str:
@@ -196,4 +267,5 @@ def rewrites(session: Session, module_id: str) -> w.Widget:
         exercise_card(session, ex, n, len(module.exercises), list(saved.get(ex.id, [])))
         for n, ex in enumerate(module.exercises, start=1)
     ]
+    warm_up_coach()
     return ui.piece([ui.heading("Say it kindly"), *cards], name="rewrite")

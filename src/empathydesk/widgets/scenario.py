@@ -71,6 +71,7 @@ def scenario_card(session: Session, scenario: Scenario, number: int, total: int,
 
     def set_done() -> None:
         if finished(scenario, attempts):
+            choice.disabled = True  # the answer shown is the one saved
             check.description = "Done"
             check.icon = "check"
             check.disabled = True

@@ -53,7 +53,7 @@ CSS = """
   margin: 0 0 0.3rem 0; font-weight: 600; }
 .ed-piece .ed-stack textarea { width: 100%; min-height: 6.5em; font-size: 15px; line-height: 1.4; padding: 0.4rem; }
 /* radio groups: options wrap, whole label clickable, long options on several lines */
-.ed-piece .widget-radio-box, .ed-piece .jupyter-widget-radio-box { flex-wrap: wrap; margin-bottom: 0; }
+.ed-piece .widget-radio-box, .ed-piece .jupyter-widget-radio-box { flex-wrap: wrap; margin-bottom: 0 !important; }
 .ed-piece .widget-radio-box label, .ed-piece .jupyter-widget-radio-box label { height: auto;
   line-height: 1.35; white-space: normal; padding: 0.25rem 0.6rem 0.25rem 0; margin: 0 0.2rem 0 0;
   display: flex; flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;
@@ -88,8 +88,11 @@ CSS = """
 .ed-feedback.ed-other { border-color: #D55E00; background: #fbece3; }
 /* the coach's highlights: yellow, underlined, and numbered like the findings */
 .ed-piece mark.ed-mark { background: #F0E442; color: #1b1b1b; border-bottom: 2px solid #1b1b1b; padding: 0 1px; }
+.ed-piece mark.ed-mark-works { background: #cfe6f5; border-bottom: 2px dotted #1b1b1b; }
 .ed-piece sup.ed-ref { font-weight: 700; font-size: 0.75em; }
-.ed-piece .ed-findings li { margin: 0.3rem 0; }
+.ed-piece h5.ed-findings-title { font-size: 1rem; margin: 0.6rem 0 0.1rem 0; }
+.ed-piece .ed-findings { list-style: none; padding-left: 0.2rem; margin: 0.2rem 0; }
+.ed-piece .ed-findings li { margin: 0.3rem 0; padding-left: 1.4rem; text-indent: -1.4rem; }
 /* the progress strip */
 .ed-strip { list-style: none; padding: 0; margin: 0.3rem 0; display: flex; flex-wrap: wrap; gap: 0.35rem; }
 .ed-strip li { border: 2px solid #8a8a8a; border-radius: 6px; padding: 0.15rem 0.5rem; background: #fff;
