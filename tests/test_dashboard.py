@@ -1,0 +1,181 @@
+"""The facilitator dashboard (empathydesk.dashboard), the demo data and the `demo-data` command."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import ipywidgets as w
+import pytest
+
+from empathydesk import dashboard, demo, scoring
+from empathydesk.cli import main
+from empathydesk.content import load
+from empathydesk.storage import Store
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load()
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = Store.open(f"sqlite:///{tmp_path}/dash.sqlite")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def filled(store, content):
+    demo.fill_cohort(store, content, "demo", 12, seed=5)
+    return store
+
+
+@dataclass(frozen=True)
+class P:
+    id: int
+    pseudonym: str
+    consent: bool
+
+
+def test_demo_people_look_like_a_room(content):
+    people = demo.people(content, 60, seed=1)
+    finished = [p for p in people if "wrap-up" in p.ratings]
+    assert 0.4 * len(people) < len(finished) < len(people)
+    assert any(p.consent for p in people) and not all(p.consent for p in people)
+    assert any("follow-up" in p.ratings for p in people) and any("retro-before" in p.ratings for p in people)
+    assert all(scoring.checkpoint_complete(content, p.ratings, "baseline") for p in people)
+    means = {cp: [] for cp in ("baseline", "wrap-up", "retro-before")}
+    for p in finished:
+        for cp in means:
+            if cp in p.ratings:
+                means[cp] += list(scoring.competency_scores(content, p.ratings[cp]).values())
+    avg = {cp: sum(v) / len(v) for cp, v in means.items()}
+    assert avg["retro-before"] < avg["baseline"] < avg["wrap-up"]
+
+
+def test_fill_cohort_through_the_store(filled, content):
+    people = filled.participants("demo")
+    assert len(people) == 12
+    assert len({p.pseudonym for p in people}) == 12
+    ratings = filled.cohort_ratings("demo")
+    assert {r["checkpoint"] for r in ratings} >= {"baseline", "wrap-up"}
+    assert filled.cohort_scenario_attempts("demo")
+    assert any(filled.reflections(p.id) for p in people)
+    assert any(filled.exercise_attempts(p.id) for p in people)
+    demo.fill_cohort(filled, content, "demo", 3)
+    names = [p.pseudonym for p in filled.participants("demo")]
+    assert len(names) == 15 and len(set(names)) == 15
+
+
+def test_demo_data_command(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path}/cli.sqlite"
+    assert main(["demo-data", "--cohort", "preview", "--participants", "6", "--db", url]) == 0
+    assert "Added 6 made-up participants to cohort 'preview'" in capsys.readouterr().out
+    assert len(Store.open(url).participants("preview")) == 6
+    assert main(["demo-data", "--cohort", "preview", "--participants", "0", "--db", url]) == 2
+    Store.open(url).close()
+
+
+def test_progress_grid_escapes_names_and_counts(content):
+    people = [P(1, "<b>Zed</b>", False), P(2, "Amy", True)]
+    progress = {1: {"pages": {"welcome": True}, "parts": {"module-1": (2, 4)}}}
+    html = dashboard.progress_grid_html(content, people, progress, {})
+    assert "&lt;b&gt;Zed&lt;/b&gt;" in html and "<b>Zed" not in html
+    assert "◐ 2 of 4" in html and "✓ done" in html and "· to do" in html
+    assert "<strong>1</strong>/2" in html  # one of two has done the welcome page
+    many = [P(i, f"Person {i}", False) for i in range(300)]
+    assert "Showing 200 of 300" in dashboard.progress_grid_html(content, many, {}, {})
+    assert "Person 299" in dashboard.progress_grid_html(content, many, {}, {}, name_filter="299")
+
+
+def test_individual_scores_only_with_consent_and_never_for_a_small_rest(content):
+    from empathydesk import stats
+
+    people = demo.people(content, 12, seed=2, finish_share=1.0)
+    ratings, attempts = demo.cohort_rows(people)
+    scores = stats.competency_scores(content, ratings)
+    everyone = [P(i, p.pseudonym, True) for i, p in enumerate(people, start=1)]
+    html = dashboard.individuals_html(content, everyone, scores, attempts)
+    assert all(p.pseudonym in html for p in everyone)
+    two_private = [P(p.id, p.pseudonym, p.id > 2) for p in everyone]
+    html = dashboard.individuals_html(content, two_private, scores, attempts)
+    assert "hidden" in html and everyone[5].pseudonym not in html
+    six_private = [P(p.id, p.pseudonym, p.id > 6) for p in everyone]
+    html = dashboard.individuals_html(content, six_private, scores, attempts)
+    assert everyone[8].pseudonym in html and everyone[0].pseudonym not in html
+    nobody = [P(p.id, p.pseudonym, False) for p in everyone]
+    assert "Nobody has chosen" in dashboard.individuals_html(content, nobody, scores, attempts)
+
+
+def test_results_keep_real_and_retrospective_apart(content):
+    people = demo.people(content, 20, seed=4, finish_share=1.0)
+    ratings, attempts = demo.cohort_rows(people)
+    results = dashboard.build_results(content, ratings, attempts, [P(i, p.pseudonym, True) for i, p in enumerate(people, 1)])
+    assert "Real change: start → end" in results["stats"] and "Retrospective: looking back → end" in results["stats"]
+    assert results["charts"].count("<figure") == 3
+    few = dashboard.build_results(content, ratings[:200], attempts[:10], [])
+    assert "too few to show" in few["stats"]
+
+
+def all_html(widget):
+    out = []
+
+    def walk(x):
+        if isinstance(x, w.HTML):
+            out.append(x.value)
+        for child in getattr(x, "children", ()):
+            walk(child)
+
+    walk(widget)
+    return "\n".join(out)
+
+
+def test_dashboard_reads_env_and_updates_in_place(filled, monkeypatch, content):
+    monkeypatch.setenv("EMPATHYDESK_COHORT", "demo")
+    monkeypatch.setattr(dashboard, "_ago", lambda when, now: "a while ago")  # the clock moves between reads
+    view = dashboard.dashboard(db_url=filled.url, live=False)
+    board = view._dashboard
+    markup = all_html(view)
+    assert "Cohort: demo" in markup and "12 joined" in markup
+    assert "Change per skill" in markup and markup.count("<figure") == 3
+    grid_before, charts_before = board.grid.value, board.charts.value
+    # nothing new: nothing is re-read or re-sent
+    reads = []
+    monkeypatch.setattr(dashboard, "participant_progress", lambda *a: reads.append(a) or {"pages": {}, "parts": {}})
+    board.refresh()
+    assert reads == [] and board.grid.value == grid_before and board.charts.value == charts_before
+    # one person answers: only they are re-read
+    someone = filled.participants("demo")[0]
+    filled.save_reflection(someone.id, content.modules[0].reflections[0].id, "A new thought.")
+    board.refresh()
+    assert [a[2] for a in reads] == [someone.id]
+
+
+def test_live_tick_runs_on_the_event_loop(filled, content):
+    board = dashboard.Dashboard(filled, "demo", content, live_interval=0.01, chart_interval=0)
+    board.refresh(force=True)
+    newcomer = filled.join(filled.cohort("demo").join_code, "Newcomer")
+    filled.save_rating(newcomer.id, "baseline", content.instrument.items[0].id, 4)
+    asyncio.run(board.tick())
+    assert "Newcomer" in board.grid.value and "13 joined" in board.header.value
+
+
+def test_no_cohort_says_what_to_do(store, monkeypatch):
+    monkeypatch.delenv("EMPATHYDESK_COHORT", raising=False)
+    view = dashboard.dashboard(db_url=store.url, live=False)
+    assert "empathydesk demo-data" in view.value
+    view = dashboard.dashboard(cohort="nope", db_url=store.url, live=False)
+    assert "no cohort called “nope”" in view.value
+
+
+def test_notebook_is_one_call_without_outputs():
+    nb = json.loads((REPO / "workshop" / "dashboard.ipynb").read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert len(code) == 1 and "dashboard()" in "".join(code[0]["source"])
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
