@@ -181,6 +181,7 @@ class Page:
     _waiters: dict[str, asyncio.Future] = field(default_factory=dict)   # msg_id -> future(idle / reply)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _closed: bool = False
+    shutdown_status: int | None = None                       # HTTP status of the leave-page shutdown
     log: list[tuple[float, str]] = field(default_factory=list)
 
     # ---- lifecycle
@@ -262,10 +263,11 @@ class Page:
         if shutdown and self.kernel_id:
             xsrf = self.client.cookies.get("_xsrf", "")
             try:
-                await self.client.post(f"{self._base()}voila/api/shutdown/{self.kernel_id}",
-                                       data={"_xsrf": xsrf}, timeout=30)
+                r = await self.client.post(f"{self._base()}voila/api/shutdown/{self.kernel_id}",
+                                           data={"_xsrf": xsrf}, timeout=30)
+                self.shutdown_status = r.status_code
             except httpx.HTTPError:
-                pass
+                self.shutdown_status = -1
         if self.own_client:
             await self.client.aclose()
 

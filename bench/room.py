@@ -1,0 +1,997 @@
+"""A room of 40 against the real `empathydesk workshop`, plain Voilà beside it, and faults.
+
+    .venv/bin/python bench/room.py                  # the full run (about 10 minutes), prints its figures
+    .venv/bin/python bench/room.py --quick          # 8 people, 1 browser, shorter: a smoke test
+    .venv/bin/python bench/room.py --no-faults      # skip the kill / read-only / full-disk phases
+
+What it does, all on 127.0.0.1, each phase bounded in time, everything stopped at the end:
+
+1. Starts `empathydesk workshop` (the real command) on free ports with a temporary SQLite database, and a
+   plain `voila` serving bench/minimal.ipynb with the participant app's own Voilà settings (the same
+   arguments from `empathydesk.server.participant_args`, minus EmpathyDesk's template and landing page).
+2. Quiet comparison: each participant page, then the minimal page, opened one at a time (protocol client)
+   and in Chromium: time to usable, and the RSS of the page's kernel. Ratios lesson / minimal.
+3. The room: N simulated participants (protocol level, see voila_client.py and drive.py) join through the
+   landing page within a minute, then do the welcome page, one module and the wrap-up, answering
+   everything, while the facilitator's dashboard is open and reloaded, and a few real Chromium pages
+   do the same journey. Answers acknowledged on screen are read back through the Store API.
+4. Faults: SIGKILL every process of the workshop (its process groups and the kernels') while people are
+   answering, restart it, check every acknowledged answer; then a read-only database (SQLite `mode=ro`)
+   and a full one (a 1 MiB tmpfs, when this process may mount one): the message people see, no traceback,
+   nothing saved lost.
+
+`run_room()` returns the rows for bench/run.py (see bench_room.py). Absolute times depend on the machine
+and on what else runs on it; the ratios and the counts are the figures to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+import psutil  # noqa: E402
+
+from drive import Ledger, Participant, descendants, first, html_text, pieces  # noqa: E402
+from voila_client import open_page, new_client, views_in, parse_page  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+MEMORY_CAP = 12 * 2**30   # stop the room early rather than push a shared machine into swap/OOM
+
+
+@dataclass
+class Config:
+    participants: int = 40
+    join_window: float = 60.0        # everyone arrives within this many seconds
+    browsers: int = 3                # real Chromium participants beside the simulated ones
+    repeats: int = 2                 # quiet measurements per page (protocol) ...
+    browser_repeats: int = 1         # ... and in Chromium
+    room_deadline: float = 420.0     # the room stops by itself after this long
+    think: tuple[float, float] = (0.3, 1.2)   # a person's pause between two answers (s)
+    dashboard_every: float = 30.0    # the facilitator reloads the dashboard this often (s)
+    faults: bool = True
+    fault_people: int = 8
+    seed: int = 20261123
+    keep: bool = False               # keep the temporary folder (logs, database)
+    log: Any = print
+
+
+# ---------------------------------------------------------------- small helpers
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def fmt_s(x: float) -> str:
+    return "n/a" if x != x else (f"{x:.2f} s" if x < 10 else f"{x:.1f} s")
+
+
+def fmt_mb(x: float) -> str:
+    return f"{x / 2**20:.0f} MiB"
+
+
+def kernel_id_of(proc: psutil.Process) -> str | None:
+    try:
+        cmd = " ".join(proc.cmdline())
+    except (psutil.Error, OSError):
+        return None
+    m = re.search(r"kernel-([0-9a-f-]{36})\.json", cmd)
+    return m.group(1) if m and "ipykernel" in cmd else None
+
+
+def tree(pids: list[int]) -> list[psutil.Process]:
+    procs = []
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            procs.append(root)
+            procs.extend(root.children(recursive=True))
+        except psutil.Error:
+            continue
+    return procs
+
+
+def rss(proc: psutil.Process) -> int:
+    try:
+        return proc.memory_info().rss
+    except psutil.Error:
+        return 0
+
+
+HEAVY = ("pandas", "scipy", "matplotlib", "numpy")
+
+
+def kernel_process(pids: list[int], kernel_id: str) -> psutil.Process | None:
+    for p in tree(pids):
+        if kernel_id_of(p) == kernel_id:
+            return p
+    return None
+
+
+def heavy_modules(proc: psutil.Process | None) -> list[str]:
+    """Which heavy libraries a kernel has imported, seen from outside: their compiled modules in its memory map."""
+    if proc is None:
+        return []
+    try:
+        paths = {m.path for m in proc.memory_maps(grouped=True)}
+    except (psutil.Error, OSError):
+        return ["?"]
+    return [lib for lib in HEAVY if any(f"/site-packages/{lib}/" in p or f"/site-packages/{lib}.libs/" in p for p in paths)]
+
+
+async def wait_quiet(pids: list[int], limit: float = 20.0, threshold: float = 8.0) -> None:
+    """Wait until the processes under `pids` use almost no CPU (pools refilled), at most `limit` s."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        procs = tree(pids)
+        for p in procs:
+            try:
+                p.cpu_percent(None)
+            except psutil.Error:
+                pass
+        await asyncio.sleep(1.0)
+        total = 0.0
+        for p in procs:
+            try:
+                total += p.cpu_percent(None)
+            except psutil.Error:
+                pass
+        if total < threshold:
+            return
+
+
+# ---------------------------------------------------------------- the servers
+
+class Server:
+    """A command started in its own process group, its output in a log file."""
+
+    def __init__(self, name: str, cmd: list[str], env: dict[str, str], cwd: Path, log_path: Path) -> None:
+        self.name, self.cmd, self.env, self.cwd, self.log_path = name, cmd, env, cwd, log_path
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = open(self.log_path, "a", encoding="utf-8")  # noqa: SIM115 - the child keeps it
+        self.proc = subprocess.Popen(self.cmd, env=self.env, cwd=self.cwd, stdin=subprocess.DEVNULL,
+                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    @property
+    def pids(self) -> list[int]:
+        return [self.proc.pid] if self.proc and self.proc.poll() is None else []
+
+    def kill_everything(self) -> int:
+        """SIGKILL every process group under this server (its own, each app's, each kernel's)."""
+        procs = tree([self.proc.pid]) if self.proc else []
+        groups = set()
+        for p in procs:
+            try:
+                groups.add(os.getpgid(p.pid))
+            except OSError:
+                pass
+        for g in groups:
+            try:
+                os.killpg(g, signal.SIGKILL)
+            except OSError:
+                pass
+        if self.proc:
+            self.proc.wait(timeout=30)
+        psutil.wait_procs(procs, timeout=10)
+        return len(procs)
+
+    def stop(self, timeout: float = 60) -> None:
+        if not self.proc or self.proc.poll() is not None:
+            self._reap()
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
+        self._reap()
+
+    def _reap(self) -> None:
+        """Nothing of ours stays behind: kill what is left of the tree."""
+        if self.proc is None:
+            return
+        left = [p for p in tree([self.proc.pid]) if p.is_running()] if self.proc.poll() is None else []
+        if left or self.proc.poll() is None:
+            self.kill_everything()
+
+
+def base_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("EMPATHYDESK_DB_URL", "EMPATHYDESK_HOSTED", "QUERY_STRING", "JUPYTER_TOKEN"):
+        env.pop(name, None)
+    env["EMPATHYDESK_DATA"] = str(tmp / "data")
+    env["JUPYTER_RUNTIME_DIR"] = str(tmp / "runtime")
+    env["PYTHONUNBUFFERED"] = "1"
+    env["no_proxy"] = env["NO_PROXY"] = "127.0.0.1,localhost"
+    return env
+
+
+class Workshop(Server):
+    """`empathydesk workshop` on free ports; knows its join code, facilitator key and apps."""
+
+    def __init__(self, tmp: Path, db_url: str, cohort: str = "bench-room", port: int | None = None,
+                 facilitator_port: int | None = None, tag: str = "", extra: list[str] | None = None) -> None:
+        self.port = port or free_port()
+        self.facilitator_port = facilitator_port or free_port()
+        self.db_url = db_url
+        cmd = [sys.executable, "-m", "empathydesk", "workshop", "--port", str(self.port),
+               "--facilitator-port", str(self.facilitator_port), "--db", db_url, "--cohort", cohort, *(extra or [])]
+        super().__init__("workshop", cmd, base_env(tmp), REPO, tmp / f"workshop{tag}.log")
+        self.join_code = ""
+        self.key = ""
+
+    def wait_ready(self, timeout: float = 240, warm: bool = True) -> float:
+        """Wait for the banner (and, with `warm`, for every page's kernel pool); returns the seconds taken."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            text = self.log_text().rsplit("EmpathyDesk workshop for cohort", 1)
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the workshop stopped:\n{self.log_text()[-3000:]}")
+            if len(text) == 2:
+                banner = text[1]
+                m = re.search(r"Join code:\s*(\S+)", banner)
+                k = re.search(r"Facilitator app:\s*\S*\?token=(\S+)", banner)
+                if m and k:
+                    self.join_code, self.key = m.group(1), k.group(1)
+                    if not warm or "warmed up and ready" in banner:
+                        return time.monotonic() - start
+            time.sleep(0.5)
+        raise TimeoutError(f"the workshop was not ready within {timeout:.0f} s")
+
+    def url(self, notebook: str, **query: str) -> str:
+        q = "&".join(f"{k}={quote(v, safe='')}" for k, v in query.items())
+        return f"http://127.0.0.1:{self.port}/voila/render/{notebook}" + (f"?{q}" if q else "")
+
+    def facilitator_url(self, notebook: str) -> str:
+        return f"http://127.0.0.1:{self.facilitator_port}/voila/render/{notebook}?token={self.key}"
+
+    def app_pids(self) -> dict[str, list[int]]:
+        """The participant app's and the facilitator app's processes (from their command lines)."""
+        out: dict[str, list[int]] = {"participant": [], "facilitator": []}
+        for p in tree(self.pids):
+            try:
+                cmd = " ".join(p.cmdline())
+            except psutil.Error:
+                continue
+            if "empathydesk._voila" in cmd:
+                out["participant" if f"--Voila.port={self.port}" in cmd else "facilitator"].append(p.pid)
+        return out
+
+
+def plain_voila(tmp: Path, root: Path) -> Server:
+    """Plain Voilà with the participant app's settings (no EmpathyDesk template, no landing page)."""
+    from empathydesk.server import RoomSettings, participant_args
+
+    port = free_port()
+    args = [a for a in participant_args("127.0.0.1", port, RoomSettings(), root)
+            if not a.startswith(("--template=", "--RoomVoila.", "--VoilaExecutor.cell_error_instruction"))]
+    server = Server("plain-voila", [sys.executable, "-m", "voila", *args], base_env(tmp), root, tmp / "plain-voila.log")
+    server.port = port  # type: ignore[attr-defined]
+    return server
+
+
+def wait_plain_ready(server: Server, pages: int, timeout: float = 120) -> None:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"plain voila stopped:\n{server.log_text()[-2000:]}")
+        if len(set(re.findall(r"Kernel pool of (\S+) is filled", server.log_text()))) >= pages:
+            return
+        time.sleep(0.5)
+    raise TimeoutError("plain voila's pool did not fill in time")
+
+
+# ---------------------------------------------------------------- memory
+
+@dataclass
+class MemoryPeaks:
+    servers: int = 0        # sum of the Voilà server processes (and the workshop command)
+    kernels: int = 0        # sum of every kernel's RSS at one moment
+    total: int = 0
+    kernels_alive: int = 0
+    largest_kernel: int = 0
+    samples: int = 0
+    over_cap: bool = False
+
+
+async def sample_memory(pids_of: Any, peaks: MemoryPeaks, stop: asyncio.Event, every: float = 2.0) -> None:
+    while not stop.is_set():
+        servers = kernels = n = biggest = 0
+        for p in tree(pids_of()):
+            size = rss(p)
+            if kernel_id_of(p):
+                kernels += size
+                n += 1
+                biggest = max(biggest, size)
+            else:
+                servers += size
+        peaks.servers = max(peaks.servers, servers)
+        peaks.kernels = max(peaks.kernels, kernels)
+        peaks.total = max(peaks.total, servers + kernels)
+        peaks.kernels_alive = max(peaks.kernels_alive, n)
+        peaks.largest_kernel = max(peaks.largest_kernel, biggest)
+        peaks.samples += 1
+        if servers + kernels > MEMORY_CAP:
+            peaks.over_cap = True
+        try:
+            await asyncio.wait_for(stop.wait(), every)
+        except asyncio.TimeoutError:
+            pass
+
+
+# ---------------------------------------------------------------- joining and pages
+
+async def join(ws: Workshop, name: str, client: Any = None) -> tuple[str, float, Any]:
+    """Join through the landing page with the code link; returns (token, landing page's time to usable, page)."""
+    page = await open_page(ws.url("index.ipynb", code=ws.join_code), client=client)
+    try:
+        form = pieces(page, "ed-join-form")
+        if not form:
+            raise RuntimeError("no join form on the landing page: " + page.text()[:200])
+        ids = descendants(page, form[0][1])
+        texts = [m for m in ids if page.models[m]["model_name"] == "TextModel"]
+        go = first(page, ids, "ButtonModel")
+        name_box = next(m for m in texts if "name" in (page.state(m).get("description") or "").lower())
+        await page.set(name_box, {"value": name})
+        await page.click(go)
+
+        def token(p: Any) -> str | None:
+            m = re.search(r'data-ed="personal-link"[^>]*>[^<]*\?token=([A-Za-z0-9_\-%]+)', p.text())
+            m = m or re.search(r'href="[^"]*\?token=([A-Za-z0-9_\-%]+)"[^>]*data-ed="personal-link"', p.text())
+            return m.group(1) if m else None
+
+        tok = await page.wait_for(token, timeout=60)
+        return tok, page.timings.time_to_usable, page
+    except BaseException:
+        await page.close()
+        raise
+
+
+@dataclass
+class PageStat:
+    page: str
+    seconds: float
+    where: str   # "protocol" or "browser"
+    phase: str
+
+
+# ---------------------------------------------------------------- quiet comparison with plain Voilà
+
+async def quiet_comparison(cfg: Config, ws: Workshop, plain: Server, token: str, pages: list[str],
+                           browser: Any) -> dict[str, Any]:
+    pids = ws.pids + plain.pids
+    results: dict[str, dict[str, list[float]]] = {}
+
+    async def measure(label: str, url: str, server_pids: list[int]) -> None:
+        r = results.setdefault(label, {"protocol": [], "kernel": [], "browser": [], "heavy": []})
+        for _ in range(cfg.repeats):
+            await wait_quiet(pids)
+            page = await open_page(url)
+            r["protocol"].append(page.timings.time_to_usable)
+            await asyncio.sleep(0.5)  # let the last cells' outputs settle before weighing the kernel
+            proc = kernel_process(server_pids, page.kernel_id)
+            r["kernel"].append(rss(proc) if proc else 0)
+            r["heavy"] = heavy_modules(proc)
+            await page.close()
+        if browser is not None:
+            for _ in range(cfg.browser_repeats):
+                await wait_quiet(pids)
+                r["browser"].append(await browser_tti(browser, url))
+
+    minimal_url = f"http://127.0.0.1:{plain.port}/voila/render/minimal.ipynb?token={token}"
+    await measure("minimal", minimal_url, plain.pids)
+    for nb in pages:
+        await measure(nb, ws.url(nb, token=token), ws.pids)
+    await measure("minimal", minimal_url, plain.pids)  # once more, after: the machine may have changed
+    return results
+
+
+async def browser_tti(browser: Any, url: str, timeout: float = 120) -> float:
+    """Open `url` in a fresh Chromium context; seconds until every widget on the page is drawn."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    try:
+        start = time.perf_counter()
+        resp = await page.goto(url, wait_until="commit", timeout=timeout * 1000)
+        html = await resp.text()
+        expected = len(views_in(parse_page(html)[1]))
+        await page.wait_for_function(
+            """(n) => !document.getElementById('loading') &&
+                 document.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets').length >= n""",
+            arg=expected, timeout=timeout * 1000, polling="raf")
+        return time.perf_counter() - start
+    finally:
+        await context.close()
+
+
+# ---------------------------------------------------------------- the room
+
+@dataclass
+class RoomResult:
+    stats: list[PageStat] = field(default_factory=list)
+    ledger: Ledger = field(default_factory=Ledger)
+    joined: int = 0
+    finished: int = 0
+    failures: list[str] = field(default_factory=list)
+    dashboard: list[float] = field(default_factory=list)
+    dashboard_note: str = ""
+    browser_pages: list[float] = field(default_factory=list)
+    browser_notes: list[str] = field(default_factory=list)
+    browser_answers: tuple[int, int] = (0, 0)   # clicked, stored
+    tokens: list[str] = field(default_factory=list)
+    memory: MemoryPeaks = field(default_factory=MemoryPeaks)
+    seconds: float = 0.0
+    kernels_after: int = 0
+    shutdowns: dict[Any, int] = field(default_factory=dict)   # HTTP status of "leaving the page" -> count
+
+
+def module_pages(content: Any) -> list[tuple[str, str]]:
+    return [(m.id, m.notebook) for m in content.modules]
+
+
+async def simulated_person(i: int, cfg: Config, ws: Workshop, content: Any, result: RoomResult,
+                           delay: float, phase: str = "room", stop: asyncio.Event | None = None,
+                           pages: list[str] | None = None) -> None:
+    rng = random.Random(cfg.seed + i)
+    await asyncio.sleep(delay)
+    client = new_client()
+    try:
+        token, ttu, page = await join(ws, f"Person {i + 1}", client=client)
+        result.stats.append(PageStat("index.ipynb", ttu, "protocol", phase))
+        await page.close()
+        result.joined += 1
+        result.tokens.append(token)
+        person = Participant(token, content, result.ledger, rng, think=cfg.think)
+        mods = module_pages(content)
+        journey = pages or ["00-welcome.ipynb", mods[i % len(mods)][1], "06-wrap-up.ipynb"]
+        for nb in journey:
+            if stop is not None and stop.is_set():
+                return
+            page = await open_page(ws.url(nb, token=token), client=client)
+            result.stats.append(PageStat(nb, page.timings.time_to_usable, "protocol", phase))
+            try:
+                await person.answer_page(page, consent=(i % 2 == 0) if nb.startswith("00-") else None)
+            finally:
+                await page.close()
+                result.shutdowns[page.shutdown_status] = result.shutdowns.get(page.shutdown_status, 0) + 1
+        result.finished += 1
+    except Exception as exc:
+        result.failures.append(f"person {i + 1}: {type(exc).__name__}: {exc}"[:300])
+    finally:
+        await client.aclose()
+
+
+async def facilitator(ws: Workshop, cfg: Config, result: RoomResult, stop: asyncio.Event) -> None:
+    """The dashboard open all along, reloaded every `dashboard_every` seconds."""
+    nb = "dashboard.ipynb"
+    if not (REPO / "workshop" / nb).exists():
+        result.dashboard_note = "no workshop/dashboard.ipynb yet"
+        return
+    while not stop.is_set():
+        try:
+            page = await open_page(ws.facilitator_url(nb))
+            result.dashboard.append(page.timings.time_to_usable)
+            result.ledger.note_page(page)
+            try:
+                await asyncio.wait_for(stop.wait(), cfg.dashboard_every)
+            except asyncio.TimeoutError:
+                pass
+            await page.close()
+        except Exception as exc:
+            result.dashboard_note = f"{type(exc).__name__}: {exc}"[:200]
+            try:
+                await asyncio.wait_for(stop.wait(), cfg.dashboard_every)
+            except asyncio.TimeoutError:
+                pass
+
+
+async def browser_person(n: int, browser: Any, ws: Workshop, content: Any, result: RoomResult, delay: float,
+                         stop: asyncio.Event) -> None:
+    """A real Chromium participant: joins with the code link, answers the baseline, opens a module, the wrap-up."""
+    await asyncio.sleep(delay)
+    context = await browser.new_context(viewport={"width": 1200, "height": 900})
+    page = await context.new_page()
+    clicked = 0
+    try:
+        t0 = time.perf_counter()
+        await page.goto(ws.url("index.ipynb", code=ws.join_code), timeout=300_000)
+        name = page.get_by_label("Your name for today")
+        await name.wait_for(state="visible", timeout=300_000)
+        result.browser_pages.append(time.perf_counter() - t0)
+        await name.fill(f"Browser {n + 1}")
+        await page.get_by_role("button", name="Join the workshop").click()
+        link = page.locator('[data-ed="personal-link"]')
+        await link.wait_for(timeout=120_000)
+        token = re.search(r"token=([^&\s\"]+)", await link.get_attribute("href")).group(1)
+        mods = module_pages(content)
+        for nb in ["00-welcome.ipynb", mods[(n + 2) % len(mods)][1], "06-wrap-up.ipynb"]:
+            if stop.is_set():
+                break
+            t0 = time.perf_counter()
+            await page.goto(ws.url(nb, token=token), wait_until="commit", timeout=300_000)
+            await page.wait_for_function(
+                "() => !document.getElementById('loading') && document.querySelectorAll('.ed-piece').length > 0",
+                timeout=300_000, polling="raf")
+            result.browser_pages.append(time.perf_counter() - t0)
+            result.stats.append(PageStat(nb, time.perf_counter() - t0, "browser", "room"))
+            if nb.startswith("00-"):
+                items = page.locator(".ed-checkpoint-baseline .ed-item")
+                for k in range(await items.count()):
+                    await items.nth(k).get_by_role("radio").nth(k % 5).check()
+                    clicked += 1
+                await page.get_by_text(f"All {clicked} answered").first.wait_for(timeout=60_000)
+                if n == 0:
+                    await page.screenshot(path=str(ROOM_TMP / "browser-welcome.png"), full_page=True)
+        from empathydesk.storage import Store
+
+        stored = Store.open(ws.db_url).ratings(Store.open(ws.db_url).participant_by_token(token).id)
+        prev = result.browser_answers
+        result.browser_answers = (prev[0] + clicked, prev[1] + len(stored.get("baseline", {})))
+    except Exception as exc:
+        result.browser_notes.append(f"browser {n + 1}: {type(exc).__name__}: {str(exc).splitlines()[0]}"[:240])
+        try:
+            await page.screenshot(path=str(ROOM_TMP / f"browser-{n + 1}-failed.png"))
+        except Exception:
+            pass
+    finally:
+        await context.close()
+
+
+ROOM_TMP = Path(tempfile.gettempdir())
+
+
+async def the_room(cfg: Config, ws: Workshop, content: Any, browser: Any) -> RoomResult:
+    result = RoomResult()
+    stop = asyncio.Event()
+    rng = random.Random(cfg.seed)
+    delays = sorted(rng.uniform(0, cfg.join_window) for _ in range(cfg.participants))
+    sampler = asyncio.create_task(sample_memory(lambda: ws.pids, result.memory, stop))
+    start = time.monotonic()
+    tasks = [asyncio.create_task(simulated_person(i, cfg, ws, content, result, d, stop=stop))
+             for i, d in enumerate(delays)]
+    tasks += [asyncio.create_task(browser_person(n, browser, ws, content, result,
+                                                 cfg.join_window * (n + 1) / (cfg.browsers + 1), stop))
+              for n in range(cfg.browsers if browser is not None else 0)]
+    fac = asyncio.create_task(facilitator(ws, cfg, result, stop))
+    deadline = start + cfg.room_deadline
+    while any(not t.done() for t in tasks):
+        if time.monotonic() > deadline or result.memory.over_cap:
+            result.failures.append("room stopped by its deadline" if not result.memory.over_cap
+                                   else f"room stopped: servers and kernels above {fmt_mb(MEMORY_CAP)}")
+            break
+        await asyncio.sleep(0.5)
+    stop.set()
+    for t in tasks:
+        if not t.done():
+            t.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.gather(fac, sampler, return_exceptions=True)
+    result.seconds = time.monotonic() - start
+    result.kernels_after = sum(1 for p in tree(ws.pids) if kernel_id_of(p))
+    return result
+
+
+# ---------------------------------------------------------------- faults
+
+@dataclass
+class FaultResult:
+    acked_before_kill: int = 0
+    stored_after_restart: int = 0
+    missing: list[str] = field(default_factory=list)
+    killed_processes: int = 0
+    restart_seconds: float = 0.0
+    resumed: int = 0
+    ro: dict[str, Any] = field(default_factory=dict)
+    full: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+async def kill_and_restart(cfg: Config, tmp: Path, ws: Workshop, content: Any) -> tuple[FaultResult, Workshop]:
+    """People answer; SIGKILL everything mid-way; restart; every acknowledged answer must be there."""
+    fr = FaultResult()
+    result = RoomResult()
+    stop = asyncio.Event()
+    mods = module_pages(content)
+    tasks = [asyncio.create_task(simulated_person(
+        100 + i, Config(**{**cfg.__dict__, "think": (0.1, 0.4)}), ws, content, result, i * 0.5,
+        phase="fault", stop=stop, pages=["00-welcome.ipynb", mods[i % len(mods)][1]]))
+        for i in range(cfg.fault_people)]
+    # kill once answers are flowing
+    t0 = time.monotonic()
+    while result.ledger.acked < cfg.fault_people * 8 and time.monotonic() - t0 < 120:
+        await asyncio.sleep(0.2)
+    acked_at_kill = result.ledger.acked
+    fr.killed_processes = ws.kill_everything()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    fr.acked_before_kill = result.ledger.acked
+    cfg.log(f"   killed {fr.killed_processes} processes with {acked_at_kill} answers acknowledged")
+    # restart the same workshop (same database, same cohort, same ports)
+    t1 = time.monotonic()
+    ws2 = Workshop(tmp, ws.db_url, port=ws.port, facilitator_port=ws.facilitator_port, tag="-restarted")
+    ws2.start()
+    ws2.wait_ready(warm=False)
+    fr.restart_seconds = time.monotonic() - t1
+    from empathydesk.storage import Store
+
+    store = Store.open(ws.db_url)
+    check = result.ledger.compare(store)
+    fr.stored_after_restart = check["stored"]
+    fr.missing = check["missing"][:5]
+    if check["expected"] != result.ledger.acked:
+        fr.notes.append(f"ledger expected {check['expected']} vs acked {result.ledger.acked}")
+    # everyone's link still works after the restart
+    for token in result.tokens:
+        try:
+            page = await open_page(ws2.url("00-welcome.ipynb", token=token))
+            if "ed-checkpoint-baseline" in json.dumps([m["state"].get("_dom_classes") for m in page.models.values()]):
+                fr.resumed += 1
+            await page.close()
+        except Exception as exc:
+            fr.notes.append(f"resume: {type(exc).__name__}: {exc}"[:200])
+    return fr, ws2
+
+
+def copy_database(src: Path, dest: Path) -> None:
+    """A consistent copy of an SQLite database (the WAL folded in), with SQLite's own backup."""
+    import sqlite3
+
+    with sqlite3.connect(src) as a, sqlite3.connect(dest) as b:
+        a.backup(b)
+    a.close()
+    b.close()
+
+
+def mount_tmpfs(path: Path, size: str) -> str | None:
+    """Mount a small tmpfs of our own at `path`; None if done, else why not."""
+    path.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True, text=True)
+    return None if r.returncode == 0 else (r.stderr.strip() or "mount failed")[:100]
+
+
+async def degraded_database(tmp: Path, db_path: Path, token: str, content: Any, mode: str, cfg: Config) -> dict[str, Any]:
+    """The database becomes read-only (`ro`) or its disk fills up (`full`) while a person answers.
+
+    The database is copied onto a small tmpfs of our own; the workshop starts on it; the person answers a few
+    items; then the filesystem is remounted read-only, or filled to the last byte; the person answers on,
+    and opens the next page. Without the right to mount, `ro` falls back to SQLite's `mode=ro` URI from the
+    start (and `full` is skipped).
+    """
+    from empathydesk.storage import Store
+
+    out: dict[str, Any] = {}
+    work = tmp / f"db-{mode}"
+    why_not = mount_tmpfs(work, "2m" if mode == "full" else "64m")
+    if why_not and mode == "full":
+        return {"skipped": f"cannot mount a small tmpfs here ({why_not})"}
+    copy = work / "empathydesk.sqlite"
+    copy_database(db_path, copy)
+    before = snapshot(Store.open(f"sqlite:///{copy}"), token)
+    Store.open(f"sqlite:///{copy}").close()
+    url = f"sqlite:///file:{copy}?mode=ro&uri=true" if why_not else f"sqlite:///{copy}"
+    ws = Workshop(tmp, url, tag=f"-{mode}", extra=["--pool-size", "0"])
+    try:
+        ws.start()
+        try:
+            ws.wait_ready(warm=False, timeout=120)
+        except Exception as exc:
+            out["start"] = f"workshop did not start: {exc}"[:300]
+            return out
+        ledger = Ledger()
+        person = Participant(token, content, ledger, random.Random(5), think=(0.05, 0.1))
+        page = await open_page(ws.url("06-wrap-up.ipynb", token=token))
+        forms = pieces(page, "ed-checkpoint-")
+        # a few answers while all is well ...
+        radios = [m for _, f in forms for m in descendants(page, f)
+                  if page.models[m]["model_name"] == "RadioButtonsModel"]
+        for mid in radios[:2]:
+            await page.set(mid, {"index": 4})
+        ok_before = snapshot(Store.open(f"sqlite:///{copy}"), token)
+        Store.open(f"sqlite:///{copy}").close()
+        # ... then the disk goes read-only, or fills up
+        if not why_not:
+            if mode == "ro":
+                r = subprocess.run(["mount", "-o", "remount,ro", str(work)], capture_output=True, text=True)
+                if r.returncode:
+                    out["note"] = f"remount failed: {r.stderr.strip()[:80]}"
+            else:
+                with open(work / "filler", "wb") as f:
+                    try:
+                        while True:
+                            f.write(b"\0" * 65536)
+                            f.flush()
+                    except OSError:
+                        pass
+        await person.answer_page(page)
+        page2 = await open_page(ws.url(content.modules[0].notebook, token=token))
+        await person.answer_page(page2)
+        out["answers"] = ledger.sent
+        out["refused"] = len(ledger.refused)
+        out["saved_anyway"] = ledger.acked
+        out["messages"] = sorted(set(ledger.refused))[:3]
+        out["unanswered"] = ledger.unanswered[:3]
+        text = page.text() + page2.text()
+        out["traceback"] = bool(ledger.visible_errors) or "Traceback" in text
+        out["visible_errors"] = ledger.visible_errors[:3]
+        out["page2_problem"] = "did not load" in page2.text()
+        await page.close()
+        await page2.close()
+    finally:
+        ws.stop()
+        if not why_not:
+            subprocess.run(["mount", "-o", "remount,rw", str(work)], capture_output=True)
+            (work / "filler").unlink(missing_ok=True)
+    after = snapshot(Store.open(f"sqlite:///{copy}"), token)
+    Store.open(f"sqlite:///{copy}").close()
+    saved = {**before, **ok_before} if "ok_before" in locals() else before
+    out["lost"] = sum(1 for k, v in saved.items() if after.get(k) != v)
+    out["kept"] = sum(1 for k, v in saved.items() if after.get(k) == v)
+    if not why_not:
+        subprocess.run(["umount", "-l", str(work)], capture_output=True)
+    return out
+
+
+def snapshot(store: Any, token: str) -> dict[str, Any]:
+    """Everything stored for one participant, flattened: key -> value."""
+    person = store.participant_by_token(token)
+    flat: dict[str, Any] = {}
+    for cp, items in store.ratings(person.id).items():
+        for item, v in items.items():
+            flat[f"rating:{cp}:{item}"] = v
+    for sid, tries in store.scenario_attempts(person.id).items():
+        flat[f"scenario:{sid}"] = tuple(tries)
+    for eid, tries in store.exercise_attempts(person.id).items():
+        flat[f"exercise:{eid}"] = tuple(t["text"] for t in tries)
+    for rid, text in store.reflections(person.id).items():
+        flat[f"reflection:{rid}"] = text
+    return flat
+
+
+# ---------------------------------------------------------------- the whole run
+
+def participant_pages(content: Any) -> list[str]:
+    return ["index.ipynb", "00-welcome.ipynb", *[m.notebook for m in content.modules], "06-wrap-up.ipynb"]
+
+
+async def run_async(cfg: Config) -> dict[str, Any]:
+    global ROOM_TMP
+    from empathydesk.content import load
+    from empathydesk.storage import Store
+
+    content = load()
+    tmp = Path(tempfile.mkdtemp(prefix="ed-room-"))
+    ROOM_TMP = tmp
+    (tmp / "data").mkdir()
+    (tmp / "runtime").mkdir()
+    db_path = tmp / "data" / "room.sqlite"
+    db_url = f"sqlite:///{db_path}"
+    report: dict[str, Any] = {"tmp": str(tmp), "config": {k: v for k, v in cfg.__dict__.items() if k != "log"}}
+    minimal_root = tmp / "minimal"
+    minimal_root.mkdir()
+    shutil.copy(HERE / "minimal.ipynb", minimal_root / "minimal.ipynb")
+    servers: list[Server] = []
+    pw = browser = None
+    try:
+        cfg.log(f"== starting empathydesk workshop and plain voila (temp folder {tmp})")
+        ws = Workshop(tmp, db_url)
+        plain = plain_voila(tmp, minimal_root)
+        servers += [ws, plain]
+        t = time.monotonic()
+        ws.start()
+        plain.start()
+        report["workshop_ready_s"] = ws.wait_ready()
+        wait_plain_ready(plain, 1)
+        cfg.log(f"   ready in {time.monotonic() - t:.0f} s (join code {ws.join_code})")
+        if cfg.browsers or cfg.browser_repeats:
+            from playwright.async_api import async_playwright
+
+            pw = await async_playwright().start()
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        store = Store.open(db_url)
+        quiet_person = store.join(ws.join_code, "Quiet measurer")
+        pages = participant_pages(content)
+
+        cfg.log("== quiet comparison with plain voila (one page at a time)")
+        report["quiet"] = await quiet_comparison(cfg, ws, plain, quiet_person.token, pages, browser)
+        plain.stop()
+
+        cfg.log(f"== the room: {cfg.participants} people join within {cfg.join_window:.0f} s"
+                f" (+{cfg.browsers if browser else 0} Chromium)")
+        await wait_quiet(ws.pids, limit=60)
+        room = await the_room(cfg, ws, content, browser if cfg.browsers else None)
+        report["room"] = room
+        check = room.ledger.compare(store)
+        report["room_check"] = check
+        cfg.log(f"   {room.finished}/{cfg.participants} finished in {room.seconds:.0f} s; answers acknowledged "
+                f"{room.ledger.acked}, stored {check['stored']}")
+
+        if cfg.faults:
+            cfg.log("== faults: SIGKILL the workshop mid-answers, restart")
+            fr, ws_after = await kill_and_restart(cfg, tmp, ws, content)
+            servers.append(ws_after)
+            report["fault"] = fr
+            ws_after.stop()
+            cfg.log("== faults: read-only and full database")
+            token = room.tokens[0] if room.tokens else quiet_person.token
+            fr.ro = await degraded_database(tmp, db_path, token, content, "ro", cfg)
+            fr.full = await degraded_database(tmp, db_path, token, content, "full", cfg)
+    finally:
+        if browser is not None:
+            await browser.close()
+        if pw is not None:
+            await pw.stop()
+        for s in servers:
+            s.stop()
+        try:
+            Store.open(db_url).close()
+        except Exception:
+            pass
+        if not cfg.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return report
+
+
+# ---------------------------------------------------------------- figures
+
+def rows_from(report: dict[str, Any], cfg: Config) -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
+    quiet = report.get("quiet") or {}
+    mini = quiet.get("minimal")
+    if mini:
+        m_p = statistics.median(mini["protocol"])
+        m_k = statistics.median(mini["kernel"])
+        m_b = statistics.median(mini["browser"]) if mini["browser"] else float("nan")
+        rows.append(("minimal page: time to usable, server side (median)", fmt_s(m_p), "-"))
+        if mini["browser"]:
+            rows.append(("minimal page: time to usable in Chromium (median)", fmt_s(m_b), "-"))
+        rows.append(("minimal page: kernel memory (RSS, median)", fmt_mb(m_k), "-"))
+        for nb, r in quiet.items():
+            if nb == "minimal":
+                continue
+            p = statistics.median(r["protocol"])
+            k = statistics.median(r["kernel"])
+            if r["browser"]:
+                b = statistics.median(r["browser"])
+                rows.append((f"{nb}: Chromium time to interactive / minimal's", f"{b / m_b:.2f} ({fmt_s(b)})", "<= 1.2"))
+            rows.append((f"{nb}: server-side time to usable / minimal's", f"{p / m_p:.1f} ({fmt_s(p)})", "-"))
+            rows.append((f"{nb}: kernel memory / minimal's", f"{k / m_k:.2f} ({fmt_mb(k)})", "<= 1.3"))
+            rows.append((f"{nb}: heavy libraries in its kernel after loading", ", ".join(r.get("heavy") or []) or "none",
+                         "none unless it draws"))
+    room: RoomResult | None = report.get("room")
+    if room is not None:
+        proto = [s.seconds for s in room.stats if s.where == "protocol" and s.phase == "room"]
+        lessons = [s.seconds for s in room.stats if s.where == "protocol" and s.phase == "room" and s.page != "index.ipynb"]
+        joins = [s.seconds for s in room.stats if s.page == "index.ipynb" and s.phase == "room"]
+        n = cfg.participants
+        rows.append((f"room: people who joined / finished ({n} within {cfg.join_window:.0f} s)",
+                     f"{room.joined} / {room.finished}", f"{n} / {n}"))
+        rows.append(("room: wall time", fmt_s(room.seconds), f"< {cfg.room_deadline:.0f} s"))
+        rows.append(("room: time to usable, every page, server side p50 / p95",
+                     f"{fmt_s(pct(proto, .5))} / {fmt_s(pct(proto, .95))} (n={len(proto)})", "-"))
+        rows.append(("room: landing (join) page p50 / p95", f"{fmt_s(pct(joins, .5))} / {fmt_s(pct(joins, .95))}", "-"))
+        rows.append(("room: lesson pages p50 / p95", f"{fmt_s(pct(lessons, .5))} / {fmt_s(pct(lessons, .95))}", "-"))
+        if room.browser_pages:
+            b = room.browser_pages
+            rows.append(("room: Chromium pages, time to usable p50 / max",
+                         f"{fmt_s(pct(b, .5))} / {fmt_s(max(b))} (n={len(b)})", "-"))
+        for note in room.browser_notes[:3]:
+            rows.append(("room: Chromium problem", note, "none"))
+        if room.browser_answers[0]:
+            rows.append(("room: Chromium answers clicked vs stored", f"{room.browser_answers[0]} vs {room.browser_answers[1]}", "equal"))
+        check = report.get("room_check") or {}
+        rows.append(("room: answers acknowledged vs stored (read back via Store)",
+                     f"{room.ledger.acked} vs {check.get('stored')}", "equal"))
+        rows.append(("room: answers sent without an acknowledgement", str(len(room.ledger.unanswered)), "0"))
+        rows.append(("room: 'not saved' messages shown", str(len(room.ledger.refused)), "0"))
+        rows.append(("room: tracebacks or error outputs on screen", str(len(room.ledger.visible_errors)), "0"))
+        rows.append(("room: kernel errors not shown (server log)", str(len(room.ledger.hidden_errors)), "0"))
+        if room.dashboard:
+            rows.append(("room: facilitator dashboard reloads, time to usable p50 / max",
+                         f"{fmt_s(pct(room.dashboard, .5))} / {fmt_s(max(room.dashboard))} (n={len(room.dashboard)})", "-"))
+        if room.dashboard_note:
+            rows.append(("room: facilitator dashboard", room.dashboard_note, "-"))
+        mem = room.memory
+        rows.append(("room: peak memory, Voila servers (RSS)", fmt_mb(mem.servers), "-"))
+        rows.append(("room: peak memory, kernels (sum of RSS)", f"{fmt_mb(mem.kernels)} ({mem.kernels_alive} kernels at most)", "-"))
+        rows.append(("room: peak memory, largest kernel", fmt_mb(mem.largest_kernel), "-"))
+        rows.append(("room: kernels still running when the room ended", str(room.kernels_after), "-"))
+        left = sum(room.shutdowns.values())
+        rows.append(("room: pages left whose kernel was shut down (HTTP 204)",
+                     f"{room.shutdowns.get(204, 0)} of {left}" + (f" {dict(room.shutdowns)}" if set(room.shutdowns) - {204} else ""),
+                     "all"))
+        for f in room.failures[:3]:
+            rows.append(("room: failure", f, "none"))
+    fr: FaultResult | None = report.get("fault")
+    if fr is not None:
+        rows.append(("fault: SIGKILL whole workshop mid-answers: acknowledged vs there after restart",
+                     f"{fr.acked_before_kill} vs {fr.stored_after_restart}", "equal"))
+        rows.append(("fault: restart time / links that work again", f"{fmt_s(fr.restart_seconds)} / {fr.resumed}", "-"))
+        for label, d in (("read-only database", fr.ro), ("full disk (1 MiB tmpfs)", fr.full)):
+            if not d:
+                continue
+            if "skipped" in d or "start" in d:
+                rows.append((f"fault: {label}", d.get("skipped") or d.get("start"), "-"))
+                continue
+            rows.append((f"fault: {label}: answers given / refused with a message",
+                         f"{d['answers']} / {d['refused']}", "all refused"))
+            rows.append((f"fault: {label}: message shown", (d["messages"] or ["(none)"])[0][:110], "plain words"))
+            rows.append((f"fault: {label}: tracebacks on screen / saved answers lost",
+                         f"{'yes' if d['traceback'] else 'no'} / {d['lost']} of {d['lost'] + d['kept']}", "no / 0"))
+        for note in fr.notes[:3]:
+            rows.append(("fault: note", note, "-"))
+    return rows
+
+
+def run_room(cfg: Config | None = None) -> list[tuple[str, str, str]]:
+    cfg = cfg or Config()
+    report = asyncio.run(run_async(cfg))
+    return rows_from(report, cfg)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--participants", type=int, default=40)
+    ap.add_argument("--browsers", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="8 people, 1 browser, 1 repeat: a smoke test")
+    ap.add_argument("--no-faults", action="store_true")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
+    args = ap.parse_args(argv)
+    cfg = Config(participants=args.participants, browsers=args.browsers, faults=not args.no_faults, keep=args.keep)
+    if args.quick:
+        cfg = Config(participants=8, browsers=1, repeats=1, browser_repeats=1, join_window=15, room_deadline=240,
+                     faults=not args.no_faults, fault_people=4, keep=args.keep)
+    t = time.monotonic()
+    rows = run_room(cfg)
+    width = max(len(r[0]) for r in rows)
+    for figure, value, aim in rows:
+        print(f"{figure.ljust(width)}  {value}  [{aim}]")
+    print(f"\n(room bench took {time.monotonic() - t:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
