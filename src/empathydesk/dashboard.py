@@ -57,8 +57,9 @@ STYLE = """
 .ed-dash .ed-warn { border-left: 5px solid #D55E00; background: #fbece3; padding: 0.3rem 0.6rem; margin: 0.3rem 0; }
 .ed-dash .ed-info { border-left: 5px solid #0072B2; background: #e7f1f8; padding: 0.3rem 0.6rem; margin: 0.3rem 0; }
 .ed-dash .ed-retro { background: #fbf3ee; }
-.ed-dash .ed-scroll { max-height: 32rem; overflow: auto; border: 1px solid #ddd; }
-.ed-dash .ed-scroll thead th { position: sticky; top: 0; }
+/* long tables scroll inside a widget box that is never replaced, so updates keep its scroll position */
+.ed-dash .ed-scroll { max-height: 34rem; overflow: auto; border: 1px solid #ddd; }
+.ed-dash .ed-scroll thead th { position: sticky; top: 0; z-index: 1; }
 </style>
 """
 
@@ -164,11 +165,11 @@ def progress_grid_html(
     elif wanted and not shown:
         more = f'<p class="ed-muted">Nobody here has a name containing “{esc(name_filter)}”.</p>'
     return (
-        f'<div class="ed-scroll"><table class="ed-grid" aria-label="Progress per participant">'
+        f'<table class="ed-grid" aria-label="Progress per participant">'
         f'<thead><tr><th scope="col">Name</th>{head}<th scope="col" class="ed-num">Last answer</th>'
         f'<th scope="col">Shares answers</th></tr></thead>'
         f'<tbody><tr class="ed-muted"><th scope="row">Done (all {total})</th>{count_row}<td></td><td></td></tr>'
-        f'{"".join(rows)}</tbody></table></div>{more}'
+        f'{"".join(rows)}</tbody></table>{more}'
         '<p class="ed-muted">✓ done: every part of the page is finished. ◐ part done (how many parts of the page). '
         '· to do: not started. A module has four parts: its check-in, the scenarios, a rewrite and the reflection.</p>'
     )
@@ -274,9 +275,9 @@ def individuals_html(content: Content, participants: list[Any], scores: Any, att
     more = (f'<p class="ed-muted">Showing the first {max_rows} of {len(ordered)} people who share their answers.</p>'
             if len(ordered) > max_rows else "")
     return (
-        '<div class="ed-scroll"><table aria-label="Scores of people who share their answers"><thead><tr>'
+        '<table aria-label="Scores of people who share their answers"><thead><tr>'
         f'<th scope="col">Name</th>{head}<th class="ed-num" scope="col">Best choice first</th></tr></thead>'
-        f'<tbody>{"".join(rows)}</tbody></table></div>{more}'
+        f'<tbody>{"".join(rows)}</tbody></table>{more}'
         '<p class="ed-muted">Score at the start → at the end (1 to 5). Only people who chose to share their answers.</p>'
     )
 
@@ -338,12 +339,18 @@ class Dashboard:
         self.refresh_button.on_click(lambda _: self.refresh(force=True))
         self.live.observe(self._on_live, names="value")
         section = lambda text: w.HTML(f"<h3>{esc(text)}</h3>")  # noqa: E731
+
+        def scrolling(inner: Any) -> Any:
+            box = w.Box([inner], layout=w.Layout(width="100%"))
+            box.add_class("ed-scroll")
+            return box
+
         controls = w.HBox([self.refresh_button, self.live, self.find], layout=w.Layout(flex_flow="row wrap", gap="0.8rem"))
         self.widget = w.VBox([
             w.HTML(STYLE), self.header, controls, self.status,
-            section("Who is here, and where"), self.grid,
+            section("Who is here, and where"), scrolling(self.grid),
             section("The cohort’s results"), self.stats, self.charts,
-            section("People who share their answers"), self.individuals,
+            section("People who share their answers"), scrolling(self.individuals),
         ], layout=w.Layout(width="100%"))
         self.widget.add_class("ed-dash")
 
