@@ -47,7 +47,7 @@ ERROR_INSTRUCTION = (
 
 @dataclass(frozen=True)
 class RoomSettings:
-    """How the participant app looks after a room's kernels (see workshop/facilitator-guide.md, "Sizing")."""
+    """How the participant app looks after a room's kernels (see workshop/hosting.md, "How many people")."""
 
     pool_size: int = 2  # preheated kernels kept ready for EACH participant page (Voilà keeps a pool per notebook)
     cull_idle_timeout: int = 45 * 60  # seconds without any activity before a page's kernel is stopped
@@ -109,15 +109,26 @@ def check_ports(host: str, port: int, facilitator_host: str, facilitator_port: i
 
 
 def lan_address() -> str | None:
-    """This machine's address on the local network (the one a default route would use), if it has one."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            # No packet is sent: connecting a UDP socket only picks the outgoing interface.
-            probe.connect(("10.254.254.254", 1))
-            address = probe.getsockname()[0]
-        except OSError:
-            return None
-    return None if address.startswith("127.") else address
+    """This machine's address on the local network, if it has one.
+
+    First the address a route to a private network would use (no packet is sent: connecting a UDP socket
+    only picks the interface); without any route (an offline travel router, say), an address of the host name.
+    """
+    for target in ("10.254.254.254", "192.168.254.254", "172.31.254.254"):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            try:
+                probe.connect((target, 1))
+                address = probe.getsockname()[0]
+            except OSError:
+                continue
+        if not address.startswith(("127.", "0.")):
+            return address
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return None
+    found = [info[4][0] for info in infos if not info[4][0].startswith("127.")]
+    return found[0] if found else None
 
 
 def url_host(host: str) -> str:
@@ -468,7 +479,13 @@ def banner(workshop: Workshop) -> str:
     if workshop.participant.host == LOCALHOST:
         lines += [
             "The participant app listens on this computer only. For a room, start it with --host 0.0.0.0",
-            "(and let port %d through the firewall; see workshop/facilitator-guide.md)." % workshop.participant.port,
+            "(and let port %d through the firewall; see workshop/hosting.md)." % workshop.participant.port,
+            "",
+        ]
+    elif workshop.participant.host in ALL_INTERFACES and lan_address() is None:
+        lines += [
+            "This computer seems to have no network address yet: connect it to the room's network, then",
+            "restart, or give its address with --host.",
             "",
         ]
     lines += [*workshop.notes, f"Logs: {workshop.log_dir}", "Press Ctrl-C to stop. Everything participants saved stays."]
