@@ -164,7 +164,7 @@ HOSTILE_NAME = "<img src=x onerror=window.pw=1>"
 HOSTILE_TEXT = '<script>window.pw=2</script><img src=x onerror="window.pw=3"><b>bold?</b> & Just do it.'
 
 
-def test_hostile_input_is_shown_as_text(voila_server, desktop, course):
+def test_hostile_input_is_shown_as_text(voila_server, desktop, course, artifacts):
     store = voila_server.store()
     cohort = store.create_cohort("Browser hostile")
     person = store.join(cohort.join_code, HOSTILE_NAME)
@@ -192,6 +192,8 @@ def test_hostile_input_is_shown_as_text(voila_server, desktop, course):
     assert page.evaluate("() => window.pw") is None and not dialogs
     assert page.locator(".ed-piece img, .ed-piece script:not(style)").count() == 0
     assert page.locator(".ed-piece b").count() == 0
+    page.locator(".ed-header").screenshot(path=str(artifacts / "hostile-header.png"))
+    card.screenshot(path=str(artifacts / "hostile-rewrite.png"))
 
     # a 1 MB paste is refused with a message, and what was saved stays
     big = "x" * 1_000_000

@@ -115,6 +115,15 @@ def test_findings_are_grouped_into_what_works_and_what_to_change(content):
     assert '<mark class="ed-mark">Just click</mark><sup class="ed-ref">[2]</sup>' in markup
 
 
+def test_notes_are_listed_once_and_not_marked(content):
+    review = {"verdict": "needs-work", "score": 30, "headline": "Nothing here is wrong, but it could feel warmer.",
+              "findings": [{"code": "tips", "message": "Try naming how they feel.", "span": [0, 5], "lesson": None}]}
+    markup = review_html(content, "Hello", review, 1)
+    assert "Attempt 1 is saved. Nothing here is wrong, but it could feel warmer." in markup
+    assert "Please note" in markup and markup.count("Try naming how they feel.") == 1
+    assert "<mark" not in markup
+
+
 def test_unknown_lesson_and_hostile_messages_are_text(content):
     review = {"findings": [{"message": "<i>x</i>", "span": [0, 1], "lesson": "<u>elsewhere</u>"}]}
     markup = review_html(content, "hello", review, 1)

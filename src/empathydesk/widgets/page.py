@@ -11,7 +11,7 @@ from empathydesk.widgets.consent import consent_box
 from empathydesk.widgets.session import NO_PARTICIPANT, Session
 from empathydesk.widgets.transfer import save_controls
 
-SHORT_EXPLAIN = "Off: the facilitator sees group totals only. You can change this at any time."
+SHORT_EXPLAIN = "When this is off, the facilitator sees only group totals. You can change it at any time."
 
 
 def pages_done(session: Session) -> dict[str, bool]:

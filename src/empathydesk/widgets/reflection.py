@@ -90,8 +90,11 @@ def reflection_card(session: Session, reflection: Reflection, saved_text: str) -
         status.value = ui.note_html("ok", "Saved.", word="")
 
     debounced = Debouncer(save)
+    saving = ui.note_html("info", "Saving…", word="")
 
     def on_change(change: dict[str, Any]) -> None:
+        if status.value != saving:  # one message to the page when typing starts, not one per key
+            status.value = saving
         debounced(change["new"])
 
     box.observe(on_change, names="value")

@@ -26,7 +26,10 @@ def review_reply(text: str) -> dict[str, Any] | None:
     except ImportError:
         return None
     result = review(text)
-    return result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    if isinstance(getattr(result, "headline", None), str):
+        data["headline"] = result.headline  # the coach's one-line summary, kept for showing it again later
+    return data
 
 
 def warm_up_coach() -> None:
@@ -130,7 +133,9 @@ def lesson_name(content: Content, lesson: Any) -> str:
 
 
 def headline(review: dict[str, Any], kinds: list[str]) -> str:
-    """One kind sentence about the whole reply (the coach's own wording of its verdicts)."""
+    """One kind sentence about the whole reply: the coach's own, or one in its words."""
+    if isinstance(review.get("headline"), str) and review["headline"].strip():
+        return review["headline"]
     if kinds and all(k == "note" for k in kinds):
         return str(review["findings"][0].get("message", ""))
     if review.get("verdict") == "relational":
@@ -159,14 +164,24 @@ def review_html(content: Content, text: str, review: dict[str, Any] | None, atte
     order = {kind: i for i, (kind, _, _) in enumerate(SECTIONS)}
     findings = sorted(found, key=lambda f: order.get(kind_of(f), 9))  # stable: the coach's order within a kind
     kinds = [kind_of(f) for f in findings]
+    notes = [f for f, k in zip(findings, kinds) if k == "note"]
+    marked = [f for f, k in zip(findings, kinds) if k != "note"]  # notes are about the whole reply: no marks
+    marked_kinds = [k for k in kinds if k != "note"]
     saved = f"Attempt {attempt} is saved."
     lead = headline(review, kinds) if findings else "The coach found nothing to point out."
     good = review.get("verdict") == "relational"
     verdict = ui.note_html("ok" if good else "info", f"{saved} {lead}", word="")
     sections = []
-    for kind, icon, title in SECTIONS:
+    rows = [
+        f'<li><span aria-hidden="true">ℹ</span> {ui.esc(f.get("message", ""))}</li>'
+        for f in notes
+        if str(f.get("message", "")).strip() != lead.strip()
+    ]
+    if rows:
+        sections.append(f'<h5 class="ed-findings-title">Please note</h5><ul class="ed-findings ed-note-list">{"".join(rows)}</ul>')
+    for kind, icon, title in SECTIONS[1:]:
         rows = []
-        for n, (finding, k) in enumerate(zip(findings, kinds), start=1):
+        for n, (finding, k) in enumerate(zip(marked, marked_kinds), start=1):
             if k != kind:
                 continue
             lesson = lesson_name(content, finding.get("lesson"))
@@ -177,10 +192,10 @@ def review_html(content: Content, text: str, review: dict[str, Any] | None, atte
             )
         if rows:
             sections.append(f'<h5 class="ed-findings-title">{ui.esc(title)}</h5><ul class="ed-findings ed-{kind}">{"".join(rows)}</ul>')
-    note = " (marked parts are numbered like the notes below)" if findings else ""
+    note = " (marked parts are numbered like the notes below)" if marked else ""
     shown = (
         f"<p><strong>Your reply</strong>{note}:</p>"
-        f'<div class="ed-quote ed-your-reply">{highlight(text, findings, kinds)}</div>'
+        f'<div class="ed-quote ed-your-reply">{highlight(text, marked, marked_kinds)}</div>'
     )
     return verdict + shown + "".join(sections)
 
