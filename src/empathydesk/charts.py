@@ -49,6 +49,7 @@ CHECKPOINT_LABELS = {
     "baseline": "Start", "wrap-up": "End", "follow-up": "A month\non", "retro-before": "Start,\nlooking\nback",
 }
 DPI = 100
+PARTICIPANT_WIDTH = 7.6  # inches: at DPI 100 the participant's charts fit a 48rem lesson column unscaled
 
 
 @dataclass
@@ -154,7 +155,7 @@ def scores_chart(content: Content, ratings: scoring.Ratings) -> Chart:
     names = _competency_names(content)
     top = scoring.scale_max(content)
 
-    fig = _figure(max(7.5, 4.6 + 0.72 * len(columns)), 4.8)
+    fig = _figure(PARTICIPANT_WIDTH, 5.4)
     ax = fig.add_subplot()
     n_comp = len(content.instrument.competencies)
     for k, comp in enumerate(content.instrument.competencies):
@@ -173,7 +174,7 @@ def scores_chart(content: Content, ratings: scoring.Ratings) -> Chart:
         ax.axvline(len(retro_taken) - 0.5, color=GREY, linewidth=1)
         ax.plot([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor="black",
                 label="Hollow: looking back at the start\n(answered at the end)")
-    ax.set_xticks(range(len(columns)), [checkpoint_label(content, cp) for cp in columns], fontsize=9)
+    ax.set_xticks(range(len(columns)), [checkpoint_label(content, cp) for cp in columns], fontsize=8.5 if len(columns) > 6 else 9.5)
     ax.set_xlim(-0.5, len(columns) - 0.5)
     ax.set_ylim(0.8, top + 0.2)
     ax.set_yticks(range(1, top + 1))
@@ -181,7 +182,7 @@ def scores_chart(content: Content, ratings: scoring.Ratings) -> Chart:
     ax.set_xlabel("Check-in")
     ax.grid(axis="y", color=LIGHT)
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+    fig.legend(loc="outside lower center", ncols=3, frameon=False, fontsize=9)
 
     changes = []
     for comp, points in series.items():
@@ -209,9 +210,9 @@ def radar_chart(content: Content, ratings: scoring.Ratings) -> Chart:
     comps = [c for c in content.instrument.competencies if c.id in before or c.id in now]
     top = scoring.scale_max(content)
     angles = np.linspace(0, 2 * np.pi, len(comps), endpoint=False).tolist()
-    fig = _figure(8.5, 5.6)
+    fig = _figure(PARTICIPANT_WIDTH, 5.4)
     fig.set_layout_engine("none")  # polar tick labels and an outside legend: place the axes by hand
-    ax = fig.add_axes((0.13, 0.07, 0.52, 0.74), projection="polar")
+    ax = fig.add_axes((0.12, 0.08, 0.56, 0.74), projection="polar")
     ax.set_theta_offset(np.pi / 2)
     ax.set_theta_direction(-1)
     for values, label, colour, marker, style, fill in (
@@ -233,9 +234,9 @@ def radar_chart(content: Content, ratings: scoring.Ratings) -> Chart:
     ax.set_rlabel_position(180 / len(comps))
     ax.tick_params(axis="x", pad=12)
     fig.text(0.02, 0.98, title, ha="left", va="top", fontsize=12, fontweight="bold")
-    ax.text(1.18, 0.0, f"Distance from the centre:\nscore from 1 to {top}", transform=ax.transAxes, fontsize=8,
+    ax.text(1.1, 0.0, f"Distance from the centre:\nscore from 1 to {top}", transform=ax.transAxes, fontsize=8,
             color="#333333", va="bottom")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.18, 1.0), frameon=False, fontsize=9)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.1, 1.0), frameon=False, fontsize=9)
     parts = [f"{c.name} {_fmt(before[c.id])} then {_fmt(now[c.id])}" for c in comps if c.id in before and c.id in now]
     alt = (f"Radar chart comparing your scores at the start with your latest scores, from 1 to {top}: "
            + "; ".join(parts) + ".")
@@ -251,7 +252,7 @@ def scenario_chart(content: Content, attempts: scoring.ScenarioAttempts) -> Char
     if not any(s["best"] + s["other"] for s in summary.values()):
         return _message_chart(title, "This chart appears once you have tried a scenario.", "scenarios")
     modules = [m for m in content.modules if m.id in summary]
-    fig = _figure(8.5, 1.2 + 0.55 * len(modules))
+    fig = _figure(PARTICIPANT_WIDTH, 1.7 + 0.55 * len(modules))
     ax = fig.add_subplot()
     kinds = [
         ("best", "Best choice on the first try", OKABE_ITO["blue"], "", "white"),
@@ -276,7 +277,7 @@ def scenario_chart(content: Content, attempts: scoring.ScenarioAttempts) -> Char
     ax.set_xlabel("Number of scenarios")
     ax.set_ylabel("Module")
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, frameon=False, fontsize=9)
+    fig.legend(loc="outside lower center", ncols=3, frameon=False, fontsize=9)
     total_best = sum(s["best"] for s in summary.values())
     tried = sum(s["best"] + s["other"] for s in summary.values())
     per = [f"module {m.number}: {summary[m.id]['best']} of {summary[m.id]['best'] + summary[m.id]['other']}"
