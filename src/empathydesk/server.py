@@ -428,12 +428,19 @@ class Workshop:
             if app.running:
                 _signal_group(app.process, signal.SIGTERM)
         deadline = time.monotonic() + self.settings.stop_timeout
-        for app in apps:
-            try:
-                app.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                _signal_group(app.process, signal.SIGKILL)
-                app.process.wait(timeout=10)
+        try:
+            for app in apps:
+                try:
+                    app.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    break
+        except KeyboardInterrupt:
+            pass  # Ctrl-C again while waiting: stop waiting
+        finally:
+            for app in apps:
+                if app.process.poll() is None:  # its kernels notice their parent is gone and stop too
+                    _signal_group(app.process, signal.SIGKILL)
+                    app.process.wait(timeout=10)
 
     def __enter__(self) -> Workshop:
         self.start()
@@ -524,7 +531,7 @@ def run_workshop(workshop: Workshop, out: TextIO = sys.stdout, ready: Callable[[
                 announced = True
             time.sleep(0.5)
     except KeyboardInterrupt:
-        print("\nStopping the workshop apps...", file=out, flush=True)
+        print("\nStopping the workshop apps (a few seconds; Ctrl-C again to stop at once)...", file=out, flush=True)
         return 0
     finally:
         workshop.stop()
