@@ -207,6 +207,22 @@ def test_progress_view(content, room):
     assert store.reads == before + 1
 
 
+def test_progress_view_before_any_answers_says_so_in_words(content):
+    class Empty:
+        def ratings(self, pid):
+            return {}
+
+        def scenario_attempts(self, pid):
+            return {}
+
+        def reflections(self, pid):
+            return {}
+
+    markup = all_html(charts.progress_view(Empty(), Who(), content=content))
+    assert "<figure" not in markup and "appear once you have answered" in markup
+    assert "data:application/pdf;base64," in markup
+
+
 def test_progress_view_shows_storage_errors_kindly(content, room):
     from empathydesk.storage import StorageError
 

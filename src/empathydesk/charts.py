@@ -604,7 +604,8 @@ def report_pdf(
             pdf.savefig(page)
             page.clear()
         for chart in charts:
-            pdf.savefig(chart.figure)
+            if not chart.extra.get("empty"):  # an empty chart's message is already on the summary page
+                pdf.savefig(chart.figure)
     return buffer.getvalue()
 
 
@@ -662,7 +663,11 @@ def progress_parts(content: Content, store: Any, participant: Any) -> dict[str, 
     reflections = store.reflections(participant.id)
     charts = participant_charts(content, ratings, attempts)
     try:
-        chart_html = "".join(chart.html() for chart in charts)
+        chart_html = "".join(
+            f'<p class="ed-muted"><strong>{html.escape(c.title)}:</strong> {html.escape(c.alt.split(": ", 1)[-1])}</p>'
+            if c.extra.get("empty") else c.html()
+            for c in charts
+        )
         pdf = report_pdf(content, participant.pseudonym, charts, reflections)
     finally:
         close(charts)
