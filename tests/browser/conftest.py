@@ -48,11 +48,12 @@ class VoilaServer:
         return Store.open(f"sqlite:///{self.data_dir / 'empathydesk.sqlite'}")
 
 
-def start_voila(data_dir: Path, log: Path) -> VoilaServer:
+def start_voila(data_dir: Path, log: Path, **extra_env: str) -> VoilaServer:
     port = free_port()
     env = {**os.environ, "EMPATHYDESK_DATA": str(data_dir), "PYTHONUNBUFFERED": "1"}
     env.pop("EMPATHYDESK_HOSTED", None)
     env.pop("EMPATHYDESK_DB_URL", None)
+    env.update(extra_env)
     voila = Path(sys.executable).parent / "voila"
     out = log.open("w")
     process = subprocess.Popen(

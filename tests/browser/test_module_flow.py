@@ -160,6 +160,23 @@ def test_keyboard_only(voila_server, desktop, course):
     expect(page.locator(".ed-reflection")).to_contain_text("Saved.")
 
 
+def test_hosted_page_with_a_wrong_link_says_what_to_do(voila_server, desktop, course):
+    hosted = start_voila(voila_server.data_dir, voila_server.data_dir / "voila-hosted.log", EMPATHYDESK_HOSTED="1")
+    try:
+        page = desktop
+        page.goto(hosted.page(notebook(course), "not-a-real-token"))
+        message = page.locator(".ed-no-participant").first
+        message.wait_for(timeout=90_000)
+        expect(message).to_contain_text("join code")
+        expect(message).to_contain_text("ask the facilitator for your personal link")
+        expect(page.locator(".ed-piece")).to_have_count(7, timeout=90_000)  # every cell ran
+        expect(page.locator(".ed-discussion")).to_be_visible()  # the questions are for everyone
+        assert page.locator(".ed-card, .ed-item, .ed-header").count() == 0
+        assert "Traceback" not in page.content()
+    finally:
+        stop_voila(hosted.process)
+
+
 HOSTILE_NAME = "<img src=x onerror=window.pw=1>"
 HOSTILE_TEXT = '<script>window.pw=2</script><img src=x onerror="window.pw=3"><b>bold?</b> & Just do it.'
 

@@ -52,6 +52,7 @@ def item_control(text: str, number: int, scale: list[tuple[str, int]], value: in
         value=value,
         description=f"{number}. {text}",
         layout=layout,
+        style=ui.description_style(),
         orientation="horizontal",
     )
     radio.add_class("ed-stack")
@@ -70,7 +71,7 @@ def checkpoint_form(session: Session, checkpoint_id: str) -> w.Widget:
     count = ui.markup(progress_html(len([i for i in items if i.id in answers]), len(items)))
     status = ui.markup()
     summary = ui.markup()
-    layout = w.Layout(width="100%")  # shared by every item: fewer widget models for the page to load
+    layout = ui.full_width()  # shared by every item: fewer widget models for the page to load
 
     def refresh() -> None:
         done = sum(1 for i in items if i.id in answers)

@@ -77,7 +77,7 @@ def consent_box(session: Session, *, explain: str = EXPLAIN) -> w.Widget:
     if explain:
         children.append(ui.para(explain, "ed-muted"))
     children.append(message)
-    group = w.VBox(children, layout=w.Layout(width="100%"))
+    group = w.VBox(children, layout=ui.full_width())
     group.add_class("ed-consent-box")
     return group
 

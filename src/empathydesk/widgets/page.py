@@ -60,7 +60,7 @@ def header(session: Session, page_id: str) -> w.Widget:
     strip = ui.markup(strip_html(session, done, page_id))
     # the welcome page has the consent piece itself, with its full explanation
     parts = [] if page_id == "welcome" else [consent_box(session, explain=SHORT_EXPLAIN)]
-    extras = w.VBox([*parts, save_controls(session)], layout=w.Layout(width="100%"))
+    extras = w.VBox([*parts, save_controls(session)], layout=ui.full_width())
     return ui.piece([greeting, strip, extras], name="header")
 
 

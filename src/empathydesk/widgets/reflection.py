@@ -64,8 +64,9 @@ def reflection_card(session: Session, reflection: Reflection, saved_text: str) -
         description=reflection.prompt,
         placeholder="Write your thoughts here. They are saved as you type.",
         rows=5,
+        style=ui.text_style(),
         continuous_update=True,
-        layout=w.Layout(width="100%"),
+        layout=ui.full_width(),
     )
     ui.stacked(box)
     status = ui.markup(
@@ -98,7 +99,7 @@ def reflection_card(session: Session, reflection: Reflection, saved_text: str) -
         debounced(change["new"])
 
     box.observe(on_change, names="value")
-    card = w.VBox([box, status], layout=w.Layout(width="100%"))
+    card = w.VBox([box, status], layout=ui.full_width())
     card.add_class(f"ed-reflection-{reflection.id}")
     card.debouncer = debounced  # type: ignore[attr-defined]  # tests flush it
     return card

@@ -106,4 +106,7 @@ def build(piece: str, *, store: object = None, participant: object = None, conte
     except Exception as exc:  # noqa: BLE001 - a participant never sees a traceback
         if not isinstance(exc, ui.storage_errors()):
             ui.log.exception("could not build %s", piece)
-        return ui.piece([ui.note("error", ui.friendly(exc), word="Sorry:")], name="broken")
+        try:
+            return ui.piece([ui.note("error", ui.friendly(exc), word="Sorry:")], name="broken")
+        except Exception:  # noqa: BLE001 - even the message failed: the plainest widget there is
+            return w.HTML(f"<p>{ui.esc(ui.OOPS)}</p>")

@@ -216,7 +216,8 @@ def exercise_card(session: Session, exercise: Exercise, number: int, total: int,
         description="Your reply",
         placeholder="Write a kinder reply here",
         rows=5,
-        layout=w.Layout(width="100%"),
+        style=ui.text_style(),
+        layout=ui.full_width(),
     )
     ui.stacked(box)
     check = ui.button("Check my reply", icon="comment")
@@ -266,7 +267,7 @@ def exercise_card(session: Session, exercise: Exercise, number: int, total: int,
             result,
             guidance,
         ],
-        layout=w.Layout(width="100%"),
+        layout=ui.full_width(),
     )
     card.add_class("ed-card")
     card.add_class(f"ed-exercise-{exercise.id}")

@@ -59,7 +59,8 @@ def scenario_card(session: Session, scenario: Scenario, number: int, total: int,
         options=options,
         value=attempts[-1] if attempts else None,
         description="Your answer",
-        layout=w.Layout(width="100%"),
+        layout=ui.full_width(),
+        style=ui.description_style(),
     )
     ui.stacked(choice)
     check = ui.button("Check my answer", icon="check")
@@ -103,7 +104,7 @@ def scenario_card(session: Session, scenario: Scenario, number: int, total: int,
             status,
             feedback,
         ],
-        layout=w.Layout(width="100%"),
+        layout=ui.full_width(),
     )
     card.add_class("ed-card")
     card.add_class(f"ed-scenario-{scenario.id}")

@@ -59,7 +59,7 @@ def save_controls(session: Session) -> w.Widget:
         link.value = download_html(data, file_name(session))
 
     make.on_click(on_click)
-    box = w.VBox([make, link], layout=w.Layout(width="100%"))
+    box = w.VBox([make, link], layout=ui.full_width())
     box.add_class("ed-save")
     return box
 

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 log = logging.getLogger("empathydesk.widgets")
 if not log.handlers:  # to the kernel's real stderr (the server log), never into the page
@@ -122,6 +124,25 @@ ICONS = {"info": "ℹ", "ok": "✓", "warn": "⚠", "error": "✗"}
 WORDS = {"info": "Note:", "ok": "Done:", "warn": "Please check:", "error": "Not saved:"}
 
 
+_SHARED: dict[str, w.Widget] = {}
+
+
+def shared(key: str, factory: Callable[[], w.Widget]) -> Any:
+    """One layout or style model for many widgets (each model is a message the page must load)."""
+    found = _SHARED.get(key)
+    if found is None or getattr(found, "comm", None) is None:  # closed: make a new one
+        found = _SHARED[key] = factory()
+    return found
+
+
+def full_width() -> w.Layout:
+    return shared("layout-full", lambda: w.Layout(width="100%"))
+
+
+def html_widget(value: str = "") -> w.HTML:
+    return w.HTML(value, layout=shared("layout-html", w.Layout), style=shared("style-html", HTMLStyle))
+
+
 def esc(text: Any) -> str:
     """Text made safe to put inside HTML (quotes too, so it is safe in attributes)."""
     return html.escape("" if text is None else str(text), quote=True)
@@ -129,9 +150,11 @@ def esc(text: Any) -> str:
 
 def stylesheet() -> w.HTML:
     """The pieces' stylesheet; every piece carries it so that each cell looks right on its own."""
-    sheet = w.HTML(f"<style>{CSS}</style>")
-    sheet.layout.display = "none"
-    return sheet
+    return w.HTML(
+        f"<style>{CSS}</style>",
+        layout=shared("layout-hidden", lambda: w.Layout(display="none")),
+        style=shared("style-html", HTMLStyle),
+    )
 
 
 def note_html(kind: str, text: str, *, word: str | None = None) -> str:
@@ -146,27 +169,42 @@ def note_html(kind: str, text: str, *, word: str | None = None) -> str:
 
 
 def note(kind: str, text: str, **kwargs: Any) -> w.HTML:
-    return w.HTML(note_html(kind, text, **kwargs))
+    return html_widget(note_html(kind, text, **kwargs))
 
 
 def markup(text: str = "") -> w.HTML:
     """An HTML widget for markup that was built with `esc` (callers escape every piece of text)."""
-    return w.HTML(text)
+    return html_widget(text)
 
 
 def para(text: str, cls: str = "") -> w.HTML:
     cls_attr = f' class="{cls}"' if cls else ""
-    return w.HTML(f"<p{cls_attr}>{esc(text)}</p>")
+    return html_widget(f"<p{cls_attr}>{esc(text)}</p>")
 
 
 def heading(text: str, level: int = 3) -> w.HTML:
-    return w.HTML(f"<h{level}>{esc(text)}</h{level}>")
+    return html_widget(f"<h{level}>{esc(text)}</h{level}>")
 
 
 def button(label: str, *, primary: bool = True, icon: str = "") -> w.Button:
-    b = w.Button(description=label, icon=icon, tooltip=label, button_style="primary" if primary else "")
+    b = w.Button(
+        description=label,
+        icon=icon,
+        tooltip=label,
+        button_style="primary" if primary else "",
+        layout=shared("layout-button", w.Layout),
+        style=shared("style-button", w.ButtonStyle),
+    )
     b.add_class("ed-button")
     return b
+
+
+def description_style() -> DescriptionStyle:
+    return shared("style-description", DescriptionStyle)
+
+
+def text_style() -> TextStyle:
+    return shared("style-text", TextStyle)
 
 
 def stacked(widget: w.Widget) -> w.Widget:
@@ -177,7 +215,7 @@ def stacked(widget: w.Widget) -> w.Widget:
 
 def piece(children: Iterable[w.Widget], *, name: str) -> w.VBox:
     """A piece of a page: the stylesheet and the children, in a box tagged for tests and CSS."""
-    box = w.VBox([stylesheet(), *children], layout=w.Layout(width="100%"))
+    box = w.VBox([stylesheet(), *children], layout=full_width())
     box.add_class("ed-piece")
     box.add_class(f"ed-{name}")
     return box
