@@ -246,6 +246,8 @@ class Participant:
             st = page.state(mid)
             if page.models[mid]["model_name"] != "RadioButtonsModel" or "ed-item" not in (st.get("_dom_classes") or ()):
                 continue
+            if st.get("index") is not None:  # answered before: a person moves on
+                continue
             text = re.sub(r"^\d+\.\s*", "", st.get("description") or "").strip()
             item = self.items.get(text)
             index = self.rng.randrange(len(self.scale))

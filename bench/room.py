@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import json
 import os
 import random
@@ -75,6 +76,7 @@ class Config:
     fault_people: int = 8
     seed: int = 20261123
     keep: bool = False               # keep the temporary folder (logs, database)
+    quiet: bool = True               # run the one-page-at-a-time comparison with plain Voila
     log: Any = print
 
 
@@ -122,6 +124,27 @@ def tree(pids: list[int]) -> list[psutil.Process]:
         except psutil.Error:
             continue
     return procs
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time used so far by these processes and everything under them, including children already gone
+    (a reaped child's time is added to its parent's children_user / children_system)."""
+    total = 0.0
+    for p in tree(pids):
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system + t.children_user + t.children_system
+        except psutil.Error:
+            pass
+    return total
+
+
+def own_cpu(proc: psutil.Process | None) -> float:
+    try:
+        t = proc.cpu_times()
+        return t.user + t.system
+    except (psutil.Error, AttributeError):
+        return float("nan")
 
 
 def rss(proc: psutil.Process) -> int:
@@ -408,7 +431,7 @@ async def quiet_comparison(cfg: Config, ws: Workshop, plain: Server, token: str,
     results: dict[str, dict[str, list[float]]] = {}
 
     async def measure(label: str, url: str, server_pids: list[int]) -> None:
-        r = results.setdefault(label, {"protocol": [], "kernel": [], "browser": [], "heavy": []})
+        r = results.setdefault(label, {"protocol": [], "kernel": [], "browser": [], "heavy": [], "cpu": []})
         for _ in range(cfg.repeats):
             await wait_quiet(pids)
             page = await open_page(url)
@@ -416,6 +439,7 @@ async def quiet_comparison(cfg: Config, ws: Workshop, plain: Server, token: str,
             await asyncio.sleep(0.5)  # let the last cells' outputs settle before weighing the kernel
             proc = kernel_process(server_pids, page.kernel_id)
             r["kernel"].append(rss(proc) if proc else 0)
+            r["cpu"].append(own_cpu(proc))
             r["heavy"] = heavy_modules(proc)
             await page.close()
         if browser is not None:
@@ -467,6 +491,7 @@ class RoomResult:
     memory: MemoryPeaks = field(default_factory=MemoryPeaks)
     seconds: float = 0.0
     kernels_after: int = 0
+    cpu: float = 0.0        # CPU seconds the workshop (servers + kernels) used during the room
     shutdowns: dict[Any, int] = field(default_factory=dict)   # HTTP status of "leaving the page" -> count
 
 
@@ -495,7 +520,9 @@ async def simulated_person(i: int, cfg: Config, ws: Workshop, content: Any, resu
             page = await open_page(ws.url(nb, token=token), client=client)
             result.stats.append(PageStat(nb, page.timings.time_to_usable, "protocol", phase))
             try:
-                await person.answer_page(page, consent=(i % 2 == 0) if nb.startswith("00-") else None)
+                given = await person.answer_page(page, consent=(i % 2 == 0) if nb.startswith("00-") else None)
+                if not given:
+                    result.failures.append(f"person {i + 1}: nothing to answer on {nb} ({'; '.join(page.errors)[:120]})")
             finally:
                 await page.close()
                 result.shutdowns[page.shutdown_status] = result.shutdowns.get(page.shutdown_status, 0) + 1
@@ -591,6 +618,7 @@ async def the_room(cfg: Config, ws: Workshop, content: Any, browser: Any) -> Roo
     rng = random.Random(cfg.seed)
     delays = sorted(rng.uniform(0, cfg.join_window) for _ in range(cfg.participants))
     sampler = asyncio.create_task(sample_memory(lambda: ws.pids, result.memory, stop))
+    cpu_before = cpu_seconds(ws.pids)
     start = time.monotonic()
     tasks = [asyncio.create_task(simulated_person(i, cfg, ws, content, result, d, stop=stop))
              for i, d in enumerate(delays)]
@@ -612,6 +640,7 @@ async def the_room(cfg: Config, ws: Workshop, content: Any, browser: Any) -> Roo
     await asyncio.gather(*tasks, return_exceptions=True)
     await asyncio.gather(fac, sampler, return_exceptions=True)
     result.seconds = time.monotonic() - start
+    result.cpu = cpu_seconds(ws.pids) - cpu_before
     result.kernels_after = sum(1 for p in tree(ws.pids) if kernel_id_of(p))
     return result
 
@@ -686,34 +715,77 @@ def copy_database(src: Path, dest: Path) -> None:
     b.close()
 
 
-def mount_tmpfs(path: Path, size: str) -> str | None:
-    """Mount a small tmpfs of our own at `path`; None if done, else why not."""
+def mount_small_disk(tmp: Path, path: Path, size_mb: int) -> tuple[str | None, str]:
+    """Mount a small filesystem of our own at `path`: ext4 on a loop file (errors=remount-ro), else tmpfs.
+
+    Returns (None, kind) when mounted, or (why not, "").
+    """
     path.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True, text=True)
-    return None if r.returncode == 0 else (r.stderr.strip() or "mount failed")[:100]
+    image = tmp / f"{path.name}.img"
+    with open(image, "wb") as f:
+        f.truncate(size_mb * 2**20)
+    steps = [["mkfs.ext4", "-q", "-F", str(image)],
+             ["mount", "-o", "loop,errors=remount-ro", str(image), str(path)]]
+    for cmd in steps:
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode:
+            break
+    else:
+        return None, "ext4"
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_mb}m", "tmpfs", str(path)], capture_output=True, text=True)
+    return (None, "tmpfs") if r.returncode == 0 else ((r.stderr.strip() or "mount failed")[:100], "")
 
 
-async def degraded_database(tmp: Path, db_path: Path, token: str, content: Any, mode: str, cfg: Config) -> dict[str, Any]:
-    """The database becomes read-only (`ro`) or its disk fills up (`full`) while a person answers.
+def make_read_only(path: Path) -> str:
+    """Turn the filesystem at `path` read-only under the running workshop, as the kernel does on a disk error.
 
-    The database is copied onto a small tmpfs of our own; the workshop starts on it; the person answers a few
-    items; then the filesystem is remounted read-only, or filled to the last byte; the person answers on,
-    and opens the next page. Without the right to mount, `ro` falls back to SQLite's `mode=ro` URI from the
-    start (and `full` is skipped).
+    ext4 with errors=remount-ro: trigger a (simulated) filesystem error; files open for writing stay open.
+    """
+    source = subprocess.run(["findmnt", "-n", "-o", "SOURCE", str(path)], capture_output=True, text=True).stdout.strip()
+    knob = Path("/sys/fs/ext4") / Path(source).name / "trigger_fs_error"
+    if knob.exists():
+        knob.write_text("1")
+        return "ext4 error -> remounted read-only"
+    r = subprocess.run(["mount", "-o", "remount,ro", str(path)], capture_output=True, text=True)
+    return "remounted read-only" if r.returncode == 0 else f"could not make it read-only: {r.stderr.strip()[:80]}"
+
+
+def fill_up(path: Path) -> None:
+    with open(path / "filler", "wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError:
+            pass
+
+
+async def degraded_database(tmp: Path, db_path: Path, token: str, content: Any, mode: str, cfg: Config,
+                            module_index: int = 1) -> dict[str, Any]:
+    """The database turns read-only (`ro`) or its disk fills up (`full`) while a person answers.
+
+    The room's database is copied onto a small filesystem of our own; the workshop starts on it; the person
+    opens a module page they have not done yet and gives two answers; then the filesystem goes read-only (a
+    simulated ext4 error with errors=remount-ro) or fills to the last byte; the person answers the rest and
+    opens the next module. Counted: answers refused with a message, tracebacks on screen, and answers saved
+    before that are no longer there. Without the right to mount, `ro` opens the copy with SQLite's `mode=ro`
+    from the start and `full` is skipped.
     """
     from empathydesk.storage import Store
 
     out: dict[str, Any] = {}
     work = tmp / f"db-{mode}"
-    why_not = mount_tmpfs(work, "2m" if mode == "full" else "64m")
+    why_not, fs = mount_small_disk(tmp, work, 16)
     if why_not and mode == "full":
-        return {"skipped": f"cannot mount a small tmpfs here ({why_not})"}
+        return {"skipped": f"cannot mount a small filesystem here ({why_not})"}
+    out["filesystem"] = fs or "none (SQLite mode=ro)"
     copy = work / "empathydesk.sqlite"
     copy_database(db_path, copy)
-    before = snapshot(Store.open(f"sqlite:///{copy}"), token)
-    Store.open(f"sqlite:///{copy}").close()
     url = f"sqlite:///file:{copy}?mode=ro&uri=true" if why_not else f"sqlite:///{copy}"
     ws = Workshop(tmp, url, tag=f"-{mode}", extra=["--pool-size", "0"])
+    page = page2 = None
+    before: dict[str, Any] = {}
     try:
         ws.start()
         try:
@@ -722,55 +794,55 @@ async def degraded_database(tmp: Path, db_path: Path, token: str, content: Any, 
             out["start"] = f"workshop did not start: {exc}"[:300]
             return out
         ledger = Ledger()
-        person = Participant(token, content, ledger, random.Random(5), think=(0.05, 0.1))
-        page = await open_page(ws.url("06-wrap-up.ipynb", token=token))
-        forms = pieces(page, "ed-checkpoint-")
-        # a few answers while all is well ...
-        radios = [m for _, f in forms for m in descendants(page, f)
-                  if page.models[m]["model_name"] == "RadioButtonsModel"]
-        for mid in radios[:2]:
-            await page.set(mid, {"index": 4})
-        ok_before = snapshot(Store.open(f"sqlite:///{copy}"), token)
-        Store.open(f"sqlite:///{copy}").close()
-        # ... then the disk goes read-only, or fills up
-        if not why_not:
-            if mode == "ro":
-                r = subprocess.run(["mount", "-o", "remount,ro", str(work)], capture_output=True, text=True)
-                if r.returncode:
-                    out["note"] = f"remount failed: {r.stderr.strip()[:80]}"
-            else:
-                with open(work / "filler", "wb") as f:
-                    try:
-                        while True:
-                            f.write(b"\0" * 65536)
-                            f.flush()
-                    except OSError:
-                        pass
+        person = Participant(token, content, ledger, random.Random(5), think=(0.05, 0.1), timeout=60)
+        mods = content.modules
+        page = await open_page(ws.url(mods[module_index % len(mods)].notebook, token=token))
+        radios = [m for _, f in pieces(page, "ed-checkpoint-") for m in descendants(page, f)
+                  if page.models[m]["model_name"] == "RadioButtonsModel" and page.state(m).get("index") is None]
+        for mid in radios[:2]:  # all is well ...
+            await page.set(mid, {"index": 3})
+        reader = Store.open(f"sqlite:///{copy}")
+        before = snapshot(reader, token)
+        reader.close()
+        if not why_not:  # ... then the disk goes read-only, or fills up
+            out["how"] = make_read_only(work) if mode == "ro" else (fill_up(work) or "filled to the last byte")
         await person.answer_page(page)
-        page2 = await open_page(ws.url(content.modules[0].notebook, token=token))
-        await person.answer_page(page2)
+        try:
+            page2 = await open_page(ws.url(mods[(module_index + 1) % len(mods)].notebook, token=token), timeout=120)
+            await person.answer_page(page2)
+        except Exception as exc:
+            out["next_page"] = f"{type(exc).__name__}: {exc}"[:160]
         out["answers"] = ledger.sent
         out["refused"] = len(ledger.refused)
-        out["saved_anyway"] = ledger.acked
+        out["saved"] = ledger.acked
         out["messages"] = sorted(set(ledger.refused))[:3]
-        out["unanswered"] = ledger.unanswered[:3]
-        text = page.text() + page2.text()
+        out["unanswered"] = len(ledger.unanswered)
+        out["unanswered_what"] = ledger.unanswered[:3]
+        text = page.text() + (page2.text() if page2 else "")
         out["traceback"] = bool(ledger.visible_errors) or "Traceback" in text
         out["visible_errors"] = ledger.visible_errors[:3]
-        out["page2_problem"] = "did not load" in page2.text()
-        await page.close()
-        await page2.close()
+        out["next_page_problem"] = bool(page2 and "did not load" in page2.text())
     finally:
+        for p in (page, page2):
+            if p is not None:
+                await p.close()
         ws.stop()
-        if not why_not:
-            subprocess.run(["mount", "-o", "remount,rw", str(work)], capture_output=True)
+        if not why_not and mode == "full":
             (work / "filler").unlink(missing_ok=True)
-    after = snapshot(Store.open(f"sqlite:///{copy}"), token)
-    Store.open(f"sqlite:///{copy}").close()
-    saved = {**before, **ok_before} if "ok_before" in locals() else before
-    out["lost"] = sum(1 for k, v in saved.items() if after.get(k) != v)
-    out["kept"] = sum(1 for k, v in saved.items() if after.get(k) == v)
-    if not why_not:
+    if fs == "ext4":  # read it back from a fresh mount (after a read-only error: the disk as it was left)
+        subprocess.run(["umount", str(work)], capture_output=True)
+        subprocess.run(["mount", "-o", "loop", str(tmp / f"{work.name}.img"), str(work)], capture_output=True)
+    try:
+        reader = Store.open(f"sqlite:///{copy}")
+        after = snapshot(reader, token)
+        reader.close()
+        lost = [k for k, v in before.items()
+                if not (after.get(k) == v or (isinstance(v, tuple) and after.get(k, ())[: len(v)] == v))]
+        out["lost"], out["kept"] = len(lost), len(before) - len(lost)
+    except Exception as exc:
+        out["lost"], out["kept"] = -1, 0
+        out["read_back"] = f"{type(exc).__name__}: {exc}"[:160]
+    finally:
         subprocess.run(["umount", "-l", str(work)], capture_output=True)
     return out
 
@@ -825,6 +897,7 @@ async def run_async(cfg: Config) -> dict[str, Any]:
         plain.start()
         report["workshop_ready_s"] = ws.wait_ready()
         wait_plain_ready(plain, 1)
+        await wait_quiet(ws.pids + plain.pids, limit=120)  # "pool filled" is logged before the kernels are warm
         cfg.log(f"   ready in {time.monotonic() - t:.0f} s (join code {ws.join_code})")
         if cfg.browsers or cfg.browser_repeats:
             from playwright.async_api import async_playwright
@@ -835,8 +908,9 @@ async def run_async(cfg: Config) -> dict[str, Any]:
         quiet_person = store.join(ws.join_code, "Quiet measurer")
         pages = participant_pages(content)
 
-        cfg.log("== quiet comparison with plain voila (one page at a time)")
-        report["quiet"] = await quiet_comparison(cfg, ws, plain, quiet_person.token, pages, browser)
+        if cfg.quiet:
+            cfg.log("== quiet comparison with plain voila (one page at a time)")
+            report["quiet"] = await quiet_comparison(cfg, ws, plain, quiet_person.token, pages, browser)
         plain.stop()
 
         cfg.log(f"== the room: {cfg.participants} people join within {cfg.join_window:.0f} s"
@@ -889,6 +963,8 @@ def rows_from(report: dict[str, Any], cfg: Config) -> list[tuple[str, str, str]]
         if mini["browser"]:
             rows.append(("minimal page: time to usable in Chromium (median)", fmt_s(m_b), "-"))
         rows.append(("minimal page: kernel memory (RSS, median)", fmt_mb(m_k), "-"))
+        m_c = statistics.median(mini["cpu"])
+        rows.append(("minimal page: its kernel's CPU time from start to usable (median)", fmt_s(m_c), "-"))
         for nb, r in quiet.items():
             if nb == "minimal":
                 continue
@@ -898,6 +974,8 @@ def rows_from(report: dict[str, Any], cfg: Config) -> list[tuple[str, str, str]]
                 b = statistics.median(r["browser"])
                 rows.append((f"{nb}: Chromium time to interactive / minimal's", f"{b / m_b:.2f} ({fmt_s(b)})", "<= 1.2"))
             rows.append((f"{nb}: server-side time to usable / minimal's", f"{p / m_p:.1f} ({fmt_s(p)})", "-"))
+            c = statistics.median(r["cpu"])
+            rows.append((f"{nb}: kernel CPU time to usable / minimal's", f"{c / m_c:.1f} ({fmt_s(c)})", "-"))
             rows.append((f"{nb}: kernel memory / minimal's", f"{k / m_k:.2f} ({fmt_mb(k)})", "<= 1.3"))
             rows.append((f"{nb}: heavy libraries in its kernel after loading", ", ".join(r.get("heavy") or []) or "none",
                          "none unless it draws"))
@@ -910,6 +988,10 @@ def rows_from(report: dict[str, Any], cfg: Config) -> list[tuple[str, str, str]]
         rows.append((f"room: people who joined / finished ({n} within {cfg.join_window:.0f} s)",
                      f"{room.joined} / {room.finished}", f"{n} / {n}"))
         rows.append(("room: wall time", fmt_s(room.seconds), f"< {cfg.room_deadline:.0f} s"))
+        loads = len([s for s in room.stats if s.phase == "room"]) + len(room.dashboard)
+        if loads and room.cpu:
+            rows.append(("room: workshop CPU time (servers + kernels) per page opened",
+                         f"{room.cpu / loads:.2f} s ({room.cpu:.0f} s for {loads} pages)", "-"))
         rows.append(("room: time to usable, every page, server side p50 / p95",
                      f"{fmt_s(pct(proto, .5))} / {fmt_s(pct(proto, .95))} (n={len(proto)})", "-"))
         rows.append(("room: landing (join) page p50 / p95", f"{fmt_s(pct(joins, .5))} / {fmt_s(pct(joins, .95))}", "-"))
@@ -950,17 +1032,23 @@ def rows_from(report: dict[str, Any], cfg: Config) -> list[tuple[str, str, str]]
         rows.append(("fault: SIGKILL whole workshop mid-answers: acknowledged vs there after restart",
                      f"{fr.acked_before_kill} vs {fr.stored_after_restart}", "equal"))
         rows.append(("fault: restart time / links that work again", f"{fmt_s(fr.restart_seconds)} / {fr.resumed}", "-"))
-        for label, d in (("read-only database", fr.ro), ("full disk (1 MiB tmpfs)", fr.full)):
+        for label, d in (("database turns read-only", fr.ro), ("disk fills up", fr.full)):
             if not d:
                 continue
             if "skipped" in d or "start" in d:
                 rows.append((f"fault: {label}", d.get("skipped") or d.get("start"), "-"))
                 continue
-            rows.append((f"fault: {label}: answers given / refused with a message",
-                         f"{d['answers']} / {d['refused']}", "all refused"))
-            rows.append((f"fault: {label}: message shown", (d["messages"] or ["(none)"])[0][:110], "plain words"))
-            rows.append((f"fault: {label}: tracebacks on screen / saved answers lost",
+            how = d.get("how") or d.get("filesystem")
+            rows.append((f"fault: {label} ({how}): answers given / refused with a message / saved",
+                         f"{d['answers']} / {d['refused']} / {d['saved']}", "refused or saved, never silent"))
+            rows.append((f"fault: {label}: message shown", html.unescape((d["messages"] or ["(none)"])[0])[:120], "plain words"))
+            rows.append((f"fault: {label}: tracebacks on screen / answers saved before that are lost",
                          f"{'yes' if d['traceback'] else 'no'} / {d['lost']} of {d['lost'] + d['kept']}", "no / 0"))
+            if d.get("next_page") or d.get("next_page_problem"):
+                rows.append((f"fault: {label}: opening the next page",
+                             d.get("next_page") or "shows 'This part of the page did not load'", "-"))
+            if d.get("unanswered"):
+                rows.append((f"fault: {label}: answers with no reaction on screen", str(d["unanswered"]), "0"))
         for note in fr.notes[:3]:
             rows.append(("fault: note", note, "-"))
     return rows
@@ -979,11 +1067,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="8 people, 1 browser, 1 repeat: a smoke test")
     ap.add_argument("--no-faults", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
+    ap.add_argument("--skip-quiet", action="store_true", help="skip the one-page-at-a-time comparison")
     args = ap.parse_args(argv)
     cfg = Config(participants=args.participants, browsers=args.browsers, faults=not args.no_faults, keep=args.keep)
     if args.quick:
         cfg = Config(participants=8, browsers=1, repeats=1, browser_repeats=1, join_window=15, room_deadline=240,
                      faults=not args.no_faults, fault_people=4, keep=args.keep)
+    cfg.quiet = not args.skip_quiet
     t = time.monotonic()
     rows = run_room(cfg)
     width = max(len(r[0]) for r in rows)

@@ -114,6 +114,18 @@ def parse_page(text: str) -> tuple[str | None, list[dict]]:
     return kernel_id, outputs
 
 
+ERROR_MARKERS = (
+    ('class="ed-problem"', "the page says a part did not load"),        # EmpathyDesk's template
+    ("application/vnd.jupyter.stderr", "an error box (stderr output)"),  # Voila's lab template
+    ("There was an error when executing cell", "Voila's cell error message"),
+)
+
+
+def html_errors(text: str) -> list[str]:
+    """Error boxes the page's template drew into the HTML itself (not as JSON outputs)."""
+    return [f"{what} (x{text.count(marker)})" for marker, what in ERROR_MARKERS if marker in text]
+
+
 def views_in(outputs: list[dict]) -> list[str]:
     """Model ids of the widget views displayed in these outputs, in page order."""
     ids = []
@@ -203,6 +215,7 @@ class Page:
         self.kernel_id, self.outputs = parse_page(self.html)
         self.views = views_in(self.outputs)
         self.errors.extend(errors_in(self.outputs))
+        self.errors.extend(html_errors(self.html))
         if not self.kernel_id:
             raise PageError(f"no kernel id in the page {self.url}")
         base = self._base()
