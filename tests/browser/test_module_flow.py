@@ -255,7 +255,7 @@ def test_screenshots_of_every_piece(voila_server, request, course, artifacts, vi
     assert page.locator(".ed-broken, .ed-unknown").count() == 0
 
 
-def test_save_and_load_a_progress_file(voila_server, desktop, course, tmp_path):
+def test_save_and_load_a_progress_file(voila_server, desktop, course, tmp_path, artifacts):
     page = desktop
     open_page(page, voila_server.page("06-wrap-up.ipynb"))
     export = page.locator(".ed-export")
@@ -267,6 +267,7 @@ def test_save_and_load_a_progress_file(voila_server, desktop, course, tmp_path):
     download.value.save_as(path)
     data = json.loads(path.read_text())
     assert data["pseudonym"] and "reflections" in data
+    export.screenshot(path=str(artifacts / "export-after-save.png"))
 
     importer = page.locator(".ed-import")
 
@@ -277,6 +278,7 @@ def test_save_and_load_a_progress_file(voila_server, desktop, course, tmp_path):
 
     upload(path)
     expect(importer).to_contain_text("Your progress is loaded")
+    importer.screenshot(path=str(artifacts / "import-after-load.png"))
 
     bad = tmp_path / "not-progress.json"
     bad.write_text("<script>window.pw=1</script>")

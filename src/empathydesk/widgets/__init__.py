@@ -1,7 +1,18 @@
 """The interactive pieces of the lesson pages, one small module per piece, composed by name.
 
 Notebooks call ``empathydesk.show("module-1/scenarios")``; tests call ``build(...)`` to get the widget
-and drive it. See `registry` for every name.
+and drive it. The names (`piece_names(content)` lists them all):
+
+- ``<page>/header``, ``<page>/footer`` for page welcome, module-1 … module-5, wrap-up: the progress strip,
+  consent and "save my progress"; the link to the next page (keeping the page's ``?token=``)
+- ``checkpoint/<id>`` (any checkpoint) and ``module-N/pulse`` (checkpoint after-module-N): self-assessment
+- ``module-N/scenarios``, ``module-N/rewrite``, ``module-N/reflection``, ``module-N/discussion``
+- ``consent``, ``export``, ``import``, ``my-progress``, ``join``
+
+Modules, one job each: `registry` (names), `session` (content, store, participant, shared state),
+`ui` (stylesheet, escaping, notes, error guard), `assessment`, `scenario`, `rewrite`, `reflection`,
+`consent`, `transfer` (save/load a file), `page` (header, footer, discussion, my progress), `join`.
+Every piece of text reaches the page escaped; no error reaches it as a traceback.
 """
 
 from __future__ import annotations
