@@ -96,7 +96,8 @@ def join(page, url: str, name: str, code: str | None = None) -> str:
         page.get_by_label("Join code").fill(code)
     page.get_by_label("Your name for today").fill(name)
     page.get_by_role("button", name="Join the workshop").click()
-    expect(page.locator("[data-ed=greeting]")).to_have_text(f"Welcome, {name}: you have joined.", timeout=30_000)
+    expect(page.locator("[data-ed=greeting]")).to_be_visible(timeout=30_000)
+    expect(page.locator("[data-ed=greeting]")).to_have_text(f"Welcome, {name}: you have joined.")
     return page.locator("[data-ed=personal-link]").get_attribute("href")
 
 
@@ -137,9 +138,13 @@ def test_two_participants_join_and_the_facilitator_sees_both(workshop, context, 
     # Ada's personal link brings her back, on another device too
     again = context()
     again.goto(ada_link)
-    expect(again.locator("[data-ed=greeting]")).to_have_text("Welcome back, Ada.", timeout=LOAD)
+    expect(again.locator("[data-ed=greeting]")).to_be_visible(timeout=LOAD)
+    expect(again.locator("[data-ed=greeting]")).to_have_text("Welcome back, Ada.")
     first = again.locator(".ed-pages a").first
     assert "00-welcome.ipynb?token=" in first.get_attribute("href")
+    # and on to the first page, still as herself (a preheated kernel got the token)
+    again.get_by_role("link", name="Start: Welcome →").click()
+    expect(again.locator(".ed-header")).to_contain_text("You are taking part as Ada", timeout=LOAD)
 
     # the facilitator: the key logs in, then disappears from the address bar
     facilitator = context(PROJECTOR)
@@ -162,7 +167,8 @@ def test_two_participants_join_and_the_facilitator_sees_both(workshop, context, 
     shoot(facilitator, artifacts, "participants-new-link")
     ben_again = context()
     ben_again.goto(ben_new)
-    expect(ben_again.locator("[data-ed=greeting]")).to_have_text("Welcome back, Ben.", timeout=LOAD)
+    expect(ben_again.locator("[data-ed=greeting]")).to_be_visible(timeout=LOAD)
+    expect(ben_again.locator("[data-ed=greeting]")).to_have_text("Welcome back, Ben.")
     ben_again.goto(ben_link)
     expect(ben_again.locator(".ed-join")).to_contain_text("This link does not work any more", timeout=LOAD)
 

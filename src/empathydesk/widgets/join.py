@@ -142,8 +142,7 @@ def remember_in_address(token: str) -> w.Widget:
 
 def join(session: Session) -> w.Widget:
     """The landing page's piece."""
-    style = ui.markup(f"<style>{CSS}</style>")
-    style.layout.display = "none"
+    style = w.HTML(f"<style>{CSS}</style>", layout=w.Layout(display="none"))  # own layout: ui's are shared
     if not hosted():
         return ui.piece([style, self_study_view(session)], name="join")
     if session.participant is not None:
