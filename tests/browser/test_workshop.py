@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from workshop_helpers import free_port_pair
 
-from .conftest import CHROMIUM
+from .conftest import CHROMIUM, PHONE, overflowing
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +78,7 @@ def context(browser):
 
     def new(viewport=None):
         ctx = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
-        ctx.set_default_timeout(90_000)
+        ctx.set_default_timeout(LOAD)
         opened.append(ctx)
         return ctx.new_page()
 
@@ -204,6 +204,24 @@ def test_two_participants_join_and_the_facilitator_sees_both(workshop, context, 
                      "/workshop/dashboard.ipynb", "/voila/files/../data/empathydesk.sqlite"]:
             response = page.goto(f"{workshop.join_link.rstrip('/')}{path}")
             assert response.status in (403, 404), (path, response.status)
+
+
+def test_joining_on_a_phone_fits_the_screen(workshop, browser, artifacts):
+    ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    ctx.set_default_timeout(LOAD)
+    try:
+        page = ctx.new_page()
+        page.goto(f"{workshop.join_link}?code={workshop.code}")
+        expect(page.locator(".ed-join-form")).to_be_visible(timeout=LOAD)
+        assert overflowing(page, PHONE["width"]) == []
+        shoot(page, artifacts, "landing-phone")
+        page.get_by_label("Your name for today").fill("Cleo on a phone")
+        page.get_by_role("button", name="Join the workshop").click()
+        expect(page.locator("[data-ed=greeting]")).to_be_visible(timeout=30_000)
+        assert overflowing(page, PHONE["width"]) == []
+        shoot(page, artifacts, "landing-phone-joined")
+    finally:
+        ctx.close()
 
 
 def test_a_page_whose_kernel_is_gone_asks_to_reload(workshop, context, artifacts):

@@ -30,7 +30,7 @@ CSS = """
 .ed-join .ed-pages { padding-left: 1.6rem; margin: 0.4rem 0; }
 .ed-join .ed-pages li { margin: 0.35rem 0; font-size: 16px; }
 .ed-join .ed-pages a { color: #0b5394; text-decoration: underline; font-weight: 600; }
-.ed-join .ed-pages .ed-state { margin-left: 0.5rem; font-size: 14px; color: #4a4a4a; }
+.ed-join .ed-pages .ed-state { margin-left: 0.5rem; font-size: 14px; color: #4a4a4a; white-space: nowrap; }
 .ed-join .ed-pages li.ed-done .ed-state { color: #005a8c; }
 .ed-join .ed-personal-link { font-size: 16px; border: 2px dashed #0b5394; border-radius: 6px;
   padding: 0.5rem 0.7rem; background: #f5f9fd; overflow-wrap: anywhere; margin: 0.4rem 0; }
