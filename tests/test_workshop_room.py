@@ -45,7 +45,11 @@ def room(tmp_path_factory):
     pages, staff = base / "notebooks", base / "workshop"
     pages.mkdir()
     staff.mkdir()
-    notebook(pages / "query.ipynb", "from empathydesk.identity import query_string\nprint('QS=' + query_string())")
+    notebook(
+        pages / "query.ipynb",
+        "import os\nfrom empathydesk.identity import query_string\nprint('QS=' + query_string())",
+        "print('URL=' + os.environ.get('VOILA_REQUEST_URL', 'none'))",
+    )
     notebook(pages / "broken.ipynb", "print('before the problem')", f"raise RuntimeError({SECRET!r})", "print('after')")
     notebook(staff / "empty.ipynb", "1 + 1")
     settings = RoomSettings(pool_size=1, cull_idle_timeout=6, cull_interval=2, fill_delay=0)
@@ -76,6 +80,17 @@ def test_a_preheated_kernel_gets_the_query_string_on_a_lan_address(room):
     assert page.status == 200
     assert "QS=token=abc123&amp;code=K7QM-3XPA" in page.body
     assert "Using pre-heated kernel" in log_text(room)
+
+
+def test_a_refilled_kernel_does_not_carry_the_previous_visitors_address(room):
+    first = get(room, "/voila/render/query.ipynb?token=first-visitor-token")
+    assert "QS=token=first-visitor-token" in first.body
+    deadline = time.monotonic() + 60  # the pool refills (fill_delay 0) with a kernel started for that request
+    while room.participant.log_tail(400).count("Kernel pool of query.ipynb is filled") < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    second = get(room, "/voila/render/query.ipynb?token=second-visitor-token")
+    assert "QS=token=second-visitor-token" in second.body
+    assert "first-visitor-token" not in second.body
 
 
 def test_an_error_shows_a_friendly_message_and_the_detail_goes_to_the_log(room):

@@ -65,6 +65,7 @@ def test_participant_app_settings_for_a_room():
         "--strip_sources=True", "--show_tracebacks=False", "--template=empathydesk",
         "--MappingKernelManager.cull_idle_timeout=600", "--MappingKernelManager.cull_connected=True",
         "--VoilaConfiguration.allow_template_override=NO", "--RoomVoila.landing=index.ipynb",
+        "--VoilaConfiguration.multi_kernel_manager_class=empathydesk._voila.RoomKernelManager",
     ]:
         assert expected in args
     facilitator = server.facilitator_args(LOCAL, 8867, RoomSettings())

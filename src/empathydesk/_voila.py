@@ -7,6 +7,9 @@
   Voilà 0.5 otherwise refuses with 403) works and a left page frees its kernel at once;
 - `--RoomVoila.hide_key=True` (the facilitator app): a page opened with `?token=KEY` sets the login cookie and
   reloads without the key, so the address bar never shows it (the join screen goes on a projector);
+- `RoomKernelManager` (the participant app's kernel manager): a kernel started for the preheated pool does not
+  inherit `VOILA_REQUEST_URL`, which Voilà 0.5 fills with the address of the request that emptied the pool:
+  another visitor's address, personal token included;
 - `--RoomVoila.landing=PAGE` sends `/` (and the file list at `/voila/tree`) to that page, query string kept,
   so the short address on the projector opens the landing page.
 """
@@ -17,6 +20,28 @@ import os
 import sys
 
 FACILITATOR_KEY_ENV = "EMPATHYDESK_FACILITATOR_KEY"
+KERNEL_MANAGER = "empathydesk._voila.RoomKernelManager"
+
+
+def _room_kernel_manager() -> type:
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    class RoomKernelManager(AsyncMappingKernelManager):
+        async def start_kernel(self, *args, **kwargs):
+            env = kwargs.get("env")
+            if env and env.get("VOILA_PREHEAT") == "True":
+                kwargs["env"] = {k: v for k, v in env.items() if k != "VOILA_REQUEST_URL"}
+            return await super().start_kernel(*args, **kwargs)
+
+    return RoomKernelManager
+
+
+def __getattr__(name: str):  # Voilà imports the class by name; build it only then
+    if name == "RoomKernelManager":
+        cls = _room_kernel_manager()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(name)
 
 
 def room_voila_class() -> type:

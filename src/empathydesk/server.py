@@ -174,6 +174,7 @@ def participant_args(host: str, port: int, settings: RoomSettings, root: Path | 
     return [
         *_common_voila_args(root or notebooks_dir(), host, port),
         f"--RoomVoila.landing={LANDING_PAGE}",
+        "--VoilaConfiguration.multi_kernel_manager_class=empathydesk._voila.RoomKernelManager",
         "--preheat_kernel=True",
         f"--pool_size={settings.pool_size}",
         f"--VoilaKernelManager.fill_delay={settings.fill_delay}",
