@@ -224,6 +224,19 @@ def test_joining_on_a_phone_fits_the_screen(workshop, browser, artifacts):
         ctx.close()
 
 
+def test_self_study_landing_page_offers_to_resume_from_a_saved_file(voila_server, context, artifacts):
+    """Plain Voilà, as on Binder or `voila notebooks/`: no joining, the pages, and loading a saved file."""
+    page = context()
+    page.goto(voila_server.page("index.ipynb"))
+    landing = page.locator(".ed-join")
+    expect(landing).to_contain_text("You are working on your own", timeout=LOAD)
+    expect(landing).to_contain_text("Load my saved progress")
+    expect(page.locator(".ed-join-form")).to_have_count(0)
+    expect(page.locator(".ed-pages li")).to_have_count(7)
+    assert page.locator(".ed-pages a").first.get_attribute("href") == "00-welcome.ipynb"
+    shoot(page, artifacts, "landing-self-study")
+
+
 def test_a_page_whose_kernel_is_gone_asks_to_reload(workshop, context, artifacts):
     page = context()
     page.goto(workshop.join_link)
