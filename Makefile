@@ -24,7 +24,7 @@ test: install-test browser postgres
 
 ## The same notebooks in JupyterLab, for self-study.
 lab: install
-	$(VENV)/bin/jupyter lab notebooks/00-welcome.ipynb
+	$(VENV)/bin/jupyter lab notebooks/index.ipynb
 
 ## Benchmarks that print figures (never part of `make test`).
 bench: install-test browser postgres

@@ -40,6 +40,17 @@ def test_links_keep_the_token_from_the_address(store, monkeypatch):
     assert f'href="02-' in footer and f"?token={person.token}" in footer and "Next: Module 2" in footer
 
 
+def test_strip_and_next_link_follow_the_cohorts_modules(store, monkeypatch):
+    cohort = store.create_cohort("Short session", modules=["module-1", "module-3"])
+    person = store.join(cohort.join_code, "Cy")
+    monkeypatch.setattr(identity, "_query_string", f"token={person.token}")
+    header = text_of(build("module-1/header", store=store))
+    assert "0 of 4 pages done" in header and header.count("○ to do") == 4
+    assert 'href="03-' in header and 'href="02-' not in header
+    footer = text_of(build("module-1/footer", store=store))
+    assert 'href="03-' in footer and "Next: Module 3" in footer
+
+
 def test_footer_without_token_and_at_the_end(make):
     footer = text_of(make("welcome/footer"))
     assert "Next: Module 1" in footer and "token" not in footer

@@ -12,10 +12,8 @@ from urllib.parse import quote
 
 import traitlets
 
+from empathydesk import joining
 from empathydesk.content import Content, load
-
-WELCOME_NOTEBOOK = "00-welcome.ipynb"
-WRAP_UP_NOTEBOOK = "06-wrap-up.ipynb"
 
 NO_PARTICIPANT = (
     "We could not find your place in this workshop. If you have a join code, open the join page and "
@@ -49,22 +47,16 @@ class Session:
         return self._consent
 
     def page_ids(self) -> list[str]:
-        return ["welcome", *(m.id for m in self.content.modules), "wrap-up"]
+        """Welcome, the modules this participant's cohort takes (in its order), wrap-up."""
+        return ["welcome", *joining.module_ids(self.store, self.content, self.participant), "wrap-up"]
 
     def page_title(self, page_id: str, short: bool = False) -> str:
-        if page_id == "welcome":
-            return "Welcome"
-        if page_id == "wrap-up":
-            return "Wrap-up"
-        module = self.content.module(page_id)
-        return f"Module {module.number}" if short else f"Module {module.number}: {module.title}"
+        if short and page_id not in ("welcome", "wrap-up"):
+            return f"Module {self.content.module(page_id).number}"
+        return joining.page_title(self.content, page_id)
 
     def notebook(self, page_id: str) -> str:
-        if page_id == "welcome":
-            return WELCOME_NOTEBOOK
-        if page_id == "wrap-up":
-            return WRAP_UP_NOTEBOOK
-        return self.content.module(page_id).notebook
+        return joining.notebook_for(self.content, page_id)
 
     def href(self, page_id: str, token: str | None = None) -> str:
         """A link to another page, relative to this one, that keeps the participant's token.
