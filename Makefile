@@ -14,13 +14,15 @@ workshop: install
 
 ## Set up everything and run every test.
 test: install-test browser postgres
-	@start=$$(date +%s); \
-	echo "== content: empathydesk validate"; $(PY) -m empathydesk validate || exit 1; \
-	echo "== unit, storage and browser tests"; t0=$$(date +%s); \
-	$(PY) -m pytest -ra tests || exit 1; t1=$$(date +%s); \
-	echo "== notebooks (nbval)"; \
-	tmp=$$(mktemp -d); EMPATHYDESK_DATA=$$tmp $(PY) -m pytest -ra $(NOTEBOOK_FLAGS) --timeout=900 -p no:cacheprovider notebooks workshop || exit 1; t2=$$(date +%s); \
-	echo "== timings: tests $$((t1-t0)) s, notebooks $$((t2-t1)) s, whole make test phase $$((t2-start)) s"
+	@set -e; t0=$$(date +%s); \
+	echo "== content: empathydesk validate"; $(PY) -m empathydesk validate; \
+	echo "== unit and storage tests (SQLite and PostgreSQL)"; \
+	$(PY) -m pytest -ra --ignore=tests/browser tests; t1=$$(date +%s); \
+	echo "== browser tests (Chromium against Voila servers started by the tests)"; \
+	$(PY) -m pytest -ra tests/browser; t2=$$(date +%s); \
+	echo "== notebooks (nbval)"; tmp=$$(mktemp -d); \
+	EMPATHYDESK_DATA=$$tmp $(PY) -m pytest -ra $(NOTEBOOK_FLAGS) -p no:cacheprovider notebooks workshop; t3=$$(date +%s); \
+	echo "== timings: unit+storage $$((t1-t0)) s, browser $$((t2-t1)) s, notebooks $$((t3-t2)) s, all tests $$((t3-t0)) s"
 
 ## The same notebooks in JupyterLab, for self-study.
 lab: install
