@@ -11,6 +11,7 @@ from matplotlib.colors import to_hex
 
 from course_fixture import course
 from empathydesk import charts, demo, stats
+from widget_tree import all_html
 
 PNG = b"\x89PNG\r\n\x1a\n"
 ALLOWED = {c.lower() for c in charts.OKABE_ITO.values()} | {c.lower() for c in charts.LIKERT_COLOURS}
@@ -177,17 +178,6 @@ class Who:
     pseudonym = 'Ana <img src=x onerror="alert(1)">'
 
 
-def all_html(widget):
-    out = []
-
-    def walk(x):
-        if isinstance(x, w.HTML):
-            out.append(x.value)
-        for child in getattr(x, "children", ()):
-            walk(child)
-
-    walk(widget)
-    return "\n".join(out)
 
 
 def test_progress_view(content, room):

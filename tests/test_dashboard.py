@@ -14,6 +14,7 @@ from empathydesk import dashboard, demo, scoring
 from empathydesk.cli import main
 from empathydesk.content import load
 from empathydesk.storage import Store
+from widget_tree import all_html
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -123,17 +124,6 @@ def test_results_keep_real_and_retrospective_apart(content):
     assert "too few to show" in few["stats"]
 
 
-def all_html(widget):
-    out = []
-
-    def walk(x):
-        if isinstance(x, w.HTML):
-            out.append(x.value)
-        for child in getattr(x, "children", ()):
-            walk(child)
-
-    walk(widget)
-    return "\n".join(out)
 
 
 def test_dashboard_reads_env_and_updates_in_place(filled, monkeypatch, content):

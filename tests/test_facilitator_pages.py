@@ -9,6 +9,7 @@ import pytest
 
 from empathydesk import facilitator
 from empathydesk.storage import Store
+from widget_tree import all_html
 
 JOIN_URL = "http://192.0.2.2:8866/"
 
@@ -28,17 +29,6 @@ def room(store, monkeypatch):
     return facilitator.current_room(store)
 
 
-def all_html(widget) -> str:
-    out = []
-
-    def walk(x):
-        if isinstance(x, w.HTML):
-            out.append(x.value)
-        for child in getattr(x, "children", ()):
-            walk(child)
-
-    walk(widget)
-    return "\n".join(out)
 
 
 def buttons(widget) -> dict[str, w.Button]:

@@ -11,6 +11,7 @@ from empathydesk import identity
 from empathydesk.content import load
 from empathydesk.storage import Store
 from empathydesk.widgets import build, session as session_module
+from widget_tree import find, text_of, walk  # noqa: F401  (re-exported for the widget tests)
 
 
 @pytest.fixture(autouse=True)
@@ -46,30 +47,3 @@ def make(store, participant):
         return build(piece, store=store, participant=who or participant)
 
     return _make
-
-
-def walk(widget: w.Widget) -> Iterator[w.Widget]:
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk(child)
-
-
-def find(widget: w.Widget, kind: type | None = None, cls: str | None = None) -> list[w.Widget]:
-    """Every widget under `widget` of type `kind` and/or with the CSS class `cls`, in page order."""
-    out = []
-    seen = set()
-    for x in walk(widget):
-        if id(x) in seen:
-            continue
-        seen.add(id(x))
-        if kind is not None and not isinstance(x, kind):
-            continue
-        if cls is not None and cls not in x._dom_classes:
-            continue
-        out.append(x)
-    return out
-
-
-def text_of(widget: w.Widget) -> str:
-    """All HTML markup under `widget`, joined (what the participant would read, with tags)."""
-    return "\n".join(x.value for x in find(widget, w.HTML) if "<style>" not in x.value)

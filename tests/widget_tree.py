@@ -1,0 +1,39 @@
+"""Finding widgets and their markup in a built piece, for tests that drive widgets in-process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import ipywidgets as w
+
+
+def walk(widget: w.Widget) -> Iterator[w.Widget]:
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def find(widget: w.Widget, kind: type | None = None, cls: str | None = None) -> list[w.Widget]:
+    """Every widget under `widget` of type `kind` and/or with the CSS class `cls`, in page order."""
+    out = []
+    seen = set()
+    for x in walk(widget):
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        if kind is not None and not isinstance(x, kind):
+            continue
+        if cls is not None and cls not in x._dom_classes:
+            continue
+        out.append(x)
+    return out
+
+
+def text_of(widget: w.Widget) -> str:
+    """All HTML markup under `widget`, joined (what the participant would read, with tags)."""
+    return "\n".join(x.value for x in find(widget, w.HTML) if "<style>" not in x.value)
+
+
+def all_html(widget: w.Widget) -> str:
+    """Every HTML widget's markup under `widget`, style blocks included."""
+    return "\n".join(x.value for x in find(widget, w.HTML))
