@@ -69,11 +69,11 @@ class Config:
     browsers: int = 3                # real Chromium participants beside the simulated ones
     repeats: int = 2                 # quiet measurements per page (protocol) ...
     browser_repeats: int = 1         # ... and in Chromium
-    room_deadline: float = 420.0     # the room stops by itself after this long
+    room_deadline: float = 360.0     # the room stops by itself after this long
     think: tuple[float, float] = (0.3, 1.2)   # a person's pause between two answers (s)
     dashboard_every: float = 30.0    # the facilitator reloads the dashboard this often (s)
     faults: bool = True
-    fault_people: int = 8
+    fault_people: int = 6
     seed: int = 20261123
     keep: bool = False               # keep the temporary folder (logs, database)
     quiet: bool = True               # run the one-page-at-a-time comparison with plain Voila
@@ -513,7 +513,7 @@ async def simulated_person(i: int, cfg: Config, ws: Workshop, content: Any, resu
         result.tokens.append(token)
         person = Participant(token, content, result.ledger, rng, think=cfg.think)
         mods = module_pages(content)
-        journey = pages or ["00-welcome.ipynb", mods[i % len(mods)][1], "06-wrap-up.ipynb"]
+        journey = pages or ["00-welcome.ipynb", mods[i % len(mods)][1]]
         for nb in journey:
             if stop is not None and stop.is_set():
                 return
@@ -559,27 +559,29 @@ async def facilitator(ws: Workshop, cfg: Config, result: RoomResult, stop: async
 
 async def browser_person(n: int, browser: Any, ws: Workshop, content: Any, result: RoomResult, delay: float,
                          stop: asyncio.Event) -> None:
-    """A real Chromium participant: joins with the code link, answers the baseline, opens a module, the wrap-up."""
+    """A real Chromium participant: joins with the code link, answers the baseline, opens a module."""
     await asyncio.sleep(delay)
     context = await browser.new_context(viewport={"width": 1200, "height": 900})
     page = await context.new_page()
     clicked = 0
+    step, t0 = "the landing page", time.perf_counter()
     try:
         t0 = time.perf_counter()
         await page.goto(ws.url("index.ipynb", code=ws.join_code), timeout=300_000)
         name = page.get_by_label("Your name for today")
         await name.wait_for(state="visible", timeout=300_000)
         result.browser_pages.append(time.perf_counter() - t0)
+        step, t0 = "joining", time.perf_counter()
         await name.fill(f"Browser {n + 1}")
         await page.get_by_role("button", name="Join the workshop").click()
         link = page.locator('[data-ed="personal-link"]')
         await link.wait_for(timeout=120_000)
         token = re.search(r"token=([^&\s\"]+)", await link.get_attribute("href")).group(1)
         mods = module_pages(content)
-        for nb in ["00-welcome.ipynb", mods[(n + 2) % len(mods)][1], "06-wrap-up.ipynb"]:
+        for nb in ["00-welcome.ipynb", mods[(n + 2) % len(mods)][1]]:
             if stop.is_set():
                 break
-            t0 = time.perf_counter()
+            step, t0 = nb, time.perf_counter()
             await page.goto(ws.url(nb, token=token), wait_until="commit", timeout=300_000)
             await page.wait_for_function(
                 "() => !document.getElementById('loading') && document.querySelectorAll('.ed-piece').length > 0",
@@ -591,6 +593,7 @@ async def browser_person(n: int, browser: Any, ws: Workshop, content: Any, resul
                 for k in range(await items.count()):
                     await items.nth(k).get_by_role("radio").nth(k % 5).check()
                     clicked += 1
+                step, t0 = "the baseline's answers", time.perf_counter()
                 await page.get_by_text(f"All {clicked} answered").first.wait_for(timeout=60_000)
                 if n == 0:
                     await page.screenshot(path=str(ROOM_TMP / "browser-welcome.png"), full_page=True)
@@ -599,6 +602,10 @@ async def browser_person(n: int, browser: Any, ws: Workshop, content: Any, resul
         stored = Store.open(ws.db_url).ratings(Store.open(ws.db_url).participant_by_token(token).id)
         prev = result.browser_answers
         result.browser_answers = (prev[0] + clicked, prev[1] + len(stored.get("baseline", {})))
+    except asyncio.CancelledError:
+        result.browser_notes.append(f"browser {n + 1}: still waiting for {step} after {time.perf_counter() - t0:.0f} s "
+                                    "when the room ended")
+        raise
     except Exception as exc:
         result.browser_notes.append(f"browser {n + 1}: {type(exc).__name__}: {str(exc).splitlines()[0]}"[:240])
         try:
@@ -875,6 +882,9 @@ async def run_async(cfg: Config) -> dict[str, Any]:
     from empathydesk.storage import Store
 
     content = load()
+    t_start = time.monotonic()
+    plain_log = cfg.log
+    cfg.log = lambda m: plain_log(f"[{time.monotonic() - t_start:4.0f} s] {m}")  # noqa: E731
     tmp = Path(tempfile.mkdtemp(prefix="ed-room-"))
     ROOM_TMP = tmp
     (tmp / "data").mkdir()
@@ -946,6 +956,8 @@ async def run_async(cfg: Config) -> dict[str, Any]:
             pass
         if not cfg.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+        cfg.log("== done")
+        cfg.log = plain_log
     return report
 
 
