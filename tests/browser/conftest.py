@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import re
+
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -83,6 +85,62 @@ def stop_voila(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+class RunningWorkshop:
+    """An `empathydesk workshop` started by a test: its links, code and key, read from what it printed."""
+
+    def __init__(self, process: subprocess.Popen, out: str, port: int, data: Path):
+        self.process, self.out, self.port, self.data = process, out, port, data
+        self.code = re.search(r"Join code:\s+(\S+)", out).group(1)
+        self.join_link = re.search(r"Join link:\s+(\S+)", out).group(1)
+        self.facilitator_link = re.search(r"Facilitator app:\s+(\S+)", out).group(1)
+        self.key = self.facilitator_link.split("token=", 1)[1]
+        self.facilitator = f"http://127.0.0.1:{port + 1}"
+
+    def store(self):
+        from empathydesk.storage import Store
+
+        return Store.open(f"sqlite:///{self.data / 'empathydesk.sqlite'}")
+
+
+def start_workshop(data: Path, cohort: str, port: int) -> RunningWorkshop:
+    """`empathydesk workshop` on `port` and `port + 1` with its database in `data`; waits until warmed up."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make browser)")
+    env = {**os.environ, "EMPATHYDESK_DATA": str(data), "PYTHONUNBUFFERED": "1"}
+    for name in ("EMPATHYDESK_DB_URL", "EMPATHYDESK_HOSTED", "QUERY_STRING"):
+        env.pop(name, None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "empathydesk", "workshop", "--cohort", cohort, "--port", str(port),
+         "--facilitator-port", str(port + 1), "--pool-size", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    lines: list[str] = []
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "warmed up" in line:
+            break
+    out = "".join(lines)
+    if "Join code:" not in out:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail(f"the workshop did not start:\n{out}")
+    return RunningWorkshop(process, out, port, data)
+
+
+def stop_workshop(workshop: RunningWorkshop) -> tuple[int, str]:
+    """Ctrl-C, as the facilitator would; returns the exit status and what it printed while stopping."""
+    workshop.process.send_signal(signal.SIGINT)
+    try:
+        rest, _ = workshop.process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(workshop.process.pid, signal.SIGKILL)
+        rest, _ = workshop.process.communicate()
+    return workshop.process.returncode, rest
 
 
 @pytest.fixture(scope="session")

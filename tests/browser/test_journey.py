@@ -8,12 +8,6 @@ test-artifacts/journey-*.png.
 
 from __future__ import annotations
 
-import os
-import re
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +16,7 @@ from playwright.sync_api import expect
 from empathydesk.content import load
 from workshop_helpers import free_port_pair
 
-from .conftest import CHROMIUM
+from .conftest import start_workshop, stop_workshop
 
 pytestmark = pytest.mark.browser
 
@@ -32,54 +26,11 @@ REPLY = ("I'm sorry the printer let you down right before your meeting. I've cle
 REFLECTION = "I will ask what the person was trying to do before I start fixing things."
 
 
-class Workshop:
-    def __init__(self, process: subprocess.Popen, out: str, port: int, data: Path) -> None:
-        self.process, self.port, self.data = process, port, data
-        self.code = re.search(r"Join code:\s+(\S+)", out).group(1)
-        self.join_link = re.search(r"Join link:\s+(\S+)", out).group(1)
-        self.key = re.search(r"Facilitator app:\s+\S+\?token=(\S+)", out).group(1)
-        self.facilitator = f"http://127.0.0.1:{port + 1}"
-
-    def store(self):
-        from empathydesk.storage import Store
-
-        return Store.open(f"sqlite:///{self.data / 'empathydesk.sqlite'}")
-
-
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make browser)")
-    data = tmp_path_factory.mktemp("journey")
-    port = free_port_pair()
-    env = {**os.environ, "EMPATHYDESK_DATA": str(data), "PYTHONUNBUFFERED": "1"}
-    for name in ("EMPATHYDESK_DB_URL", "EMPATHYDESK_HOSTED", "QUERY_STRING"):
-        env.pop(name, None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "empathydesk", "workshop", "--cohort", "journey", "--port", str(port),
-         "--facilitator-port", str(port + 1), "--pool-size", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )
-    lines: list[str] = []
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if "warmed up" in line:
-            break
-    out = "".join(lines)
-    if "Join code:" not in out:
-        os.killpg(process.pid, signal.SIGKILL)
-        pytest.fail(f"the workshop did not start:\n{out}")
-    yield Workshop(process, out, port, data)
-    process.send_signal(signal.SIGINT)  # Ctrl-C, as the facilitator would
-    try:
-        process.communicate(timeout=120)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
+    running = start_workshop(tmp_path_factory.mktemp("journey"), "journey", free_port_pair())
+    yield running
+    stop_workshop(running)
 
 
 def shoot(page, artifacts: Path, name: str) -> None:

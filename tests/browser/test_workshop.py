@@ -5,11 +5,7 @@ the join screen, the participants page and the dashboard, and the "reload" banne
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +13,7 @@ from playwright.sync_api import expect
 
 from workshop_helpers import free_port_pair
 
-from .conftest import CHROMIUM, PHONE, overflowing
+from .conftest import PHONE, overflowing, start_workshop, stop_workshop
 
 pytestmark = pytest.mark.browser
 
@@ -25,51 +21,12 @@ PROJECTOR = {"width": 1280, "height": 800}
 LOAD = 150_000  # ms: a page may need a cold kernel on this shared 2-core machine
 
 
-class RunningWorkshop:
-    def __init__(self, process: subprocess.Popen, out: str, port: int, data: Path):
-        self.process, self.out, self.port, self.data = process, out, port, data
-        self.code = re.search(r"Join code:\s+(\S+)", out).group(1)
-        self.join_link = re.search(r"Join link:\s+(\S+)", out).group(1)
-        self.facilitator_link = re.search(r"Facilitator app:\s+(\S+)", out).group(1)
-        self.key = self.facilitator_link.split("token=", 1)[1]
-        self.facilitator = f"http://127.0.0.1:{port + 1}"
-
-    def store(self):
-        from empathydesk.storage import Store
-
-        return Store.open(f"sqlite:///{self.data / 'empathydesk.sqlite'}")
-
-
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make browser)")
-    data = tmp_path_factory.mktemp("workshop-browser")
-    port = free_port_pair()
-    env = {**os.environ, "EMPATHYDESK_DATA": str(data), "PYTHONUNBUFFERED": "1"}
-    env.pop("EMPATHYDESK_DB_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "empathydesk", "workshop", "--cohort", "browser-test", "--port", str(port),
-         "--pool-size", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    lines: list[str] = []
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if "warmed up" in line:
-            break
-    out = "".join(lines)
-    if "Join code:" not in out:
-        process.kill()
-        pytest.fail(f"the workshop did not start:\n{out}")
-    yield RunningWorkshop(process, out, port, data)
-    process.send_signal(2)  # Ctrl-C, as the facilitator would
-    rest, _ = process.communicate(timeout=120)
-    assert process.returncode == 0, rest
+    running = start_workshop(tmp_path_factory.mktemp("workshop-browser"), "browser-test", free_port_pair())
+    yield running
+    status, rest = stop_workshop(running)
+    assert status == 0, rest
 
 
 @pytest.fixture
