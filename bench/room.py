@@ -11,10 +11,11 @@ What it does, all on 127.0.0.1, each phase bounded in time, everything stopped a
    arguments from `empathydesk.server.participant_args`, minus EmpathyDesk's template and landing page).
 2. Quiet comparison: each participant page, then the minimal page, opened one at a time (protocol client)
    and in Chromium: time to usable, and the RSS of the page's kernel. Ratios lesson / minimal.
-3. The room: N simulated participants (protocol level, see voila_client.py and drive.py) join through the
-   landing page within a minute, then do the welcome page, one module and the wrap-up, answering
-   everything, while the facilitator's dashboard is open and reloaded, and a few real Chromium pages
-   do the same journey. Answers acknowledged on screen are read back through the Store API.
+3. The room, i.e. the start of a workshop: N simulated participants (protocol level, see voila_client.py and
+   drive.py) join through the landing page within a minute, then do the welcome page and one module each,
+   answering everything, while the facilitator's dashboard is open (it updates itself) and is reloaded,
+   and a few real Chromium pages do the same journey (at a higher CPU priority, standing in for people's
+   own devices). Answers acknowledged on screen are read back through the Store API.
 4. Faults: SIGKILL every process of the workshop (its process groups and the kernels') while people are
    answering, restart it, check every acknowledged answer; then a read-only database (SQLite `mode=ro`)
    and a full one (a 1 MiB tmpfs, when this process may mount one): the message people see, no traceback,
@@ -81,6 +82,18 @@ class Config:
 
 
 # ---------------------------------------------------------------- small helpers
+
+def stand_in_for_own_devices() -> None:
+    """People's browsers run on their own devices, not on the server's two cores: give our Chromium processes
+    (browser, zygotes; renderers forked later inherit it) a higher CPU priority than the workshop's kernels,
+    so that the room's Chromium pages measure the server, not a fight for the same CPU. Needs root; else a no-op."""
+    for p in psutil.Process().children(recursive=True):
+        try:
+            if "chrom" in p.name():
+                p.nice(-10)
+        except (psutil.Error, OSError):
+            pass
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -401,6 +414,7 @@ async def join(ws: Workshop, name: str, client: Any = None) -> tuple[str, float,
         go = first(page, ids, "ButtonModel")
         name_box = next(m for m in texts if "name" in (page.state(m).get("description") or "").lower())
         await page.set(name_box, {"value": name})
+        clicked = time.perf_counter()
         await page.click(go)
 
         def token(p: Any) -> str | None:
@@ -408,7 +422,8 @@ async def join(ws: Workshop, name: str, client: Any = None) -> tuple[str, float,
             m = m or re.search(r'href="[^"]*\?token=([A-Za-z0-9_\-%]+)"[^>]*data-ed="personal-link"', p.text())
             return m.group(1) if m else None
 
-        tok = await page.wait_for(token, timeout=60)
+        tok = await page.wait_for(token, timeout=240)
+        page.join_seconds = time.perf_counter() - clicked  # type: ignore[attr-defined]
         return tok, page.timings.time_to_usable, page
     except BaseException:
         await page.close()
@@ -491,6 +506,7 @@ class RoomResult:
     memory: MemoryPeaks = field(default_factory=MemoryPeaks)
     seconds: float = 0.0
     kernels_after: int = 0
+    join_clicks: list[float] = field(default_factory=list)   # "Join" pressed -> personal link shown (s)
     cpu: float = 0.0        # CPU seconds the workshop (servers + kernels) used during the room
     shutdowns: dict[Any, int] = field(default_factory=dict)   # HTTP status of "leaving the page" -> count
 
@@ -508,6 +524,7 @@ async def simulated_person(i: int, cfg: Config, ws: Workshop, content: Any, resu
     try:
         token, ttu, page = await join(ws, f"Person {i + 1}", client=client)
         result.stats.append(PageStat("index.ipynb", ttu, "protocol", phase))
+        result.join_clicks.append(page.join_seconds)
         await page.close()
         result.joined += 1
         result.tokens.append(token)
@@ -914,6 +931,7 @@ async def run_async(cfg: Config) -> dict[str, Any]:
 
             pw = await async_playwright().start()
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            stand_in_for_own_devices()
         store = Store.open(db_url)
         quiet_person = store.join(ws.join_code, "Quiet measurer")
         pages = participant_pages(content)
@@ -1007,6 +1025,9 @@ def rows_from(report: dict[str, Any], cfg: Config) -> list[tuple[str, str, str]]
         rows.append(("room: time to usable, every page, server side p50 / p95",
                      f"{fmt_s(pct(proto, .5))} / {fmt_s(pct(proto, .95))} (n={len(proto)})", "-"))
         rows.append(("room: landing (join) page p50 / p95", f"{fmt_s(pct(joins, .5))} / {fmt_s(pct(joins, .95))}", "-"))
+        if room.join_clicks:
+            rows.append(("room: 'Join' pressed -> personal link shown, p50 / p95",
+                         f"{fmt_s(pct(room.join_clicks, .5))} / {fmt_s(pct(room.join_clicks, .95))}", "-"))
         rows.append(("room: lesson pages p50 / p95", f"{fmt_s(pct(lessons, .5))} / {fmt_s(pct(lessons, .95))}", "-"))
         if room.browser_pages:
             b = room.browser_pages
