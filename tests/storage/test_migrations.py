@@ -9,7 +9,7 @@ from sqlalchemy import text
 from empathydesk.storage import Store
 from empathydesk.storage.models import Base
 from empathydesk.storage.engine import make_engine
-from empathydesk.storage.schema import current_revision, head_revision, upgrade
+from empathydesk.storage.schema import HEAD, current_revision, head_revision, upgrade
 
 
 def test_a_database_at_the_first_schema_is_migrated_on_open(db_url: str) -> None:
@@ -47,3 +47,7 @@ def test_a_database_at_the_first_schema_is_migrated_on_open(db_url: str) -> None
 def test_the_migrations_build_exactly_the_models_tables(store: Store) -> None:
     with store.engine.connect() as db:
         assert compare_metadata(MigrationContext.configure(db), Base.metadata) == []
+
+
+def test_the_head_kept_in_code_is_alembics_head() -> None:
+    assert HEAD == head_revision()
