@@ -78,6 +78,7 @@ class Config:
     seed: int = 20261123
     keep: bool = False               # keep the temporary folder (logs, database)
     quiet: bool = True               # run the one-page-at-a-time comparison with plain Voila
+    kernel_nice: int | None = None   # experiment: renice the workshop's kernels during the room
     log: Any = print
 
 
@@ -375,12 +376,19 @@ class MemoryPeaks:
     over_cap: bool = False
 
 
-async def sample_memory(pids_of: Any, peaks: MemoryPeaks, stop: asyncio.Event, every: float = 2.0) -> None:
+async def sample_memory(pids_of: Any, peaks: MemoryPeaks, stop: asyncio.Event, every: float = 2.0,
+                        kernel_nice: int | None = None) -> None:
     while not stop.is_set():
         servers = kernels = n = biggest = 0
         for p in tree(pids_of()):
             size = rss(p)
             if kernel_id_of(p):
+                if kernel_nice is not None:  # experiment: kernels below the servers' priority
+                    try:
+                        if p.nice() != kernel_nice:
+                            p.nice(kernel_nice)
+                    except (psutil.Error, OSError):
+                        pass
                 kernels += size
                 n += 1
                 biggest = max(biggest, size)
@@ -506,6 +514,7 @@ class RoomResult:
     memory: MemoryPeaks = field(default_factory=MemoryPeaks)
     seconds: float = 0.0
     kernels_after: int = 0
+    static_seconds: list[float] = field(default_factory=list)  # one static file, fetched every 3 s
     join_clicks: list[float] = field(default_factory=list)   # "Join" pressed -> personal link shown (s)
     cpu: float = 0.0        # CPU seconds the workshop (servers + kernels) used during the room
     shutdowns: dict[Any, int] = field(default_factory=dict)   # HTTP status of "leaving the page" -> count
@@ -548,6 +557,25 @@ async def simulated_person(i: int, cfg: Config, ws: Workshop, content: Any, resu
         result.failures.append(f"person {i + 1}: {type(exc).__name__}: {exc}"[:300])
     finally:
         await client.aclose()
+
+
+async def responsiveness(ws: Workshop, result: RoomResult, stop: asyncio.Event, every: float = 3.0) -> None:
+    """How long the participant app takes to send one of the static files every page loads (voila.js), all
+    through the room: what a browser waits for ~95 times on a first visit, beside the kernel's own work."""
+    url = f"http://127.0.0.1:{ws.port}/voila/static/voila.js"
+    async with new_client() as client:
+        while not stop.is_set():
+            t0 = time.perf_counter()
+            try:
+                r = await client.get(url, timeout=120, headers={"Cache-Control": "no-cache"})
+                if r.status_code == 200:
+                    result.static_seconds.append(time.perf_counter() - t0)
+            except Exception:
+                pass
+            try:
+                await asyncio.wait_for(stop.wait(), every)
+            except asyncio.TimeoutError:
+                pass
 
 
 async def facilitator(ws: Workshop, cfg: Config, result: RoomResult, stop: asyncio.Event) -> None:
@@ -641,7 +669,8 @@ async def the_room(cfg: Config, ws: Workshop, content: Any, browser: Any) -> Roo
     stop = asyncio.Event()
     rng = random.Random(cfg.seed)
     delays = sorted(rng.uniform(0, cfg.join_window) for _ in range(cfg.participants))
-    sampler = asyncio.create_task(sample_memory(lambda: ws.pids, result.memory, stop))
+    sampler = asyncio.create_task(sample_memory(lambda: ws.pids, result.memory, stop, every=1.0 if cfg.kernel_nice else 2.0,
+                                                kernel_nice=cfg.kernel_nice))
     cpu_before = cpu_seconds(ws.pids)
     start = time.monotonic()
     tasks = [asyncio.create_task(simulated_person(i, cfg, ws, content, result, d, stop=stop))
@@ -650,11 +679,15 @@ async def the_room(cfg: Config, ws: Workshop, content: Any, browser: Any) -> Roo
                                                  cfg.join_window * (n + 1) / (cfg.browsers + 1), stop))
               for n in range(cfg.browsers if browser is not None else 0)]
     fac = asyncio.create_task(facilitator(ws, cfg, result, stop))
+    probe = asyncio.create_task(responsiveness(ws, result, stop))
     deadline = start + cfg.room_deadline
     while any(not t.done() for t in tasks):
         if time.monotonic() > deadline or result.memory.over_cap:
-            result.failures.append("room stopped by its deadline" if not result.memory.over_cap
-                                   else f"room stopped: servers and kernels above {fmt_mb(MEMORY_CAP)}")
+            going = sum(1 for t in tasks[:cfg.participants] if not t.done())
+            result.failures.append(
+                f"room ended at its deadline with {going} simulated and "
+                f"{sum(1 for t in tasks[cfg.participants:] if not t.done())} Chromium participants still going"
+                if not result.memory.over_cap else f"room stopped: servers and kernels above {fmt_mb(MEMORY_CAP)}")
             break
         await asyncio.sleep(0.5)
     stop.set()
@@ -662,7 +695,7 @@ async def the_room(cfg: Config, ws: Workshop, content: Any, browser: Any) -> Roo
         if not t.done():
             t.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    await asyncio.gather(fac, sampler, return_exceptions=True)
+    await asyncio.gather(fac, sampler, probe, return_exceptions=True)
     result.seconds = time.monotonic() - start
     result.cpu = cpu_seconds(ws.pids) - cpu_before
     result.kernels_after = sum(1 for p in tree(ws.pids) if kernel_id_of(p))
@@ -1029,6 +1062,10 @@ def rows_from(report: dict[str, Any], cfg: Config) -> list[tuple[str, str, str]]
             rows.append(("room: 'Join' pressed -> personal link shown, p50 / p95",
                          f"{fmt_s(pct(room.join_clicks, .5))} / {fmt_s(pct(room.join_clicks, .95))}", "-"))
         rows.append(("room: lesson pages p50 / p95", f"{fmt_s(pct(lessons, .5))} / {fmt_s(pct(lessons, .95))}", "-"))
+        if room.static_seconds:
+            st = room.static_seconds
+            rows.append(("room: one static file (voila.js) from the participant app, p50 / max",
+                         f"{fmt_s(pct(st, .5))} / {fmt_s(max(st))} (n={len(st)})", "-"))
         if room.browser_pages:
             b = room.browser_pages
             rows.append(("room: Chromium pages, time to usable p50 / max",
@@ -1101,12 +1138,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-faults", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
     ap.add_argument("--skip-quiet", action="store_true", help="skip the one-page-at-a-time comparison")
+    ap.add_argument("--kernel-nice", type=int, metavar="N",
+                    help="experiment: run the workshop's kernels at this nice value during the room")
     args = ap.parse_args(argv)
     cfg = Config(participants=args.participants, browsers=args.browsers, faults=not args.no_faults, keep=args.keep)
     if args.quick:
         cfg = Config(participants=8, browsers=1, repeats=1, browser_repeats=1, join_window=15, room_deadline=240,
                      faults=not args.no_faults, fault_people=4, keep=args.keep)
     cfg.quiet = not args.skip_quiet
+    cfg.kernel_nice = args.kernel_nice
     t = time.monotonic()
     rows = run_room(cfg)
     width = max(len(r[0]) for r in rows)
