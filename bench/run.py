@@ -25,6 +25,7 @@ def machine() -> str:
 def load(path: Path):
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module  # dataclasses look their module up while it loads
     sys.path.insert(0, str(HERE))
     spec.loader.exec_module(module)
     return module
