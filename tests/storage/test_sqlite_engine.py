@@ -10,7 +10,7 @@ from sqlalchemy import event
 from empathydesk.storage import Store
 from empathydesk.storage.engine import BUSY_TIMEOUT_MS
 
-PRAGMAS = ("journal_mode", "busy_timeout", "foreign_keys")
+PRAGMAS = ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")
 
 
 def test_sqlite_pragmas_and_begin_modes(tmp_path: Path) -> None:
@@ -26,7 +26,7 @@ def test_sqlite_pragmas_and_begin_modes(tmp_path: Path) -> None:
     try:
         with store.engine.connect() as db:
             pragmas = [db.exec_driver_sql(f"PRAGMA {p}").scalar() for p in PRAGMAS]
-        assert pragmas == ["wal", BUSY_TIMEOUT_MS, 1]
+        assert pragmas == ["wal", BUSY_TIMEOUT_MS, 1, 2]  # synchronous 2 = FULL
         begins.clear()
         store.save_rating(pid, "baseline", "perspective-1", 3)
         store.ratings(pid)
