@@ -70,7 +70,7 @@ def _rows(label: str, url: str) -> list[tuple[str, str, str]]:
 
 def run() -> list[tuple[str, str, str]]:
     with tempfile.TemporaryDirectory() as folder:
-        rows = _rows("SQLite (WAL, synchronous=NORMAL)", f"sqlite:///{folder}/bench.sqlite")
+        rows = _rows("SQLite (WAL, synchronous=FULL)", f"sqlite:///{folder}/bench.sqlite")
     try:
         with TempPostgres(durable=True) as server:
             rows += _rows("PostgreSQL (fsync on)", server.create_database("bench"))
