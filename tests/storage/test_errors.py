@@ -75,3 +75,16 @@ def test_a_server_that_goes_away_gives_a_friendly_error(postgres: TempPostgres) 
             assert "reach the database" in refused.value.message
         finally:
             store.close()
+
+
+def test_a_disk_error_names_the_disk_not_something_vague() -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from empathydesk.storage.store import DISK, friendly_message
+
+    original = sqlite3.OperationalError("disk I/O error")
+    original.sqlite_errorname = "SQLITE_IOERR_WRITE"
+    assert friendly_message(OperationalError("INSERT …", {}, original)) == DISK
+    assert "disk" in DISK and "facilitator" in DISK

@@ -38,6 +38,7 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 READ_ONLY = "Your answers can't be saved right now, because the database is read-only. Please tell the facilitator."
 FULL = "Your answers can't be saved right now, because the database is full. Please tell the facilitator."
+DISK = "Your answers can't be saved right now, because of a problem with the computer's disk. Please tell the facilitator."
 GONE = "We can't reach the database just now. Please try again in a minute, or tell the facilitator."
 OTHER = "Something went wrong while saving. Please try again, or tell the facilitator."
 
@@ -53,6 +54,8 @@ def friendly_message(error: BaseException) -> str:
         return READ_ONLY
     if state == "53100" or "disk is full" in text or "no space left" in text:
         return FULL
+    if getattr(original, "sqlite_errorname", "").startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return DISK
     invalidated = isinstance(error, DBAPIError) and error.connection_invalidated
     if invalidated or state.startswith(("08", "57P")) or "unable to open database" in text or "connection" in text:
         return GONE
