@@ -444,9 +444,8 @@ class Store:
             .where(CohortRow.name == cohort_name)
             .order_by(CheckpointRow.participant_id, CheckpointRow.checkpoint, RatingRow.item)
         )
-        keys = ("participant_id", "checkpoint", "item", "value")
         with self._read() as connection:
-            return [dict(zip(keys, row)) for row in connection.execute(query)]
+            return [dict(row._mapping) for row in connection.execute(query)]
 
     def cohort_scenario_attempts(self, cohort_name: str) -> list[dict[str, Any]]:
         """[{"participant_id", "scenario", "attempt", "option"}] for everyone in the cohort."""
@@ -462,6 +461,5 @@ class Store:
             .where(CohortRow.name == cohort_name)
             .order_by(ScenarioAttemptRow.participant_id, ScenarioAttemptRow.scenario, ScenarioAttemptRow.attempt)
         )
-        keys = ("participant_id", "scenario", "attempt", "option")
         with self._read() as connection:
-            return [dict(zip(keys, row)) for row in connection.execute(query)]
+            return [dict(row._mapping) for row in connection.execute(query)]

@@ -254,7 +254,7 @@ def exercise_card(session: Session, exercise: Exercise, number: int, total: int,
     check.on_click(on_check)
     if last:
         check.description = "Check my reply again"
-    card = w.VBox(
+    return ui.card(
         [
             ui.markup(
                 f"<h4>{ui.esc(f'Rewrite {number} of {total}')}</h4><p>{ui.esc(exercise.situation)}</p>"
@@ -267,11 +267,8 @@ def exercise_card(session: Session, exercise: Exercise, number: int, total: int,
             result,
             guidance,
         ],
-        layout=ui.full_width(),
+        name=f"exercise-{exercise.id}",
     )
-    card.add_class("ed-card")
-    card.add_class(f"ed-exercise-{exercise.id}")
-    return card
 
 
 def rewrites(session: Session, module_id: str) -> w.Widget:

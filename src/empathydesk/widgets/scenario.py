@@ -96,7 +96,7 @@ def scenario_card(session: Session, scenario: Scenario, number: int, total: int,
 
     check.on_click(on_check)
     set_done()
-    card = w.VBox(
+    return ui.card(
         [
             ui.markup(f"<h4>{ui.esc(f'Scenario {number} of {total}')}</h4><p>{ui.esc(scenario.prompt)}</p>"),
             choice,
@@ -104,11 +104,8 @@ def scenario_card(session: Session, scenario: Scenario, number: int, total: int,
             status,
             feedback,
         ],
-        layout=ui.full_width(),
+        name=f"scenario-{scenario.id}",
     )
-    card.add_class("ed-card")
-    card.add_class(f"ed-scenario-{scenario.id}")
-    return card
 
 
 def scenarios(session: Session, module_id: str) -> w.Widget:

@@ -221,6 +221,14 @@ def piece(children: Iterable[w.Widget], *, name: str) -> w.VBox:
     return box
 
 
+def card(children: Iterable[w.Widget], *, name: str) -> w.VBox:
+    """One question or exercise inside a piece, in a bordered box tagged `ed-<name>`."""
+    box = w.VBox(list(children), layout=full_width())
+    box.add_class("ed-card")
+    box.add_class(f"ed-{name}")
+    return box
+
+
 def storage_errors() -> tuple[type[BaseException], ...]:
     try:
         from empathydesk.storage import StorageError
