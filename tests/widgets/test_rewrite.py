@@ -69,6 +69,16 @@ def test_check_saves_every_attempt_with_its_review(make, store, participant, con
     assert saved[0]["review"]["findings"][0]["code"] == "order"
 
 
+def test_the_coach_warms_up_when_typing_starts_not_when_the_page_opens(make, monkeypatch):
+    started = []
+    monkeypatch.setattr(rewrite, "warm_up_coach", lambda: started.append(1))
+    _, box, _ = card_parts(make("module-1/rewrite"))
+    assert started == []
+    box.value = "Hi Sam, thanks for"
+    box.value = "Hi Sam, thanks for telling me"
+    assert len(started) == 2  # the real warm_up_coach runs once per kernel (functools.cache)
+
+
 def test_empty_and_too_long_replies_are_refused(make, store, participant, coach):
     card, box, check = card_parts(make("module-1/rewrite"))
     check.click()

@@ -32,8 +32,13 @@ def review_reply(text: str) -> dict[str, Any] | None:
     return data
 
 
+@functools.cache
 def warm_up_coach() -> None:
-    """Load the coach's phrase lists in the background, so the first "Check my reply" is quick."""
+    """Load the coach's phrase lists in the background, once per kernel, so the first "Check my reply" is quick.
+
+    Called when the participant starts typing a reply, not when the page opens: a page that is only read
+    never pays for the coach (about 12 MiB and a few hundred milliseconds of CPU).
+    """
     import threading
 
     def run() -> None:
@@ -220,6 +225,7 @@ def exercise_card(session: Session, exercise: Exercise, number: int, total: int,
         layout=ui.full_width(),
     )
     ui.stacked(box)
+    box.observe(lambda _: warm_up_coach(), names="value")
     check = ui.button("Check my reply", icon="comment")
     status = ui.markup()
     result = ui.markup(review_html(session.content, last["text"], last.get("review"), count[0]) if last else "")
@@ -280,5 +286,4 @@ def rewrites(session: Session, module_id: str) -> w.Widget:
         exercise_card(session, ex, n, len(module.exercises), list(saved.get(ex.id, [])))
         for n, ex in enumerate(module.exercises, start=1)
     ]
-    warm_up_coach()
     return ui.piece([ui.heading("Say it kindly"), *cards], name="rewrite")
