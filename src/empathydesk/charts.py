@@ -682,18 +682,20 @@ def progress_parts(content: Content, store: Any, participant: Any) -> dict[str, 
 
 
 def progress_view(store: Any, participant: Any, content: Content | None = None) -> Any:
-    """The participant's "My progress" widget: charts (PNG with alt text and a caption), their reflections,
-    a "Download my report" link (a PDF, as a data: address so that it works in Voilà) and an update button."""
+    """The participant's "My progress" widget: a "Show my charts" button that draws the charts (PNG with alt
+    text and a caption), their reflections and a "Download my report" link (a PDF, as a data: address so
+    that it works in Voilà). Nothing is drawn until asked: the page opens without loading matplotlib, and
+    the charts include the answers just given on this page."""
     import ipywidgets as w
 
     from empathydesk.content import load
     from empathydesk.widgets import ui
 
     content = content or load()
-    intro = ui.para("How your answers moved over the workshop. Press “Update my charts” after you answer a new check-in.")
+    intro = ui.para("See how your answers moved over the workshop, once you have rated yourself above.")
     status = ui.markup()
     charts_box, reflections_box, download_box = ui.markup(), ui.markup(), ui.markup()
-    update = ui.button("Update my charts", primary=False, icon="refresh")
+    update = ui.button("Show my charts", icon="bar-chart")
 
     def show_error(message: str) -> None:
         status.value = ui.note_html("error", message, word="Sorry:")
@@ -706,9 +708,10 @@ def progress_view(store: Any, participant: Any, content: Content | None = None) 
         reflections_box.value = parts["reflections"]
         download_box.value = parts["download"]
         status.value = ""
+        update.description = update.tooltip = "Update my charts"
+        update.icon = "refresh"
 
-    refresh()
     update.on_click(refresh)
-    box = w.VBox([intro, status, charts_box, reflections_box, download_box, update], layout=w.Layout(width="100%"))
+    box = w.VBox([intro, update, status, charts_box, reflections_box, download_box], layout=w.Layout(width="100%"))
     box.add_class("ed-progress-view")
     return box

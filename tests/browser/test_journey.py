@@ -123,7 +123,7 @@ def test_a_participant_s_whole_journey(workshop, browser, artifacts):
 
     # 5. my progress: the charts (with text alternatives), then the report
     progress = page.locator(".ed-my-progress")
-    progress.get_by_role("button", name="Update my charts").click()
+    progress.get_by_role("button", name="Show my charts").click()
     charts = progress.locator("img")
     expect(charts.first).to_be_visible(timeout=120_000)
     assert all((charts.nth(i).get_attribute("alt") or "").strip() for i in range(charts.count()))
