@@ -973,6 +973,8 @@ async def run_async(cfg: Config) -> dict[str, Any]:
             cfg.log("== quiet comparison with plain voila (one page at a time)")
             report["quiet"] = await quiet_comparison(cfg, ws, plain, quiet_person.token, pages, browser)
         plain.stop()
+        if not cfg.participants:
+            return report
 
         cfg.log(f"== the room: {cfg.participants} people join within {cfg.join_window:.0f} s"
                 f" (+{cfg.browsers if browser else 0} Chromium)")
@@ -1138,6 +1140,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-faults", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
     ap.add_argument("--skip-quiet", action="store_true", help="skip the one-page-at-a-time comparison")
+    ap.add_argument("--only-quiet", action="store_true", help="only the one-page-at-a-time comparison")
     ap.add_argument("--kernel-nice", type=int, metavar="N",
                     help="experiment: run the workshop's kernels at this nice value during the room")
     args = ap.parse_args(argv)
@@ -1146,6 +1149,8 @@ def main(argv: list[str] | None = None) -> int:
         cfg = Config(participants=8, browsers=1, repeats=1, browser_repeats=1, join_window=15, room_deadline=240,
                      faults=not args.no_faults, fault_people=4, keep=args.keep)
     cfg.quiet = not args.skip_quiet
+    if args.only_quiet:
+        cfg.participants, cfg.browsers, cfg.faults = 0, 0, False
     cfg.kernel_nice = args.kernel_nice
     t = time.monotonic()
     rows = run_room(cfg)
