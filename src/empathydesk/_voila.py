@@ -10,6 +10,7 @@
 - `RoomKernelManager` (the participant app's kernel manager): a kernel started for the preheated pool does not
   inherit `VOILA_REQUEST_URL`, which Voilà 0.5 fills with the address of the request that emptied the pool:
   another visitor's address, personal token included;
+- the slow optional import that `empathydesk.kernel` skips in the pages' kernels is skipped here too;
 - `--RoomVoila.landing=PAGE` sends `/` (and the file list at `/voila/tree`) to that page, query string kept,
   so the short address on the projector opens the landing page.
 """
@@ -102,6 +103,9 @@ def room_voila_class() -> type:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from empathydesk.kernel import skip_slow_optional_imports
+
+    skip_slow_optional_imports()  # the app starts faster and smaller too (see empathydesk.kernel)
     args = list(sys.argv[1:] if argv is None else argv)
     key = os.environ.pop(FACILITATOR_KEY_ENV, None)
     if key:
