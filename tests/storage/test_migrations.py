@@ -7,7 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from empathydesk.storage import Store
-from empathydesk.storage.models import Base
+from empathydesk.storage.models import metadata
 from empathydesk.storage.engine import make_engine
 from empathydesk.storage.schema import HEAD, current_revision, head_revision, upgrade
 
@@ -46,7 +46,7 @@ def test_a_database_at_the_first_schema_is_migrated_on_open(db_url: str) -> None
 
 def test_the_migrations_build_exactly_the_models_tables(store: Store) -> None:
     with store.engine.connect() as db:
-        assert compare_metadata(MigrationContext.configure(db), Base.metadata) == []
+        assert compare_metadata(MigrationContext.configure(db), metadata) == []
 
 
 def test_the_head_kept_in_code_is_alembics_head() -> None:

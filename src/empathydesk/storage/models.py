@@ -1,13 +1,12 @@
-"""SQLAlchemy models: the tables, as the newest migration leaves them."""
+"""The tables, as the newest migration leaves them: SQLAlchemy Core only, so kernels never load the ORM."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, TypeDecorator
-from sqlalchemy import UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import TypeDecorator, UniqueConstraint
 
 
 def utcnow() -> datetime:
@@ -33,111 +32,121 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-class Base(DeclarativeBase):
-    pass
+metadata = MetaData()
 
 
-def _owner() -> Mapped[int]:
-    return mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+def _id() -> Column[int]:
+    return Column("id", Integer, primary_key=True)
 
 
-def _stamp() -> Mapped[datetime]:
-    return mapped_column(UTCDateTime, default=utcnow)
+def _owner(name: str = "participant_id", parent: str = "participants.id") -> Column[int]:
+    return Column(name, Integer, ForeignKey(parent, ondelete="CASCADE"), nullable=False, index=True)
 
 
-class CohortRow(Base):
-    """A workshop group that participants join with its code."""
-
-    __tablename__ = "cohorts"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
-    join_code: Mapped[str] = mapped_column(String(16), unique=True)
-    modules: Mapped[list[str]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = _stamp()
+def _text(name: str, length: int | None = None, unique: bool = False) -> Column[str]:
+    return Column(name, String(length) if length else Text, nullable=False, unique=unique)
 
 
-class ParticipantRow(Base):
-    """A person under a pseudonym; `local_key` marks this instance's self-study participant."""
-
-    __tablename__ = "participants"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
-    pseudonym: Mapped[str] = mapped_column(String(40))
-    consent: Mapped[bool] = mapped_column(Boolean, default=False)
-    local_key: Mapped[str | None] = mapped_column(String(16), unique=True)
-    created_at: Mapped[datetime] = _stamp()
+def _number(name: str) -> Column[int]:
+    return Column(name, Integer, nullable=False)
 
 
-class AccessTokenRow(Base):
-    """A secret link token; a revoked one no longer opens anything."""
-
-    __tablename__ = "access_tokens"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = _owner()
-    token: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = _stamp()
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+def _stamp(name: str) -> Column[datetime]:
+    return Column(name, UTCDateTime, nullable=False, default=utcnow)
 
 
-class CheckpointRow(Base):
-    """One participant's take of a checkpoint (baseline, after a module, wrap-up, retro-before, follow-up)."""
+# A workshop group that participants join with its code.
+cohorts = Table(
+    "cohorts",
+    metadata,
+    _id(),
+    _text("name", 80, unique=True),
+    _text("join_code", 16, unique=True),
+    Column("modules", JSON, nullable=False),
+    _stamp("created_at"),
+)
 
-    __tablename__ = "checkpoints"
-    __table_args__ = (UniqueConstraint("participant_id", "checkpoint"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = _owner()
-    checkpoint: Mapped[str] = mapped_column(String(40))
-    started_at: Mapped[datetime] = _stamp()
+# A person under a pseudonym; `local_key` marks this instance's self-study participant.
+participants = Table(
+    "participants",
+    metadata,
+    _id(),
+    _owner("cohort_id", "cohorts.id"),
+    _text("pseudonym", 40),
+    Column("consent", Boolean, nullable=False, default=False),
+    Column("local_key", String(16), unique=True),
+    _stamp("created_at"),
+)
 
+# A secret link token; a revoked one no longer opens anything.
+access_tokens = Table(
+    "access_tokens",
+    metadata,
+    _id(),
+    _owner(),
+    _text("token", 64, unique=True),
+    _stamp("created_at"),
+    Column("revoked_at", UTCDateTime),
+)
 
-class RatingRow(Base):
-    """A self-assessment answer (1..5); answering again replaces it."""
+# One participant's take of a checkpoint (baseline, after a module, wrap-up, retro-before, follow-up).
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    _id(),
+    _owner(),
+    _text("checkpoint", 40),
+    _stamp("started_at"),
+    UniqueConstraint("participant_id", "checkpoint"),
+)
 
-    __tablename__ = "ratings"
-    __table_args__ = (UniqueConstraint("checkpoint_entry_id", "item"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    checkpoint_entry_id: Mapped[int] = mapped_column(
-        ForeignKey("checkpoints.id", ondelete="CASCADE"), index=True
-    )
-    item: Mapped[str] = mapped_column(String(60))
-    value: Mapped[int] = mapped_column(Integer)
-    answered_at: Mapped[datetime] = _stamp()
+# A self-assessment answer (1..5); answering again replaces it.
+ratings = Table(
+    "ratings",
+    metadata,
+    _id(),
+    _owner("checkpoint_entry_id", "checkpoints.id"),
+    _text("item", 60),
+    _number("value"),
+    _stamp("answered_at"),
+    UniqueConstraint("checkpoint_entry_id", "item"),
+)
 
+# One choice in a scenario quiz; every try is kept, numbered from 1.
+scenario_attempts = Table(
+    "scenario_attempts",
+    metadata,
+    _id(),
+    _owner(),
+    _text("scenario", 60),
+    _number("attempt"),
+    _number("option"),
+    _stamp("created_at"),
+    UniqueConstraint("participant_id", "scenario", "attempt"),
+)
 
-class ScenarioAttemptRow(Base):
-    """One choice in a scenario quiz; every try is kept, numbered from 1."""
+# One rewrite in an exercise with the coach's review; every try is kept.
+exercise_attempts = Table(
+    "exercise_attempts",
+    metadata,
+    _id(),
+    _owner(),
+    _text("exercise", 60),
+    _number("attempt"),
+    _text("text"),
+    Column("review", JSON, nullable=False),
+    _stamp("created_at"),
+    UniqueConstraint("participant_id", "exercise", "attempt"),
+)
 
-    __tablename__ = "scenario_attempts"
-    __table_args__ = (UniqueConstraint("participant_id", "scenario", "attempt"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = _owner()
-    scenario: Mapped[str] = mapped_column(String(60))
-    attempt: Mapped[int] = mapped_column(Integer)
-    option: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = _stamp()
-
-
-class ExerciseAttemptRow(Base):
-    """One rewrite in an exercise with the coach's review; every try is kept."""
-
-    __tablename__ = "exercise_attempts"
-    __table_args__ = (UniqueConstraint("participant_id", "exercise", "attempt"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = _owner()
-    exercise: Mapped[str] = mapped_column(String(60))
-    attempt: Mapped[int] = mapped_column(Integer)
-    text: Mapped[str] = mapped_column(Text)
-    review: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = _stamp()
-
-
-class ReflectionRow(Base):
-    """A free-text reflection; writing again replaces it."""
-
-    __tablename__ = "reflections"
-    __table_args__ = (UniqueConstraint("participant_id", "reflection"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = _owner()
-    reflection: Mapped[str] = mapped_column(String(60))
-    text: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = _stamp()
+# A free-text reflection; writing again replaces it.
+reflections = Table(
+    "reflections",
+    metadata,
+    _id(),
+    _owner(),
+    _text("reflection", 60),
+    _text("text"),
+    _stamp("updated_at"),
+    UniqueConstraint("participant_id", "reflection"),
+)

@@ -5,18 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from empathydesk.storage.models import (
-    CheckpointRow,
-    CohortRow,
-    ExerciseAttemptRow,
-    ParticipantRow,
-    RatingRow,
-    ReflectionRow,
-    ScenarioAttemptRow,
+    checkpoints,
+    cohorts,
+    exercise_attempts,
+    participants,
+    ratings,
+    reflections,
+    scenario_attempts,
 )
 
 FORMAT = "empathydesk-participant"
@@ -27,20 +25,24 @@ NOT_OURS = (
 )
 
 
-def dialect_insert(connection: Connection, model: Any) -> Any:
-    """INSERT with ON CONFLICT support, for SQLite or PostgreSQL."""
-    return (sqlite_insert if connection.dialect.name == "sqlite" else pg_insert)(model)
+def dialect_insert(connection: Connection, table: Table) -> Any:
+    """INSERT with ON CONFLICT support, for SQLite or PostgreSQL; only the dialect in use is imported."""
+    if connection.dialect.name == "sqlite":
+        from sqlalchemy.dialects import sqlite as dialect
+    else:
+        from sqlalchemy.dialects import postgresql as dialect
+    return dialect.insert(table)
 
 
 def put_checkpoint(connection: Connection, pid: int, checkpoint: str, started_at: datetime) -> int:
     """The id of this participant's entry for `checkpoint`, created if new."""
-    statement = dialect_insert(connection, CheckpointRow).values(
+    statement = dialect_insert(connection, checkpoints).values(
         participant_id=pid, checkpoint=checkpoint, started_at=started_at
     )
     statement = statement.on_conflict_do_update(
         index_elements=["participant_id", "checkpoint"], set_={"checkpoint": statement.excluded.checkpoint}
     )
-    return int(connection.execute(statement.returning(CheckpointRow.id)).scalar_one())
+    return int(connection.execute(statement.returning(checkpoints.c.id)).scalar_one())
 
 
 def put_rating(
@@ -48,14 +50,14 @@ def put_rating(
 ) -> None:
     """Upsert one rating; with `newer_only` an answer given later is kept."""
     entry = put_checkpoint(connection, pid, checkpoint, when)
-    statement = dialect_insert(connection, RatingRow).values(
+    statement = dialect_insert(connection, ratings).values(
         checkpoint_entry_id=entry, item=item, value=value, answered_at=when
     )
     connection.execute(
         statement.on_conflict_do_update(
             index_elements=["checkpoint_entry_id", "item"],
             set_={"value": statement.excluded.value, "answered_at": statement.excluded.answered_at},
-            where=(RatingRow.answered_at < statement.excluded.answered_at) if newer_only else None,
+            where=(ratings.c.answered_at < statement.excluded.answered_at) if newer_only else None,
         )
     )
 
@@ -64,23 +66,23 @@ def put_reflection(
     connection: Connection, pid: int, reflection: str, text: str, when: datetime, newer_only: bool = False
 ) -> None:
     """Upsert one reflection; with `newer_only` a text written later is kept."""
-    statement = dialect_insert(connection, ReflectionRow).values(
+    statement = dialect_insert(connection, reflections).values(
         participant_id=pid, reflection=reflection, text=text, updated_at=when
     )
     connection.execute(
         statement.on_conflict_do_update(
             index_elements=["participant_id", "reflection"],
             set_={"text": statement.excluded.text, "updated_at": statement.excluded.updated_at},
-            where=(ReflectionRow.updated_at < statement.excluded.updated_at) if newer_only else None,
+            where=(reflections.c.updated_at < statement.excluded.updated_at) if newer_only else None,
         )
     )
 
 
-def ratings(connection: Connection, pid: int) -> dict[str, dict[str, int]]:
+def read_ratings(connection: Connection, pid: int) -> dict[str, dict[str, int]]:
     query = (
-        select(CheckpointRow.checkpoint, RatingRow.item, RatingRow.value)
-        .join(RatingRow, RatingRow.checkpoint_entry_id == CheckpointRow.id)
-        .where(CheckpointRow.participant_id == pid)
+        select(checkpoints.c.checkpoint, ratings.c.item, ratings.c.value)
+        .join(ratings, ratings.c.checkpoint_entry_id == checkpoints.c.id)
+        .where(checkpoints.c.participant_id == pid)
     )
     result: dict[str, dict[str, int]] = {}
     for checkpoint, item, value in connection.execute(query):
@@ -95,24 +97,24 @@ def _iso(moment: datetime) -> str:
 def export(connection: Connection, pid: int) -> dict[str, Any]:
     """Everything about participant `pid`, as JSON-able data in a stable order."""
     person = connection.execute(
-        select(ParticipantRow.pseudonym, CohortRow.name, ParticipantRow.consent, ParticipantRow.created_at)
-        .join(CohortRow, CohortRow.id == ParticipantRow.cohort_id)
-        .where(ParticipantRow.id == pid)
+        select(participants.c.pseudonym, cohorts.c.name, participants.c.consent, participants.c.created_at)
+        .join(cohorts, cohorts.c.id == participants.c.cohort_id)
+        .where(participants.c.id == pid)
     ).one_or_none()
     if person is None:
         raise ValueError(f"There is no participant {pid}.")
-    checkpoints = []
+    entries = []
     for entry_id, checkpoint, started_at in connection.execute(
-        select(CheckpointRow.id, CheckpointRow.checkpoint, CheckpointRow.started_at)
-        .where(CheckpointRow.participant_id == pid)
-        .order_by(CheckpointRow.checkpoint)
+        select(checkpoints.c.id, checkpoints.c.checkpoint, checkpoints.c.started_at)
+        .where(checkpoints.c.participant_id == pid)
+        .order_by(checkpoints.c.checkpoint)
     ):
         answers = connection.execute(
-            select(RatingRow.item, RatingRow.value, RatingRow.answered_at)
-            .where(RatingRow.checkpoint_entry_id == entry_id)
-            .order_by(RatingRow.item)
+            select(ratings.c.item, ratings.c.value, ratings.c.answered_at)
+            .where(ratings.c.checkpoint_entry_id == entry_id)
+            .order_by(ratings.c.item)
         )
-        checkpoints.append(
+        entries.append(
             {
                 "checkpoint": checkpoint,
                 "started_at": _iso(started_at),
@@ -121,29 +123,29 @@ def export(connection: Connection, pid: int) -> dict[str, Any]:
         )
     scenarios = connection.execute(
         select(
-            ScenarioAttemptRow.scenario,
-            ScenarioAttemptRow.attempt,
-            ScenarioAttemptRow.option,
-            ScenarioAttemptRow.created_at,
+            scenario_attempts.c.scenario,
+            scenario_attempts.c.attempt,
+            scenario_attempts.c.option,
+            scenario_attempts.c.created_at,
         )
-        .where(ScenarioAttemptRow.participant_id == pid)
-        .order_by(ScenarioAttemptRow.scenario, ScenarioAttemptRow.attempt)
+        .where(scenario_attempts.c.participant_id == pid)
+        .order_by(scenario_attempts.c.scenario, scenario_attempts.c.attempt)
     )
     exercises = connection.execute(
         select(
-            ExerciseAttemptRow.exercise,
-            ExerciseAttemptRow.attempt,
-            ExerciseAttemptRow.text,
-            ExerciseAttemptRow.review,
-            ExerciseAttemptRow.created_at,
+            exercise_attempts.c.exercise,
+            exercise_attempts.c.attempt,
+            exercise_attempts.c.text,
+            exercise_attempts.c.review,
+            exercise_attempts.c.created_at,
         )
-        .where(ExerciseAttemptRow.participant_id == pid)
-        .order_by(ExerciseAttemptRow.exercise, ExerciseAttemptRow.attempt)
+        .where(exercise_attempts.c.participant_id == pid)
+        .order_by(exercise_attempts.c.exercise, exercise_attempts.c.attempt)
     )
-    reflections = connection.execute(
-        select(ReflectionRow.reflection, ReflectionRow.text, ReflectionRow.updated_at)
-        .where(ReflectionRow.participant_id == pid)
-        .order_by(ReflectionRow.reflection)
+    written = connection.execute(
+        select(reflections.c.reflection, reflections.c.text, reflections.c.updated_at)
+        .where(reflections.c.participant_id == pid)
+        .order_by(reflections.c.reflection)
     )
     return {
         "format": FORMAT,
@@ -152,7 +154,7 @@ def export(connection: Connection, pid: int) -> dict[str, Any]:
         "cohort": person.name,
         "consent": person.consent,
         "created_at": _iso(person.created_at),
-        "checkpoints": checkpoints,
+        "checkpoints": entries,
         "scenario_attempts": [
             {"scenario": s, "attempt": n, "option": o, "created_at": _iso(c)} for s, n, o, c in scenarios
         ],
@@ -160,7 +162,7 @@ def export(connection: Connection, pid: int) -> dict[str, Any]:
             {"exercise": e, "attempt": n, "text": t, "review": r, "created_at": _iso(c)}
             for e, n, t, r, c in exercises
         ],
-        "reflections": [{"reflection": r, "text": t, "updated_at": _iso(u)} for r, t, u in reflections],
+        "reflections": [{"reflection": r, "text": t, "updated_at": _iso(u)} for r, t, u in written],
     }
 
 
@@ -180,10 +182,10 @@ def _when(text: str) -> datetime:
 
 def merge(connection: Connection, pid: int, data: dict[str, Any]) -> None:
     """Merge an export file into participant `pid` (see `Store.import_participant`)."""
-    created = connection.scalar(select(ParticipantRow.created_at).where(ParticipantRow.id == pid))
+    created = connection.scalar(select(participants.c.created_at).where(participants.c.id == pid))
     connection.execute(
-        update(ParticipantRow)
-        .where(ParticipantRow.id == pid)
+        update(participants)
+        .where(participants.c.id == pid)
         .values(
             pseudonym=data["pseudonym"][:40],
             consent=bool(data["consent"]),
@@ -200,20 +202,20 @@ def merge(connection: Connection, pid: int, data: dict[str, Any]) -> None:
     for reflection in data["reflections"]:
         when = _when(reflection["updated_at"])
         put_reflection(connection, pid, reflection["reflection"], reflection["text"], when, newer_only=True)
-    _merge_attempts(connection, pid, ScenarioAttemptRow, "scenario", ["option"], data["scenario_attempts"])
-    _merge_attempts(connection, pid, ExerciseAttemptRow, "exercise", ["text", "review"], data["exercise_attempts"])
+    _merge_attempts(connection, pid, scenario_attempts, "scenario", ["option"], data["scenario_attempts"])
+    _merge_attempts(connection, pid, exercise_attempts, "exercise", ["text", "review"], data["exercise_attempts"])
 
 
 def _merge_attempts(
-    connection: Connection, pid: int, model: Any, key: str, fields: list[str], imported: list[dict[str, Any]]
+    connection: Connection, pid: int, table: Table, key: str, fields: list[str], imported: list[dict[str, Any]]
 ) -> None:
     """Combine stored and imported attempts per `key`, drop repeats, and renumber them in time order."""
     for key_value in sorted({attempt[key] for attempt in imported}):
-        mine = model.participant_id == pid, getattr(model, key) == key_value
-        columns = [getattr(model, f) for f in fields]
+        mine = table.c.participant_id == pid, table.c[key] == key_value
+        columns = [table.c[f] for f in fields]
         stored = [
             {**dict(zip(fields, values)), "created_at": created}
-            for *values, created in connection.execute(select(*columns, model.created_at).where(*mine))
+            for *values, created in connection.execute(select(*columns, table.c.created_at).where(*mine))
         ]
         incoming = [
             {**{f: a[f] for f in fields}, "created_at": _when(a["created_at"])}
@@ -223,8 +225,8 @@ def _merge_attempts(
         combined: dict[tuple[Any, ...], dict[str, Any]] = {}
         for attempt in stored + incoming:
             combined.setdefault((attempt["created_at"], repr([attempt[f] for f in fields])), attempt)
-        connection.execute(delete(model).where(*mine))
+        connection.execute(delete(table).where(*mine))
         for number, attempt in enumerate(sorted(combined.values(), key=lambda a: a["created_at"]), start=1):
             connection.execute(
-                model.__table__.insert().values(participant_id=pid, attempt=number, **{key: key_value}, **attempt)
+                insert(table).values(participant_id=pid, attempt=number, **{key: key_value}, **attempt)
             )

@@ -10,20 +10,20 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from empathydesk.storage import portable
 from empathydesk.storage.engine import default_url, make_engine
 from empathydesk.storage.models import (
-    AccessTokenRow,
-    CheckpointRow,
-    CohortRow,
-    ExerciseAttemptRow,
-    ParticipantRow,
-    RatingRow,
-    ReflectionRow,
-    ScenarioAttemptRow,
+    access_tokens,
+    checkpoints,
+    cohorts,
+    exercise_attempts,
+    participants,
+    ratings,
+    reflections,
+    scenario_attempts,
     utcnow,
 )
 from empathydesk.storage.records import Cohort, JoinError, Participant, StorageError
@@ -94,22 +94,22 @@ def normalise_code(code: str) -> str:
 
 
 PARTICIPANT_COLUMNS = (
-    ParticipantRow.id,
-    ParticipantRow.pseudonym,
-    AccessTokenRow.token,
-    CohortRow.name,
-    ParticipantRow.consent,
-    ParticipantRow.created_at,
+    participants.c.id,
+    participants.c.pseudonym,
+    access_tokens.c.token,
+    cohorts.c.name,
+    participants.c.consent,
+    participants.c.created_at,
 )
 
 
 def _participant_query() -> Any:
     return (
         select(*PARTICIPANT_COLUMNS)
-        .join(CohortRow, CohortRow.id == ParticipantRow.cohort_id)
+        .join(cohorts, cohorts.c.id == participants.c.cohort_id)
         .join(
-            AccessTokenRow,
-            (AccessTokenRow.participant_id == ParticipantRow.id) & AccessTokenRow.revoked_at.is_(None),
+            access_tokens,
+            (access_tokens.c.participant_id == participants.c.id) & access_tokens.c.revoked_at.is_(None),
         )
     )
 
@@ -166,15 +166,13 @@ class Store:
             raise ValueError("A cohort name needs 1 to 80 characters.")
         modules = all_modules() if modules is None else list(modules)
         with self._write() as connection:
-            if connection.scalar(select(CohortRow.id).where(CohortRow.name == name)) is not None:
+            if connection.scalar(select(cohorts.c.id).where(cohorts.c.name == name)) is not None:
                 raise ValueError(f"There is already a cohort called {name!r}.")
             code = new_join_code()
-            while connection.scalar(select(CohortRow.id).where(CohortRow.join_code == code)):
+            while connection.scalar(select(cohorts.c.id).where(cohorts.c.join_code == code)):
                 code = new_join_code()
             connection.execute(
-                CohortRow.__table__.insert().values(
-                    name=name, join_code=code, modules=modules, created_at=utcnow()
-                )
+                insert(cohorts).values(name=name, join_code=code, modules=modules, created_at=utcnow())
             )
         cohort = self.cohort(name)
         assert cohort is not None
@@ -182,19 +180,19 @@ class Store:
 
     def _cohorts(self, where: Any = None) -> list[Cohort]:
         query = select(
-            CohortRow.id, CohortRow.name, CohortRow.join_code, CohortRow.modules, CohortRow.created_at
-        ).order_by(CohortRow.created_at, CohortRow.id)
+            cohorts.c.id, cohorts.c.name, cohorts.c.join_code, cohorts.c.modules, cohorts.c.created_at
+        ).order_by(cohorts.c.created_at, cohorts.c.id)
         if where is not None:
             query = query.where(where)
         with self._read() as connection:
             return [Cohort(*row) for row in connection.execute(query)]
 
     def cohort(self, name: str) -> Cohort | None:
-        found = self._cohorts(CohortRow.name == name)
+        found = self._cohorts(cohorts.c.name == name)
         return found[0] if found else None
 
     def cohort_by_code(self, code: str) -> Cohort | None:
-        found = self._cohorts(CohortRow.join_code == normalise_code(code))
+        found = self._cohorts(cohorts.c.join_code == normalise_code(code))
         return found[0] if found else None
 
     def cohorts(self) -> list[Cohort]:
@@ -203,17 +201,17 @@ class Store:
     def delete_cohort(self, name: str) -> None:
         """Delete a cohort and everything its participants stored."""
         with self._write() as connection:
-            connection.execute(delete(CohortRow).where(CohortRow.name == name))
+            connection.execute(delete(cohorts).where(cohorts.c.name == name))
 
     # --- participants --------------------------------------------------------------------------
 
     def _participants(self, where: Any) -> list[Participant]:
-        query = _participant_query().where(where).order_by(ParticipantRow.id)
+        query = _participant_query().where(where).order_by(participants.c.id)
         with self._read() as connection:
             return [Participant(*row) for row in connection.execute(query)]
 
     def participant(self, participant_id: int) -> Participant | None:
-        found = self._participants(ParticipantRow.id == participant_id)
+        found = self._participants(participants.c.id == participant_id)
         return found[0] if found else None
 
     def _add_participant(
@@ -221,14 +219,12 @@ class Store:
     ) -> int:
         values = {"consent": False, "created_at": utcnow(), **extra}
         participant_id = connection.execute(
-            ParticipantRow.__table__.insert()
+            insert(participants)
             .values(cohort_id=cohort_id, pseudonym=pseudonym, **values)
-            .returning(ParticipantRow.id)
+            .returning(participants.c.id)
         ).scalar_one()
         connection.execute(
-            AccessTokenRow.__table__.insert().values(
-                participant_id=participant_id, token=new_token(), created_at=utcnow()
-            )
+            insert(access_tokens).values(participant_id=participant_id, token=new_token(), created_at=utcnow())
         )
         return participant_id
 
@@ -252,12 +248,12 @@ class Store:
         """The participant whose link carries `token`; None if unknown or revoked."""
         if not token:
             return None
-        found = self._participants(AccessTokenRow.token == token)
+        found = self._participants(access_tokens.c.token == token)
         return found[0] if found else None
 
     def local_participant(self) -> Participant:
         """This instance's self-study participant, created on first use and reused after."""
-        found = self._participants(ParticipantRow.local_key == LOCAL_KEY)
+        found = self._participants(participants.c.local_key == LOCAL_KEY)
         if found:
             return found[0]
         modules = all_modules()
@@ -265,24 +261,24 @@ class Store:
             if connection.dialect.name == "postgresql":  # SQLite writers already take turns
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCAL_LOCK})")
             connection.execute(
-                portable.dialect_insert(connection, CohortRow)
+                portable.dialect_insert(connection, cohorts)
                 .values(name=SELF_STUDY, join_code=new_join_code(), modules=modules, created_at=utcnow())
                 .on_conflict_do_nothing()
             )
-            exists = connection.scalar(select(ParticipantRow.id).where(ParticipantRow.local_key == LOCAL_KEY))
+            exists = connection.scalar(select(participants.c.id).where(participants.c.local_key == LOCAL_KEY))
             if exists is None:
-                cohort_id = connection.scalar(select(CohortRow.id).where(CohortRow.name == SELF_STUDY))
+                cohort_id = connection.scalar(select(cohorts.c.id).where(cohorts.c.name == SELF_STUDY))
                 self._add_participant(connection, cohort_id, LOCAL_NAME, local_key=LOCAL_KEY)
-        return self._participants(ParticipantRow.local_key == LOCAL_KEY)[0]
+        return self._participants(participants.c.local_key == LOCAL_KEY)[0]
 
     def participants(self, cohort_name: str) -> list[Participant]:
-        return self._participants(CohortRow.name == cohort_name)
+        return self._participants(cohorts.c.name == cohort_name)
 
     def set_consent(self, participant_id: int, consent: bool) -> None:
         """Record whether the facilitator may see this participant's individual answers."""
         with self._write() as connection:
             connection.execute(
-                update(ParticipantRow).where(ParticipantRow.id == participant_id).values(consent=bool(consent))
+                update(participants).where(participants.c.id == participant_id).values(consent=bool(consent))
             )
 
     def reissue_link(self, participant_id: int) -> str:
@@ -290,14 +286,12 @@ class Store:
         token = new_token()
         with self._write() as connection:
             connection.execute(
-                update(AccessTokenRow)
-                .where(AccessTokenRow.participant_id == participant_id, AccessTokenRow.revoked_at.is_(None))
+                update(access_tokens)
+                .where(access_tokens.c.participant_id == participant_id, access_tokens.c.revoked_at.is_(None))
                 .values(revoked_at=utcnow())
             )
             connection.execute(
-                AccessTokenRow.__table__.insert().values(
-                    participant_id=participant_id, token=token, created_at=utcnow()
-                )
+                insert(access_tokens).values(participant_id=participant_id, token=token, created_at=utcnow())
             )
         return token
 
@@ -313,19 +307,19 @@ class Store:
     def ratings(self, pid: int) -> dict[str, dict[str, int]]:
         """checkpoint -> item -> value."""
         with self._read() as connection:
-            return portable.ratings(connection, pid)
+            return portable.read_ratings(connection, pid)
 
-    def _add_attempt(self, model: Any, pid: int, key: str, key_value: str, **values: Any) -> int:
+    def _add_attempt(self, table: Table, pid: int, key: str, key_value: str, **values: Any) -> int:
         with self._write() as connection:
             # Lock the participant row so that attempt numbers are handed out one at a time.
-            connection.execute(select(ParticipantRow.id).where(ParticipantRow.id == pid).with_for_update())
+            connection.execute(select(participants.c.id).where(participants.c.id == pid).with_for_update())
             attempt = connection.scalar(
-                select(func.coalesce(func.max(model.attempt), 0) + 1).where(
-                    model.participant_id == pid, getattr(model, key) == key_value
+                select(func.coalesce(func.max(table.c.attempt), 0) + 1).where(
+                    table.c.participant_id == pid, table.c[key] == key_value
                 )
             )
             connection.execute(
-                model.__table__.insert().values(
+                insert(table).values(
                     participant_id=pid, attempt=attempt, created_at=utcnow(), **{key: key_value}, **values
                 )
             )
@@ -333,14 +327,14 @@ class Store:
 
     def add_scenario_attempt(self, pid: int, scenario_id: str, option_index: int) -> int:
         """Keep a scenario choice; returns its attempt number (1 is the first try, which counts)."""
-        return self._add_attempt(ScenarioAttemptRow, pid, "scenario", scenario_id, option=int(option_index))
+        return self._add_attempt(scenario_attempts, pid, "scenario", scenario_id, option=int(option_index))
 
     def scenario_attempts(self, pid: int) -> dict[str, list[int]]:
         """scenario -> chosen option indexes, in order."""
         query = (
-            select(ScenarioAttemptRow.scenario, ScenarioAttemptRow.option)
-            .where(ScenarioAttemptRow.participant_id == pid)
-            .order_by(ScenarioAttemptRow.scenario, ScenarioAttemptRow.attempt)
+            select(scenario_attempts.c.scenario, scenario_attempts.c.option)
+            .where(scenario_attempts.c.participant_id == pid)
+            .order_by(scenario_attempts.c.scenario, scenario_attempts.c.attempt)
         )
         result: dict[str, list[int]] = {}
         with self._read() as connection:
@@ -350,19 +344,19 @@ class Store:
 
     def add_exercise_attempt(self, pid: int, exercise_id: str, text: str, review: dict[str, Any]) -> int:
         """Keep a rewrite and the coach's review; returns its attempt number."""
-        return self._add_attempt(ExerciseAttemptRow, pid, "exercise", exercise_id, text=text, review=review)
+        return self._add_attempt(exercise_attempts, pid, "exercise", exercise_id, text=text, review=review)
 
     def exercise_attempts(self, pid: int) -> dict[str, list[dict[str, Any]]]:
         """exercise -> [{"text", "review", "created_at"}], in order."""
         query = (
             select(
-                ExerciseAttemptRow.exercise,
-                ExerciseAttemptRow.text,
-                ExerciseAttemptRow.review,
-                ExerciseAttemptRow.created_at,
+                exercise_attempts.c.exercise,
+                exercise_attempts.c.text,
+                exercise_attempts.c.review,
+                exercise_attempts.c.created_at,
             )
-            .where(ExerciseAttemptRow.participant_id == pid)
-            .order_by(ExerciseAttemptRow.exercise, ExerciseAttemptRow.attempt)
+            .where(exercise_attempts.c.participant_id == pid)
+            .order_by(exercise_attempts.c.exercise, exercise_attempts.c.attempt)
         )
         result: dict[str, list[dict[str, Any]]] = {}
         with self._read() as connection:
@@ -376,22 +370,22 @@ class Store:
             portable.put_reflection(connection, pid, reflection_id, text, utcnow())
 
     def reflections(self, pid: int) -> dict[str, str]:
-        query = select(ReflectionRow.reflection, ReflectionRow.text).where(ReflectionRow.participant_id == pid)
+        query = select(reflections.c.reflection, reflections.c.text).where(reflections.c.participant_id == pid)
         with self._read() as connection:
             return dict(connection.execute(query).all())
 
     def activity(self, cohort_name: str) -> dict[int, datetime]:
         """participant id -> time of their last answer (participants with no answer are left out)."""
         in_cohort = (
-            select(ParticipantRow.id)
-            .join(CohortRow, CohortRow.id == ParticipantRow.cohort_id)
-            .where(CohortRow.name == cohort_name)
+            select(participants.c.id)
+            .join(cohorts, cohorts.c.id == participants.c.cohort_id)
+            .where(cohorts.c.name == cohort_name)
         )
         sources = [
-            (RatingRow.answered_at, CheckpointRow.participant_id, RatingRow.__table__.join(CheckpointRow.__table__)),
-            (ScenarioAttemptRow.created_at, ScenarioAttemptRow.participant_id, ScenarioAttemptRow.__table__),
-            (ExerciseAttemptRow.created_at, ExerciseAttemptRow.participant_id, ExerciseAttemptRow.__table__),
-            (ReflectionRow.updated_at, ReflectionRow.participant_id, ReflectionRow.__table__),
+            (ratings.c.answered_at, checkpoints.c.participant_id, ratings.join(checkpoints)),
+            (scenario_attempts.c.created_at, scenario_attempts.c.participant_id, scenario_attempts),
+            (exercise_attempts.c.created_at, exercise_attempts.c.participant_id, exercise_attempts),
+            (reflections.c.updated_at, reflections.c.participant_id, reflections),
         ]
         latest: dict[int, datetime] = {}
         with self._read() as connection:
@@ -418,7 +412,7 @@ class Store:
             if local_id is not None:
                 pid = local_id
             else:
-                cohort_id = connection.scalar(select(CohortRow.id).where(CohortRow.name == cohort))
+                cohort_id = connection.scalar(select(cohorts.c.id).where(cohorts.c.name == cohort))
                 if cohort_id is None:
                     raise ValueError(f"There is no cohort called {cohort!r}.")
                 pid = self._add_participant(connection, cohort_id, data["pseudonym"][:MAX_NAME])
@@ -430,19 +424,19 @@ class Store:
     def delete_participant(self, pid: int) -> None:
         """Delete a participant and everything they stored."""
         with self._write() as connection:
-            connection.execute(delete(ParticipantRow).where(ParticipantRow.id == pid))
+            connection.execute(delete(participants).where(participants.c.id == pid))
 
     # --- cohort-wide reads ---------------------------------------------------------------------
 
     def cohort_ratings(self, cohort_name: str) -> list[dict[str, Any]]:
         """[{"participant_id", "checkpoint", "item", "value"}] for everyone in the cohort."""
         query = (
-            select(CheckpointRow.participant_id, CheckpointRow.checkpoint, RatingRow.item, RatingRow.value)
-            .join(RatingRow, RatingRow.checkpoint_entry_id == CheckpointRow.id)
-            .join(ParticipantRow, ParticipantRow.id == CheckpointRow.participant_id)
-            .join(CohortRow, CohortRow.id == ParticipantRow.cohort_id)
-            .where(CohortRow.name == cohort_name)
-            .order_by(CheckpointRow.participant_id, CheckpointRow.checkpoint, RatingRow.item)
+            select(checkpoints.c.participant_id, checkpoints.c.checkpoint, ratings.c.item, ratings.c.value)
+            .join(ratings, ratings.c.checkpoint_entry_id == checkpoints.c.id)
+            .join(participants, participants.c.id == checkpoints.c.participant_id)
+            .join(cohorts, cohorts.c.id == participants.c.cohort_id)
+            .where(cohorts.c.name == cohort_name)
+            .order_by(checkpoints.c.participant_id, checkpoints.c.checkpoint, ratings.c.item)
         )
         with self._read() as connection:
             return [dict(row._mapping) for row in connection.execute(query)]
@@ -451,15 +445,15 @@ class Store:
         """[{"participant_id", "scenario", "attempt", "option"}] for everyone in the cohort."""
         query = (
             select(
-                ScenarioAttemptRow.participant_id,
-                ScenarioAttemptRow.scenario,
-                ScenarioAttemptRow.attempt,
-                ScenarioAttemptRow.option,
+                scenario_attempts.c.participant_id,
+                scenario_attempts.c.scenario,
+                scenario_attempts.c.attempt,
+                scenario_attempts.c.option,
             )
-            .join(ParticipantRow, ParticipantRow.id == ScenarioAttemptRow.participant_id)
-            .join(CohortRow, CohortRow.id == ParticipantRow.cohort_id)
-            .where(CohortRow.name == cohort_name)
-            .order_by(ScenarioAttemptRow.participant_id, ScenarioAttemptRow.scenario, ScenarioAttemptRow.attempt)
+            .join(participants, participants.c.id == scenario_attempts.c.participant_id)
+            .join(cohorts, cohorts.c.id == participants.c.cohort_id)
+            .where(cohorts.c.name == cohort_name)
+            .order_by(scenario_attempts.c.participant_id, scenario_attempts.c.scenario, scenario_attempts.c.attempt)
         )
         with self._read() as connection:
             return [dict(row._mapping) for row in connection.execute(query)]
