@@ -71,8 +71,9 @@ def _friendly() -> Iterator[None]:
 
 
 def new_token() -> str:
-    """An unguessable link token: 192 bits from `secrets`."""
-    return secrets.token_urlsafe(24)
+    """An unguessable link token: 192 bits from `secrets`, after a letter so that it never starts with "-"
+    (one in 64 did, and `empathydesk participant export --token -abc…` then read it as an option)."""
+    return "t" + secrets.token_urlsafe(24)
 
 
 def new_join_code() -> str:
