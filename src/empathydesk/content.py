@@ -49,13 +49,17 @@ class Item(Strict):
 
 
 class Checkpoint(Strict):
-    """A moment at which the self-assessment is taken; `competencies` empty means all of them."""
+    """A moment at which the self-assessment is taken; `competencies` empty means all of them.
+
+    `later`: taken on a later visit (the follow-up), so its form opens only when the participant asks.
+    """
 
     id: Id
     title: Text
     prompt: Text
     competencies: list[Id] = []
     retrospective: bool = False
+    later: bool = False
 
 
 class Instrument(Strict):

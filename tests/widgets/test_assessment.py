@@ -73,3 +73,14 @@ def test_a_storage_error_is_shown_in_plain_words(make, store, monkeypatch):
     markup = text_of(form)
     assert "database is full" in markup and "Not saved" in markup
     assert "0 of 20 answered" in markup  # the count only counts what was saved
+
+
+def test_a_later_checkpoint_opens_on_request_and_stays_open_once_started(make, store, participant, content):
+    piece = make("checkpoint/follow-up")
+    assert not radios(piece) and "One month later" in text_of(piece)  # a month early: only the button
+    next(b for b in find(piece, w.Button) if "open my check-in" in b.description).click()
+    items = radios(piece)
+    assert len(items) == 20 and "ed-checkpoint-follow-up" in piece._dom_classes
+    items[0].value = 4
+    assert store.ratings(participant.id)["follow-up"] == {content.items_for("follow-up")[0].id: 4}
+    assert len(radios(make("checkpoint/follow-up"))) == 20  # started: the form comes back at once

@@ -1,5 +1,8 @@
 """The self-assessment form: the instrument's items for one checkpoint, grouped by competency.
 
+A checkpoint taken on a later visit (the follow-up) shows a button until it is started: a page that
+carries it opens light, and nobody is asked a month early.
+
 Each answer is saved the moment it is given; a count ("12 of 20 answered") is kept up to date at the
 top and the bottom; once every item is answered a short summary per competency appears.
 """
@@ -59,6 +62,27 @@ def item_control(text: str, number: int, scale: list[tuple[str, int]], value: in
     radio.add_class("ed-scale")
     radio.add_class("ed-item")
     return radio
+
+
+def checkpoint_piece(session: Session, checkpoint_id: str) -> w.Widget:
+    """The form, or for a checkpoint taken `later` and not started yet, a button that opens it."""
+    checkpoint = session.content.checkpoint(checkpoint_id)
+    if not checkpoint.later or session.store.ratings(session.pid).get(checkpoint_id):
+        return checkpoint_form(session, checkpoint_id)
+    start = ui.button("I am back: open my check-in", icon="calendar-check-o")
+    status = ui.markup()
+    holder = ui.piece([ui.heading(checkpoint.title), ui.para(checkpoint.prompt), start, status], name="checkpoint")
+    holder.add_class(f"ed-checkpoint-{checkpoint_id}")
+
+    def show_error(message: str) -> None:
+        status.value = ui.note_html("error", message)
+
+    @ui.guard(show_error)
+    def open_form(_: Any) -> None:
+        holder.children = checkpoint_form(session, checkpoint_id).children
+
+    start.on_click(open_form)
+    return holder
 
 
 def checkpoint_form(session: Session, checkpoint_id: str) -> w.Widget:

@@ -11,7 +11,7 @@ import ipywidgets as w
 from empathydesk import scoring
 from empathydesk.content import Content, ContentError, load
 from empathydesk.widgets import ui
-from empathydesk.widgets.assessment import checkpoint_form
+from empathydesk.widgets.assessment import checkpoint_form, checkpoint_piece
 from empathydesk.widgets.consent import consent
 from empathydesk.widgets.join import join
 from empathydesk.widgets.page import discussion, footer, header, my_progress, no_participant
@@ -64,7 +64,7 @@ def resolve(name: str, content: Content) -> Resolved:
     modules = {m.id: m for m in content.modules}
     pages = {"welcome", "wrap-up", *modules}
     if head == "checkpoint" and part in checkpoints:
-        return Resolved(lambda s: checkpoint_form(s, part))
+        return Resolved(lambda s: checkpoint_piece(s, part))
     if head in pages and part in PAGE_PARTS:
         if part == "header":
             return Resolved(lambda s: header(s, head), top=True)
