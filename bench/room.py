@@ -69,7 +69,7 @@ class Config:
     join_window: float = 60.0        # everyone arrives within this many seconds
     browsers: int = 3                # real Chromium participants beside the simulated ones
     repeats: int = 2                 # quiet measurements per page (protocol) ...
-    browser_repeats: int = 1         # ... and in Chromium
+    browser_repeats: int = 3         # ... and in Chromium (median: one Chromium load varies by ±0.2 s)
     room_deadline: float = 360.0     # the room stops by itself after this long
     think: tuple[float, float] = (0.3, 1.2)   # a person's pause between two answers (s)
     dashboard_every: float = 30.0    # the facilitator reloads the dashboard this often (s)
@@ -125,7 +125,7 @@ def kernel_id_of(proc: psutil.Process) -> str | None:
     except (psutil.Error, OSError):
         return None
     m = re.search(r"kernel-([0-9a-f-]{36})\.json", cmd)
-    return m.group(1) if m and "ipykernel" in cmd else None
+    return m.group(1) if m and ("ipykernel" in cmd or "empathydesk.kernel" in cmd) else None
 
 
 def tree(pids: list[int]) -> list[psutil.Process]:
