@@ -24,7 +24,7 @@ REPEATS = 3
 
 def start_and_weigh(argv: list[str]) -> tuple[float, float]:
     """CPU seconds and RSS (MiB) of a fresh kernel after running CODE."""
-    km = KernelManager()
+    km = KernelManager(transport="ipc")  # a local socket file: no "running over TCP" warning
     km._kernel_spec = KernelSpec(argv=[*argv, "-f", "{connection_file}"], display_name="bench", language="python")
     km.start_kernel()
     kc = km.client()

@@ -66,6 +66,7 @@ def test_participant_app_settings_for_a_room():
         "--MappingKernelManager.cull_idle_timeout=600", "--MappingKernelManager.cull_connected=True",
         "--VoilaConfiguration.allow_template_override=NO", "--RoomVoila.landing=index.ipynb",
         "--VoilaConfiguration.multi_kernel_manager_class=empathydesk._voila.RoomKernelManager",
+        "--VoilaExecutor.iopub_timeout=120",  # a busy app waits for a cell's outputs instead of dropping them
     ]:
         assert expected in args
     facilitator = server.facilitator_args(LOCAL, 8867, RoomSettings())

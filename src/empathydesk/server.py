@@ -37,6 +37,8 @@ LANDING_PAGE = "index.ipynb"
 TEMPLATE = "empathydesk"
 SHARE_DIR = Path(__file__).resolve().parent / "share"
 
+IOPUB_TIMEOUT = 120  # seconds Voilà waits for a cell's outputs (see _common_voila_args)
+
 # Shown (after "There was an error when executing cell [n].") if a page fails somewhere our template
 # does not replace Voilà's own message.
 ERROR_INSTRUCTION = (
@@ -166,6 +168,10 @@ def _common_voila_args(root: Path, host: str, port: int) -> list[str]:
         "--strip_sources=True",
         "--show_tracebacks=False",
         f"--VoilaExecutor.cell_error_instruction={ERROR_INSTRUCTION}",
+        # nbclient waits only 4 s for a cell's outputs after the cell has run, then renders the page
+        # without them. In a surge the app reads many kernels' outputs at once and takes longer: the
+        # room bench lost whole pieces (a join form, a self-assessment) that way. Wait instead.
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
     ]
 
 
