@@ -93,9 +93,9 @@ def current_session(store: Any = None, participant: Any = None, content: Content
             participant = _find_participant(store)
         return Session(content or load(), store, participant, url_token=token_in_address())
     if _CURRENT is None or _CURRENT.participant is None:
-        store = _open_store()
-        participant = _find_participant(store)
-        _CURRENT = Session(load(), store, participant, url_token=token_in_address())
+        content, store = load(), _open_store()  # a preheated kernel gets these ready before its visitor comes
+        participant = _find_participant(store)  # waits for the visitor's request in a preheated kernel
+        _CURRENT = Session(content, store, participant, url_token=token_in_address())
     return _CURRENT
 
 
