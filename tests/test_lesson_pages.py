@@ -7,6 +7,7 @@ and known `ed.show` pieces, that each module page shows all its parts and has an
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -17,7 +18,7 @@ from empathydesk.content import Content, check
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
-SHOW = re.compile(r'^ed\.show\("([a-z0-9/-]+)"\)$')
+PIECE = re.compile(r"^[a-z0-9/-]+$")
 MODULE_PARTS = ["header", "scenarios", "rewrite", "reflection", "discussion", "pulse", "footer"]
 
 
@@ -37,15 +38,30 @@ def source(cell: dict) -> str:
     return "".join(src) if isinstance(src, list) else src
 
 
+def show_call(line: str) -> list[str] | None:
+    """The piece names of a cell that is exactly one `ed.show("a", "b", …)` call, else None."""
+    try:
+        tree = ast.parse(line)
+    except SyntaxError:
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return None
+    call = tree.body[0].value
+    if not (isinstance(call, ast.Call) and ast.unparse(call.func) == "ed.show" and call.args and not call.keywords):
+        return None
+    names = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    return names if len(names) == len(call.args) and all(PIECE.match(n) for n in names) else None
+
+
 def shown(name: str) -> list[str]:
     """The pieces a page shows, in order; fails on any other code."""
     code = [source(c).strip() for c in cells(name) if c["cell_type"] == "code"]
     assert code and code[0] == "import empathydesk as ed", f"{name}: the first code cell must be `import empathydesk as ed`"
     pieces = []
     for line in code[1:]:
-        match = SHOW.match(line)
-        assert match, f"{name}: code cells hold one `ed.show(\"...\")` call each, found {line!r}"
-        pieces.append(match.group(1))
+        names = show_call(line)
+        assert names, f"{name}: code cells hold one `ed.show(\"...\", …)` call each, found {line!r}"
+        pieces += names
     return pieces
 
 
@@ -55,6 +71,13 @@ def markdown(name: str) -> str:
 
 def page_names(content: Content) -> list[str]:
     return ["00-welcome.ipynb", *(m.notebook for m in content.modules), "06-wrap-up.ipynb"]
+
+
+def test_a_cell_is_one_show_call_and_nothing_else() -> None:
+    assert show_call('ed.show("module-1/scenarios")') == ["module-1/scenarios"]
+    assert show_call('ed.show(\n    "module-1/rewrite",\n    "module-1/pulse",\n)') == ["module-1/rewrite", "module-1/pulse"]
+    for bad in ['ed.show("a"); import os', 'ed.show(x)', 'ed.show("a", b=1)', 'print("a")', 'ed.show()', 'ed.show("A B")']:
+        assert show_call(bad) is None, bad
 
 
 def test_every_page_exists(content: Content) -> None:

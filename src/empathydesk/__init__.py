@@ -11,8 +11,8 @@ from typing import Any
 __version__ = "0.1.0"
 
 
-def show(piece: str, **options: Any) -> Any:
-    """Display one interactive piece of a lesson page, named like "module-1/scenarios"."""
+def show(*pieces: str, **options: Any) -> None:
+    """Display interactive pieces of a lesson page, named like "module-1/scenarios", in order."""
     from empathydesk.widgets import show as _show
 
-    return _show(piece, **options)
+    _show(*pieces, **options)

@@ -98,3 +98,15 @@ print(heavy)
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr  # the coach loads when someone types a reply
+
+
+def test_show_displays_each_piece_named_in_order(monkeypatch, store, participant):
+    import IPython.display
+
+    import empathydesk
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    empathydesk.show("module-1/reflection", "module-1/discussion", store=store, participant=participant)
+    assert [sorted(c for c in x._dom_classes if c.startswith("ed-") and c != "ed-piece") for x in shown] == [
+        ["ed-reflection"], ["ed-discussion"]]
