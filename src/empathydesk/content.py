@@ -51,7 +51,9 @@ class Item(Strict):
 class Checkpoint(Strict):
     """A moment at which the self-assessment is taken; `competencies` empty means all of them.
 
-    `later`: taken on a later visit (the follow-up), so its form opens only when the participant asks.
+    `open_with`: the label of a button that opens the form. Until it is pressed, only the title, the
+    prompt and the button show (a form with answers shows at once): the follow-up is for a later visit,
+    and the wrap-up's look back comes after its first step.
     """
 
     id: Id
@@ -59,7 +61,7 @@ class Checkpoint(Strict):
     prompt: Text
     competencies: list[Id] = []
     retrospective: bool = False
-    later: bool = False
+    open_with: Text | None = None
 
 
 class Instrument(Strict):

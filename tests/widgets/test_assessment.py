@@ -78,9 +78,16 @@ def test_a_storage_error_is_shown_in_plain_words(make, store, monkeypatch):
 def test_a_later_checkpoint_opens_on_request_and_stays_open_once_started(make, store, participant, content):
     piece = make("checkpoint/follow-up")
     assert not radios(piece) and "One month later" in text_of(piece)  # a month early: only the button
-    next(b for b in find(piece, w.Button) if "open my check-in" in b.description).click()
+    button = next(b for b in find(piece, w.Button) if b.description == content.checkpoint("follow-up").open_with)
+    button.click()
     items = radios(piece)
     assert len(items) == 20 and "ed-checkpoint-follow-up" in piece._dom_classes
     items[0].value = 4
     assert store.ratings(participant.id)["follow-up"] == {content.items_for("follow-up")[0].id: 4}
     assert len(radios(make("checkpoint/follow-up"))) == 20  # started: the form comes back at once
+
+
+def test_forms_without_open_with_show_at_once_and_the_look_back_waits_for_its_button(make, content):
+    assert len(radios(make("checkpoint/wrap-up"))) == 20 and not content.checkpoint("wrap-up").open_with
+    look_back = make("checkpoint/retro-before")
+    assert not radios(look_back) and "Start looking back" in [b.description for b in find(look_back, w.Button)]

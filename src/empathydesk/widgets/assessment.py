@@ -1,7 +1,7 @@
 """The self-assessment form: the instrument's items for one checkpoint, grouped by competency.
 
-A checkpoint taken on a later visit (the follow-up) shows a button until it is started: a page that
-carries it opens light, and nobody is asked a month early.
+A checkpoint with `open_with` (the follow-up, the wrap-up's look back) shows a button until it is
+started: nobody is asked a month early, and a page that carries it opens lighter.
 
 Each answer is saved the moment it is given; a count ("12 of 20 answered") is kept up to date at the
 top and the bottom; once every item is answered a short summary per competency appears.
@@ -65,11 +65,11 @@ def item_control(text: str, number: int, scale: list[tuple[str, int]], value: in
 
 
 def checkpoint_piece(session: Session, checkpoint_id: str) -> w.Widget:
-    """The form, or for a checkpoint taken `later` and not started yet, a button that opens it."""
+    """The form, or for a checkpoint with `open_with` that is not started yet, a button that opens it."""
     checkpoint = session.content.checkpoint(checkpoint_id)
-    if not checkpoint.later or session.store.ratings(session.pid).get(checkpoint_id):
+    if not checkpoint.open_with or session.store.ratings(session.pid).get(checkpoint_id):
         return checkpoint_form(session, checkpoint_id)
-    start = ui.button("I am back: open my check-in", icon="calendar-check-o")
+    start = ui.button(checkpoint.open_with, icon="pencil-square-o")
     status = ui.markup()
     holder = ui.piece([ui.heading(checkpoint.title), ui.para(checkpoint.prompt), start, status], name="checkpoint")
     holder.add_class(f"ed-checkpoint-{checkpoint_id}")
