@@ -340,14 +340,22 @@ class Workshop(Server):
         return out
 
 
-def plain_voila(tmp: Path, root: Path) -> Server:
-    """Plain Voilà with the participant app's settings (no EmpathyDesk template, no landing page)."""
-    from empathydesk.server import RoomSettings, participant_args
+def plain_voila(tmp: Path, root: Path, workshop_kernel: bool = False) -> Server:
+    """Plain Voilà with the participant app's settings (no EmpathyDesk template, no landing page).
+
+    `workshop_kernel`: its pages run on the workshop's kernel (`empathydesk.kernel`) instead of the
+    standard ipykernel, so that a comparison can show the pages' own weight."""
+    from empathydesk.server import SHARE_DIR, RoomSettings, participant_args
 
     port = free_port()
     args = [a for a in participant_args("127.0.0.1", port, RoomSettings(), root)
             if not a.startswith(("--template=", "--RoomVoila.", "--VoilaExecutor.cell_error_instruction"))]
-    server = Server("plain-voila", [sys.executable, "-m", "voila", *args], base_env(tmp), root, tmp / "plain-voila.log")
+    env = base_env(tmp)
+    name = "plain-voila"
+    if workshop_kernel:
+        env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(SHARE_DIR), env.get("JUPYTER_PATH")]))
+        name = "plain-voila-workshop-kernel"
+    server = Server(name, [sys.executable, "-m", "voila", *args], env, root, tmp / f"{name}.log")
     server.port = port  # type: ignore[attr-defined]
     return server
 
@@ -448,9 +456,9 @@ class PageStat:
 
 # ---------------------------------------------------------------- quiet comparison with plain Voilà
 
-async def quiet_comparison(cfg: Config, ws: Workshop, plain: Server, token: str, pages: list[str],
-                           browser: Any) -> dict[str, Any]:
-    pids = ws.pids + plain.pids
+async def quiet_comparison(cfg: Config, ws: Workshop, plain: Server, plain_wk: Server, token: str,
+                           pages: list[str], browser: Any) -> dict[str, Any]:
+    pids = ws.pids + plain.pids + plain_wk.pids
     results: dict[str, dict[str, list[float]]] = {}
 
     async def measure(label: str, url: str, server_pids: list[int]) -> None:
@@ -475,7 +483,11 @@ async def quiet_comparison(cfg: Config, ws: Workshop, plain: Server, token: str,
     for nb in pages:
         await measure(nb, ws.url(nb, token=token), ws.pids)
     await measure("minimal", minimal_url, plain.pids)  # once more, after: the machine may have changed
+    await measure(MINIMAL_WK, f"http://127.0.0.1:{plain_wk.port}/voila/render/minimal.ipynb?token={token}", plain_wk.pids)
     return results
+
+
+MINIMAL_WK = "minimal page on the workshop kernel"
 
 
 async def browser_tti(browser: Any, url: str, timeout: float = 120) -> float:
@@ -951,13 +963,16 @@ async def run_async(cfg: Config) -> dict[str, Any]:
         cfg.log(f"== starting empathydesk workshop and plain voila (temp folder {tmp})")
         ws = Workshop(tmp, db_url)
         plain = plain_voila(tmp, minimal_root)
-        servers += [ws, plain]
+        plain_wk = plain_voila(tmp, minimal_root, workshop_kernel=True)
+        servers += [ws, plain, plain_wk]
         t = time.monotonic()
         ws.start()
         plain.start()
+        plain_wk.start()
         report["workshop_ready_s"] = ws.wait_ready()
         wait_plain_ready(plain, 1)
-        await wait_quiet(ws.pids + plain.pids, limit=120)  # "pool filled" is logged before the kernels are warm
+        wait_plain_ready(plain_wk, 1)
+        await wait_quiet(ws.pids + plain.pids + plain_wk.pids, limit=120)  # "pool filled" is logged before the kernels are warm
         cfg.log(f"   ready in {time.monotonic() - t:.0f} s (join code {ws.join_code})")
         if cfg.browsers or cfg.browser_repeats:
             from playwright.async_api import async_playwright
@@ -971,8 +986,9 @@ async def run_async(cfg: Config) -> dict[str, Any]:
 
         if cfg.quiet:
             cfg.log("== quiet comparison with plain voila (one page at a time)")
-            report["quiet"] = await quiet_comparison(cfg, ws, plain, quiet_person.token, pages, browser)
+            report["quiet"] = await quiet_comparison(cfg, ws, plain, plain_wk, quiet_person.token, pages, browser)
         plain.stop()
+        plain_wk.stop()
         if not cfg.participants:
             return report
 
@@ -1016,6 +1032,28 @@ async def run_async(cfg: Config) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- figures
 
+def page_weight_rows(quiet: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The pages against the minimal page on the same (workshop) kernel: what the pages themselves add,
+    apart from what the workshop kernel saves every page."""
+    wk = quiet.get(MINIMAL_WK)
+    pages = {nb: r for nb, r in quiet.items() if not nb.startswith("minimal")}
+    if not wk or not pages:
+        return []
+    k0 = statistics.median(wk["kernel"])
+    rows = [(f"{MINIMAL_WK}: kernel memory (RSS, median)", fmt_mb(k0), "-")]
+    ratios = {nb: statistics.median(r["kernel"]) / k0 for nb, r in pages.items()}
+    worst = max(ratios, key=ratios.get)
+    rows.append((f"every page: kernel memory / the {MINIMAL_WK}'s, highest", f"{ratios[worst]:.2f} ({worst})", "<= 1.3"))
+    if wk["browser"] and all(r["browser"] for r in pages.values()):
+        b0 = statistics.median(wk["browser"])
+        rows.append((f"{MINIMAL_WK}: time to usable in Chromium (median)", fmt_s(b0), "-"))
+        tti = {nb: statistics.median(r["browser"]) / b0 for nb, r in pages.items()}
+        worst = max(tti, key=tti.get)
+        rows.append((f"every page: Chromium time to interactive / the {MINIMAL_WK}'s, highest",
+                     f"{tti[worst]:.2f} ({worst})", "<= 1.2"))
+    return rows
+
+
 def rows_from(report: dict[str, Any], cfg: Config) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     quiet = report.get("quiet") or {}
@@ -1031,7 +1069,7 @@ def rows_from(report: dict[str, Any], cfg: Config) -> list[tuple[str, str, str]]
         m_c = statistics.median(mini["cpu"])
         rows.append(("minimal page: its kernel's CPU time from start to usable (median)", fmt_s(m_c), "-"))
         for nb, r in quiet.items():
-            if nb == "minimal":
+            if nb.startswith("minimal"):
                 continue
             p = statistics.median(r["protocol"])
             k = statistics.median(r["kernel"])
@@ -1044,6 +1082,7 @@ def rows_from(report: dict[str, Any], cfg: Config) -> list[tuple[str, str, str]]
             rows.append((f"{nb}: kernel memory / minimal's", f"{k / m_k:.2f} ({fmt_mb(k)})", "<= 1.3"))
             rows.append((f"{nb}: heavy libraries in its kernel after loading", ", ".join(r.get("heavy") or []) or "none",
                          "none unless it draws"))
+        rows += page_weight_rows(quiet)
     room: RoomResult | None = report.get("room")
     if room is not None:
         proto = [s.seconds for s in room.stats if s.where == "protocol" and s.phase == "room"]
