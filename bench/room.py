@@ -6,11 +6,13 @@
 
 What it does, all on 127.0.0.1, each phase bounded in time, everything stopped at the end:
 
-1. Starts `empathydesk workshop` (the real command) on free ports with a temporary SQLite database, and a
-   plain `voila` serving bench/minimal.ipynb with the participant app's own Voilà settings (the same
-   arguments from `empathydesk.server.participant_args`, minus EmpathyDesk's template and landing page).
-2. Quiet comparison: each participant page, then the minimal page, opened one at a time (protocol client)
-   and in Chromium: time to usable, and the RSS of the page's kernel. Ratios lesson / minimal.
+1. Starts `empathydesk workshop` (the real command) on free ports with a temporary SQLite database, and two
+   plain `voila`s serving bench/minimal.ipynb with the participant app's own Voilà settings (the same
+   arguments from `empathydesk.server.participant_args`, minus EmpathyDesk's template and landing page):
+   one on the standard ipykernel, one on the workshop's kernel (`empathydesk.kernel`).
+2. Quiet comparison: each participant page, then the minimal pages, opened one at a time (protocol client)
+   and in Chromium (each page load interleaved with loads of both minimal pages): time to usable, and the
+   RSS of the page's kernel. Ratios lesson / minimal.
 3. The room, i.e. the start of a workshop: N simulated participants (protocol level, see voila_client.py and
    drive.py) join through the landing page within a minute, then do the welcome page and one module each,
    answering everything, while the facilitator's dashboard is open (it updates itself) and is reloaded,
@@ -345,7 +347,7 @@ def plain_voila(tmp: Path, root: Path, workshop_kernel: bool = False) -> Server:
 
     `workshop_kernel`: its pages run on the workshop's kernel (`empathydesk.kernel`) instead of the
     standard ipykernel, so that a comparison can show the pages' own weight."""
-    from empathydesk.server import SHARE_DIR, RoomSettings, participant_args
+    from empathydesk.server import RoomSettings, participant_args, share_jupyter_path
 
     port = free_port()
     args = [a for a in participant_args("127.0.0.1", port, RoomSettings(), root)
@@ -353,7 +355,7 @@ def plain_voila(tmp: Path, root: Path, workshop_kernel: bool = False) -> Server:
     env = base_env(tmp)
     name = "plain-voila"
     if workshop_kernel:
-        env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(SHARE_DIR), env.get("JUPYTER_PATH")]))
+        env["JUPYTER_PATH"] = share_jupyter_path(env.get("JUPYTER_PATH"))
         name = "plain-voila-workshop-kernel"
     server = Server(name, [sys.executable, "-m", "voila", *args], env, root, tmp / f"{name}.log")
     server.port = port  # type: ignore[attr-defined]

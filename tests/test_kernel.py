@@ -8,12 +8,12 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import start_new_kernel
 
-from empathydesk.server import SHARE_DIR
+from empathydesk.server import SHARE_DIR, share_jupyter_path
 
 
 @pytest.fixture
 def workshop_kernel_path(monkeypatch):
-    monkeypatch.setenv("JUPYTER_PATH", str(SHARE_DIR))  # as `empathydesk workshop` sets it for its apps
+    monkeypatch.setenv("JUPYTER_PATH", share_jupyter_path())  # as `empathydesk workshop` sets it for its apps
 
 
 def test_the_apps_find_it_as_python3(workshop_kernel_path):

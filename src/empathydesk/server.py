@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from empathydesk._voila import KERNEL_MANAGER
 from empathydesk.paths import data_dir, notebooks_dir, workshop_dir
 
 DEFAULT_PORT = 8866
@@ -36,6 +37,12 @@ ALL_INTERFACES = ("0.0.0.0", "", "::")
 LANDING_PAGE = "index.ipynb"
 TEMPLATE = "empathydesk"
 SHARE_DIR = Path(__file__).resolve().parent / "share"
+
+
+def share_jupyter_path(current: str | None = None) -> str:
+    """`JUPYTER_PATH` for an app of the workshop: our template, and our kernel as "python3", come first."""
+    return os.pathsep.join(filter(None, [str(SHARE_DIR), current]))
+
 
 IOPUB_TIMEOUT = 120  # seconds Voilà waits for a cell's outputs (see _common_voila_args)
 
@@ -180,7 +187,7 @@ def participant_args(host: str, port: int, settings: RoomSettings, root: Path | 
     return [
         *_common_voila_args(root or notebooks_dir(), host, port),
         f"--RoomVoila.landing={LANDING_PAGE}",
-        "--VoilaConfiguration.multi_kernel_manager_class=empathydesk._voila.RoomKernelManager",
+        f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
         "--preheat_kernel=True",
         f"--pool_size={settings.pool_size}",
         f"--VoilaKernelManager.fill_delay={settings.fill_delay}",
@@ -348,7 +355,7 @@ class Workshop:
         env = dict(os.environ)
         for name in ("EMPATHYDESK_HOSTED", "EMPATHYDESK_FACILITATOR_KEY", "JUPYTER_TOKEN", "QUERY_STRING"):
             env.pop(name, None)
-        env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(SHARE_DIR), env.get("JUPYTER_PATH")]))
+        env["JUPYTER_PATH"] = share_jupyter_path(env.get("JUPYTER_PATH"))
         env["EMPATHYDESK_DB_URL"] = self.db_url
         env["EMPATHYDESK_COHORT"] = self.cohort_name
         env["PYTHONUNBUFFERED"] = "1"

@@ -67,8 +67,9 @@ def item_control(text: str, number: int, scale: list[tuple[str, int]], value: in
 def checkpoint_piece(session: Session, checkpoint_id: str) -> w.Widget:
     """The form, or for a checkpoint with `open_with` that is not started yet, a button that opens it."""
     checkpoint = session.content.checkpoint(checkpoint_id)
-    if not checkpoint.open_with or session.store.ratings(session.pid).get(checkpoint_id):
-        return checkpoint_form(session, checkpoint_id)
+    saved = session.store.ratings(session.pid).get(checkpoint_id, {})
+    if not checkpoint.open_with or saved:
+        return checkpoint_form(session, checkpoint_id, saved)
     start = ui.button(checkpoint.open_with, icon="pencil-square-o")
     status = ui.markup()
     holder = ui.piece([ui.heading(checkpoint.title), ui.para(checkpoint.prompt), start, status], name="checkpoint")
@@ -85,12 +86,15 @@ def checkpoint_piece(session: Session, checkpoint_id: str) -> w.Widget:
     return holder
 
 
-def checkpoint_form(session: Session, checkpoint_id: str) -> w.Widget:
+def checkpoint_form(session: Session, checkpoint_id: str, saved: dict[str, int] | None = None) -> w.Widget:
+    """The form; `saved` is this checkpoint's stored answers when the caller has read them already."""
     content = session.content
     checkpoint = content.checkpoint(checkpoint_id)
     items = content.items_for(checkpoint_id)
     scale = [(p.label, p.value) for p in content.instrument.scale]
-    answers: dict[str, int] = dict(session.store.ratings(session.pid).get(checkpoint_id, {}))
+    if saved is None:
+        saved = session.store.ratings(session.pid).get(checkpoint_id, {})
+    answers: dict[str, int] = dict(saved)
 
     count = ui.markup(progress_html(len([i for i in items if i.id in answers]), len(items)))
     status = ui.markup()
