@@ -1,4 +1,5 @@
-"""The workshop's kernel: ipykernel without the slow optional IRI checker, found as "python3" by the apps."""
+"""The workshop's kernel: ipykernel without the slow optional IRI checker or input history, found as "python3"
+by the apps."""
 
 from __future__ import annotations
 
@@ -27,14 +28,16 @@ def test_a_page_kernel_skips_the_slow_import_and_jsonschema_still_works(workshop
         "import sys, voila.utils, jsonschema\n"
         "jsonschema.validate({'a': 'x y'}, {'properties': {'a': {'format': 'iri'}}},"
         " format_checker=jsonschema.FormatChecker())\n"
-        "print(sys.modules.get('rfc3987_syntax', 'missing'), 'lark' in sys.modules, sys.argv[0])"
+        "print(sys.modules.get('rfc3987_syntax', 'missing'), 'lark' in sys.modules,"
+        " get_ipython().history_manager.enabled, sys.argv[0])"
     )
     km, kc = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
     try:
         out: list[str] = []
         reply = kc.execute_interactive(code, timeout=120, output_hook=lambda m: out.append(m["content"].get("text", "")))
         assert reply["content"]["status"] == "ok", reply["content"]
-        assert "".join(out).split()[:2] == ["None", "False"]  # marked absent, so its grammar was never built
+        # marked absent, so its grammar was never built; and no input history is written
+        assert "".join(out).split()[:3] == ["None", "False", "False"]
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

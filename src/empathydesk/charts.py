@@ -693,25 +693,22 @@ def progress_view(store: Any, participant: Any, content: Content | None = None) 
 
     content = content or load()
     intro = ui.para("See how your answers moved over the workshop, once you have rated yourself above.")
-    status = ui.markup()
-    charts_box, reflections_box, download_box = ui.markup(), ui.markup(), ui.markup()
+    drawn = ui.markup()  # a short note (if any), then the charts, the reflections and the report's link
+    shown = ""
     update = ui.button("Show my charts", icon="bar-chart")
 
     def show_error(message: str) -> None:
-        status.value = ui.note_html("error", message, word="Sorry:")
+        drawn.value = ui.note_html("error", message, word="Sorry:") + shown
 
     @ui.guard(show_error)
     def refresh(_: Any = None) -> None:
-        status.value = ui.note_html("info", "Drawing your charts…", word="")
+        nonlocal shown
+        drawn.value = ui.note_html("info", "Drawing your charts…", word="") + shown
         parts = progress_parts(content, store, participant)
-        charts_box.value = parts["charts"]
-        reflections_box.value = parts["reflections"]
-        download_box.value = parts["download"]
-        status.value = ""
+        shown = parts["charts"] + parts["reflections"] + parts["download"]
+        drawn.value = shown
         update.description = update.tooltip = "Update my charts"
         update.icon = "refresh"
 
     update.on_click(refresh)
-    box = w.VBox([intro, update, status, charts_box, reflections_box, download_box], layout=w.Layout(width="100%"))
-    box.add_class("ed-progress-view")
-    return box
+    return w.VBox([intro, update, drawn], layout=w.Layout(width="100%"), **ui.classes("ed-progress-view"))

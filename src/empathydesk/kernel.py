@@ -7,7 +7,9 @@ page costs (`make bench`, "kernel start"). No page checks IRIs, so the kernel ma
 absent; jsonschema then leaves out its "iri" format check, as it does whenever the package is not installed.
 The slowness is known upstream (python-jsonschema/jsonschema issues 1392 and 1521).
 
-The workshop's apps find this kernel as "python3" through `share/kernels/python3/kernel.json`.
+The workshop's apps find this kernel as "python3" through `share/kernels/python3/kernel.json`, which also
+turns IPython's input history off: nobody types into a page's kernel, and otherwise every kernel of the room
+writes each cell it runs to the same history database.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from empathydesk import identity
 from empathydesk.content import load
 from empathydesk.storage import Store
 from empathydesk.widgets import build, session as session_module
-from widget_tree import find, text_of, walk  # noqa: F401  (re-exported for the widget tests)
+from widget_tree import all_html, find, text_of, walk  # noqa: F401  (re-exported for the widget tests)
 
 
 @pytest.fixture(autouse=True)

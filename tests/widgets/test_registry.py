@@ -10,7 +10,7 @@ import ipywidgets as w
 from empathydesk import identity
 from empathydesk.widgets import build, piece_names, show
 
-from .conftest import text_of
+from .conftest import all_html, text_of
 
 
 def test_every_known_piece_builds(make, content):
@@ -108,5 +108,25 @@ def test_show_displays_each_piece_named_in_order(monkeypatch, store, participant
     shown = []
     monkeypatch.setattr(IPython.display, "display", shown.append)
     empathydesk.show("module-1/reflection", "module-1/discussion", store=store, participant=participant)
-    assert [sorted(c for c in x._dom_classes if c.startswith("ed-") and c != "ed-piece") for x in shown] == [
+    style, *pieces = shown
+    assert isinstance(style, IPython.display.HTML) and style.data.startswith("<style>")  # once, as plain HTML
+    assert [sorted(c for c in x._dom_classes if c.startswith("ed-") and c != "ed-piece") for x in pieces] == [
         ["ed-reflection"], ["ed-discussion"]]
+    assert "<style>" not in all_html(pieces[0]) + all_html(pieces[1])  # no stylesheet widget in a piece
+    assert repr(pieces[0]) == "<EmpathyDesk piece: ed-reflection>"  # short: IPython asks for it on display
+
+
+def test_show_leaves_the_stylesheet_to_the_workshops_page_template(monkeypatch, store, participant):
+    import IPython.display
+
+    import empathydesk
+    from empathydesk.server import SHARE_DIR
+    from empathydesk.widgets.ui import STYLESHEET
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
+    empathydesk.show("module-1/discussion", store=store, participant=participant)
+    assert [sorted(x._dom_classes) for x in shown] == [["ed-discussion", "ed-piece"]]
+    template = SHARE_DIR / "voila" / "templates" / "empathydesk" / "index.html.j2"
+    assert STYLESHEET.parent == template.parent and '{% include "pieces.css" %}' in template.read_text()

@@ -57,10 +57,8 @@ def item_control(text: str, number: int, scale: list[tuple[str, int]], value: in
         layout=layout,
         style=ui.description_style(),
         orientation="horizontal",
+        **ui.classes(ui.STACKED, "ed-scale", "ed-item"),
     )
-    radio.add_class("ed-stack")
-    radio.add_class("ed-scale")
-    radio.add_class("ed-item")
     return radio
 
 
@@ -72,8 +70,8 @@ def checkpoint_piece(session: Session, checkpoint_id: str) -> w.Widget:
         return checkpoint_form(session, checkpoint_id, saved)
     start = ui.button(checkpoint.open_with, icon="pencil-square-o")
     status = ui.markup()
-    holder = ui.piece([ui.heading(checkpoint.title), ui.para(checkpoint.prompt), start, status], name="checkpoint")
-    holder.add_class(f"ed-checkpoint-{checkpoint_id}")
+    holder = ui.piece([ui.heading(checkpoint.title, intro=checkpoint.prompt), start, status], name="checkpoint",
+                      tags=[f"ed-checkpoint-{checkpoint_id}"])
 
     def show_error(message: str) -> None:
         status.value = ui.note_html("error", message)
@@ -97,23 +95,20 @@ def checkpoint_form(session: Session, checkpoint_id: str, saved: dict[str, int] 
     answers: dict[str, int] = dict(saved)
 
     count = ui.markup(progress_html(len([i for i in items if i.id in answers]), len(items)))
-    status = ui.markup()
-    summary = ui.markup()
+    end = ui.markup()  # under the last item: a note (if any), then the summary once every item is answered
+    note = [""]
     layout = ui.full_width()  # shared by every item: fewer widget models for the page to load
 
     def refresh() -> None:
         done = sum(1 for i in items if i.id in answers)
         count.value = progress_html(done, len(items))
-        summary.value = summary_html(content, checkpoint_id, answers) if done == len(items) else ""
+        end.value = note[0] + (summary_html(content, checkpoint_id, answers) if done == len(items) else "")
 
     def show_error(message: str) -> None:
-        status.value = ui.note_html("error", message)
+        note[0] = ui.note_html("error", message)
+        refresh()
 
-    children: list[w.Widget] = [
-        ui.heading(checkpoint.title),
-        ui.para(checkpoint.prompt),
-        count,
-    ]
+    children: list[w.Widget] = [ui.heading(checkpoint.title, intro=checkpoint.prompt), count]
     number = 0
     for competency in content.instrument.competencies:
         group = [i for i in items if i.competency == competency.id]
@@ -132,13 +127,11 @@ def checkpoint_form(session: Session, checkpoint_id: str, saved: dict[str, int] 
                     return
                 session.store.save_rating(session.pid, checkpoint_id, item_id, int(change["new"]))
                 answers[item_id] = int(change["new"])
-                status.value = ""
+                note[0] = ""
                 refresh()
 
             radio.observe(save, names="value")
             children.append(radio)
-    children += [count, status, summary]
+    children += [count, end]
     refresh()
-    form = ui.piece(children, name="checkpoint")
-    form.add_class(f"ed-checkpoint-{checkpoint_id}")
-    return form
+    return ui.piece(children, name="checkpoint", tags=[f"ed-checkpoint-{checkpoint_id}"])

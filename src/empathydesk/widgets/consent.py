@@ -59,8 +59,8 @@ def _wire(session: Session) -> None:
 
 def consent_box(session: Session, *, explain: str = EXPLAIN) -> w.Widget:
     _wire(session)
-    box = w.Checkbox(value=session.consent.consent, description=LABEL, indent=False, layout=w.Layout(width="auto"))
-    box.add_class("ed-check")
+    box = w.Checkbox(value=session.consent.consent, description=LABEL, indent=False, layout=w.Layout(width="auto"),
+                     **ui.classes("ed-check"))
     state = session.consent
 
     def to_state(change: dict[str, Any]) -> None:
@@ -71,15 +71,10 @@ def consent_box(session: Session, *, explain: str = EXPLAIN) -> w.Widget:
 
     box.observe(to_state, names="value")
     state.observe(to_box, names="consent")
-    message = ui.markup(session.consent.message)
-    traitlets.dlink((session.consent, "message"), (message, "value"))
-    children: list[w.Widget] = [box]
-    if explain:
-        children.append(ui.para(explain, "ed-muted"))
-    children.append(message)
-    group = w.VBox(children, layout=ui.full_width())
-    group.add_class("ed-consent-box")
-    return group
+    lead = f'<p class="ed-muted">{ui.esc(explain)}</p>' if explain else ""
+    message = ui.markup(lead + session.consent.message)  # the explanation, then the latest message
+    traitlets.dlink((session.consent, "message"), (message, "value"), lambda note: lead + note)
+    return w.VBox([box, message], layout=ui.full_width(), **ui.classes("ed-consent-box"))
 
 
 def consent(session: Session) -> w.Widget:

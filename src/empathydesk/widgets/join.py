@@ -81,8 +81,9 @@ def member_view(session: Session, participant: Any, *, just_joined: bool) -> w.W
 
 def join_form(session: Session, done: Any) -> w.Widget:
     """Code + chosen name -> a new participant, handed to `done(participant)`."""
-    code = ui.stacked(w.Text(value=joining.query_value("code"), description="Join code", placeholder="like K7QM-3XPA"))
-    name = ui.stacked(w.Text(description="Your name for today", placeholder="a first name or nickname"))
+    code = w.Text(value=joining.query_value("code"), description="Join code", placeholder="like K7QM-3XPA",
+                  **ui.classes(ui.STACKED))
+    name = w.Text(description="Your name for today", placeholder="a first name or nickname", **ui.classes(ui.STACKED))
     for box in (code, name):
         box.style.description_width = "initial"
         box.layout = w.Layout(width="100%", max_width="24rem")
@@ -108,9 +109,8 @@ def join_form(session: Session, done: Any) -> w.Widget:
         done(participant)
 
     go.on_click(on_join)
-    box = w.VBox([ui.heading("Join the workshop"), code, name, hint, go, status], layout=w.Layout(width="100%"))
-    box.add_class("ed-join-form")
-    return box
+    return w.VBox([ui.heading("Join the workshop"), code, name, hint, go, status], layout=w.Layout(width="100%"),
+                  **ui.classes("ed-join-form"))
 
 
 def self_study_view(session: Session) -> w.Widget:

@@ -54,14 +54,12 @@ def strip_html(session: Session, done: dict[str, bool], here: str) -> str:
 def header(session: Session, page_id: str) -> w.Widget:
     done = pages_done(session)
     who = getattr(session.participant, "pseudonym", "")
-    greeting = ui.markup(
-        f'<p class="ed-muted">You are taking part as <strong>{ui.esc(who)}</strong>.</p>' if session.url_token and who else ""
-    )
-    strip = ui.markup(strip_html(session, done, page_id))
+    greeting = f'<p class="ed-muted">You are taking part as <strong>{ui.esc(who)}</strong>.</p>' if session.url_token and who else ""
+    top = ui.markup(greeting + strip_html(session, done, page_id))
     # the welcome page has the consent piece itself, with its full explanation
     parts = [] if page_id == "welcome" else [consent_box(session, explain=SHORT_EXPLAIN)]
     extras = w.VBox([*parts, save_controls(session)], layout=ui.full_width())
-    return ui.piece([greeting, strip, extras], name="header")
+    return ui.piece([top, extras], name="header")
 
 
 def footer(session: Session, page_id: str) -> w.Widget:
@@ -86,10 +84,8 @@ def discussion(session: Session, module_id: str) -> w.Widget:
     if not module.discussion:
         return ui.piece([ui.note("info", "This module has no discussion questions.", word="")], name="discussion")
     items = "".join(f"<li>{ui.esc(q)}</li>" for q in module.discussion)
-    return ui.piece(
-        [ui.heading("Talk it over"), ui.markup(f"<p>{ui.esc('Questions for the group, or to think about on your own:')}</p><ol>{items}</ol>")],
-        name="discussion",
-    )
+    lead = ui.esc("Questions for the group, or to think about on your own:")
+    return ui.piece([ui.markup(f"<h3>Talk it over</h3><p>{lead}</p><ol>{items}</ol>")], name="discussion")
 
 
 def my_progress(session: Session) -> w.Widget:

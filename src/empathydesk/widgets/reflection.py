@@ -67,8 +67,8 @@ def reflection_card(session: Session, reflection: Reflection, saved_text: str) -
         style=ui.text_style(),
         continuous_update=True,
         layout=ui.full_width(),
+        **ui.classes(ui.STACKED),
     )
-    ui.stacked(box)
     status = ui.markup(
         ui.note_html("ok", "Saved. You can keep editing.", word="") if saved_text else
         ui.note_html("info", "Only you and, if you agree, the facilitator can read this.", word="")
@@ -99,8 +99,7 @@ def reflection_card(session: Session, reflection: Reflection, saved_text: str) -
         debounced(change["new"])
 
     box.observe(on_change, names="value")
-    card = w.VBox([box, status], layout=ui.full_width())
-    card.add_class(f"ed-reflection-{reflection.id}")
+    card = w.VBox([box, status], layout=ui.full_width(), **ui.classes(f"ed-reflection-{reflection.id}"))
     card.debouncer = debounced  # type: ignore[attr-defined]  # tests flush it
     return card
 

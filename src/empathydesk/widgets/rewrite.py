@@ -223,38 +223,41 @@ def exercise_card(session: Session, exercise: Exercise, number: int, total: int,
         rows=5,
         style=ui.text_style(),
         layout=ui.full_width(),
+        **ui.classes(ui.STACKED),
     )
-    ui.stacked(box)
     box.observe(lambda _: warm_up_coach(), names="value")
     check = ui.button("Check my reply", icon="comment")
-    status = ui.markup()
-    result = ui.markup(review_html(session.content, last["text"], last.get("review"), count[0]) if last else "")
-    guidance = ui.markup(guidance_html(exercise) if last else "")
+    # One widget under the button: a short note (if any), then the coach's review and the guidance.
+    reviewed = review_html(session.content, last["text"], last.get("review"), count[0]) + guidance_html(exercise) if last else ""
+    result = ui.markup(reviewed)
+
+    def say(note: str = "") -> None:
+        result.value = note + reviewed
 
     def show_error(message: str) -> None:
-        status.value = ui.note_html("error", message)
+        say(ui.note_html("error", message))
 
     @ui.guard(show_error)
     def on_check(_: Any) -> None:
+        nonlocal reviewed
         text = box.value or ""
         if not text.strip():
-            status.value = ui.note_html("warn", "Write your reply in the box first.", word="")
+            say(ui.note_html("warn", "Write your reply in the box first.", word=""))
             return
         if len(text) > MAX_REPLY_CHARS:
-            status.value = ui.note_html(
+            say(ui.note_html(
                 "warn",
                 f"That is {len(text):,} characters, and a reply here can be at most {MAX_REPLY_CHARS:,}. "
                 "Please make it shorter, then check it again. It was not saved.",
                 word="",
-            )
+            ))
             return
-        status.value = ui.note_html("info", "Checking…", word="")
+        say(ui.note_html("info", "Checking…", word=""))
         review = review_reply(text)
         stored = review if review is not None else {"verdict": None, "score": None, "findings": None}
         count[0] = session.store.add_exercise_attempt(session.pid, exercise.id, text, stored)
-        status.value = ""
-        result.value = review_html(session.content, text, review, count[0])
-        guidance.value = guidance_html(exercise)
+        reviewed = review_html(session.content, text, review, count[0]) + guidance_html(exercise)
+        say()
         check.description = "Check my reply again"
 
     check.on_click(on_check)
@@ -269,9 +272,7 @@ def exercise_card(session: Session, exercise: Exercise, number: int, total: int,
             ),
             box,
             check,
-            status,
             result,
-            guidance,
         ],
         name=f"exercise-{exercise.id}",
     )

@@ -61,14 +61,17 @@ def scenario_card(session: Session, scenario: Scenario, number: int, total: int,
         description="Your answer",
         layout=ui.full_width(),
         style=ui.description_style(),
+        **ui.classes(ui.STACKED),
     )
-    ui.stacked(choice)
     check = ui.button("Check my answer", icon="check")
     feedback = ui.markup(feedback_html(scenario, attempts))
-    status = ui.markup()
+
+    def say(note: str = "") -> None:
+        """A short note (if any) above the feedback on the tries so far: one widget for both."""
+        feedback.value = note + feedback_html(scenario, attempts)
 
     def show_error(message: str) -> None:
-        status.value = ui.note_html("error", message)
+        say(ui.note_html("error", message))
 
     def set_done() -> None:
         if finished(scenario, attempts):
@@ -83,15 +86,14 @@ def scenario_card(session: Session, scenario: Scenario, number: int, total: int,
         if finished(scenario, attempts):
             return
         if choice.value is None:
-            status.value = ui.note_html("warn", "Pick an answer first.", word="")
+            say(ui.note_html("warn", "Pick an answer first.", word=""))
             return
         if attempts and choice.value == attempts[-1]:
-            status.value = ui.note_html("warn", "That is the answer you picked before. Try a different one.", word="")
+            say(ui.note_html("warn", "That is the answer you picked before. Try a different one.", word=""))
             return
         session.store.add_scenario_attempt(session.pid, scenario.id, int(choice.value))
         attempts.append(int(choice.value))
-        status.value = ""
-        feedback.value = feedback_html(scenario, attempts)
+        say()
         set_done()
 
     check.on_click(on_check)
@@ -101,7 +103,6 @@ def scenario_card(session: Session, scenario: Scenario, number: int, total: int,
             ui.markup(f"<h4>{ui.esc(f'Scenario {number} of {total}')}</h4><p>{ui.esc(scenario.prompt)}</p>"),
             choice,
             check,
-            status,
             feedback,
         ],
         name=f"scenario-{scenario.id}",
@@ -117,8 +118,8 @@ def scenarios(session: Session, module_id: str) -> w.Widget:
         scenario_card(session, sc, n, len(module.scenarios), list(saved.get(sc.id, [])))
         for n, sc in enumerate(module.scenarios, start=1)
     ]
-    intro = ui.para(
+    intro = (
         "Pick what you would do, then press “Check my answer”. If it is not the best choice, you get a second "
         "try. Your first choice is the one that counts."
     )
-    return ui.piece([ui.heading("What would you do?"), intro, *cards], name="scenarios")
+    return ui.piece([ui.heading("What would you do?", intro=intro), *cards], name="scenarios")

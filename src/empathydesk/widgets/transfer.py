@@ -59,16 +59,12 @@ def save_controls(session: Session) -> w.Widget:
         link.value = download_html(data, file_name(session))
 
     make.on_click(on_click)
-    box = w.VBox([make, link], layout=ui.full_width())
-    box.add_class("ed-save")
-    return box
+    return w.VBox([make, link], layout=ui.full_width(), **ui.classes("ed-save"))
 
 
 def export(session: Session) -> w.Widget:
-    intro = ui.para(
-        "Save everything you have answered to a file on your device. Press the button, then the download link."
-    )
-    return ui.piece([ui.heading("Save my progress"), intro, save_controls(session)], name="export")
+    intro = "Save everything you have answered to a file on your device. Press the button, then the download link."
+    return ui.piece([ui.heading("Save my progress", intro=intro), save_controls(session)], name="export")
 
 
 def read_upload(value: Any) -> tuple[dict[str, Any] | None, str]:
@@ -93,8 +89,8 @@ def read_upload(value: Any) -> tuple[dict[str, Any] | None, str]:
 
 
 def import_(session: Session) -> w.Widget:
-    upload = w.FileUpload(accept=".json,application/json", multiple=False, description="Choose my file")
-    upload.add_class("ed-button")
+    upload = w.FileUpload(accept=".json,application/json", multiple=False, description="Choose my file",
+                          **ui.classes("ed-button"))
     status = ui.markup()
 
     def show_error(message: str) -> None:
@@ -130,8 +126,8 @@ def import_(session: Session) -> w.Widget:
             )
 
     upload.observe(on_upload, names="value")
-    intro = ui.para("Load a progress file you saved before, to carry on where you left off.")
-    return ui.piece([ui.heading("Load my saved progress"), intro, upload, status], name="import")
+    intro = "Load a progress file you saved before, to carry on where you left off."
+    return ui.piece([ui.heading("Load my saved progress", intro=intro), upload, status], name="import")
 
 
 def import_or_note(session: Session) -> w.Widget:

@@ -11,6 +11,7 @@ import html
 import logging
 import sys
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -29,96 +30,8 @@ OOPS = (
     "again. If it keeps happening, tell the facilitator."
 )
 
-# Colours from the Okabe-Ito palette (safe for colour-blind readers); every colour is paired with an
-# icon and a word, so no meaning rests on colour alone.
-CSS = """
-.ed-piece { width: 100%; max-width: 48rem; box-sizing: border-box; margin: 0.5rem 0 1rem 0;
-  font-size: 15px; line-height: 1.5; color: #1b1b1b; }
-.ed-piece * { box-sizing: border-box; }
-.ed-piece .widget-html, .ed-piece .jupyter-widget-html { width: 100%; max-width: 100%; margin: 0; height: auto; }
-.ed-piece .widget-html-content, .ed-piece .jupyter-widget-html-content { line-height: 1.5; white-space: normal;
-  overflow-wrap: anywhere; font-size: 15px; width: 100%; }
-.ed-piece h3 { font-size: 1.2rem; margin: 0.8rem 0 0.4rem 0; line-height: 1.3; }
-.ed-piece h4 { font-size: 1.05rem; margin: 1rem 0 0.2rem 0; line-height: 1.3; }
-.ed-piece p { margin: 0.3rem 0; }
-.ed-piece .ed-muted { color: #4a4a4a; font-size: 0.92em; }
-.ed-piece .ed-quote { border-left: 4px solid #6b6b6b; background: #f3f3f3; padding: 0.4rem 0.7rem;
-  margin: 0.4rem 0; white-space: pre-wrap; }
-.ed-piece .ed-card { border: 1px solid #c8c8c8; border-radius: 6px; padding: 0.3rem 0.8rem 0.6rem 0.8rem;
-  margin: 0.6rem 0; width: 100%; }
-/* stacked controls: the visible label above the control, both full width */
-.ed-piece .ed-stack { display: flex; flex-direction: column !important; align-items: stretch !important;
-  width: 100% !important; height: auto !important; margin: 0.3rem 0; }
-.ed-piece .ed-stack > .widget-label, .ed-piece .ed-stack > .jupyter-widget-label,
-.ed-piece .ed-stack > label:first-child { width: auto !important; max-width: 100%; white-space: normal;
-  text-align: left; line-height: 1.4; height: auto; overflow: visible; font-size: 15px; color: #1b1b1b;
-  margin: 0 0 0.3rem 0; font-weight: 600; }
-.ed-piece .ed-stack textarea { width: 100%; min-height: 6.5em; font-size: 15px; line-height: 1.4; padding: 0.4rem; }
-/* radio groups: options wrap, whole label clickable, long options on several lines */
-.ed-piece .widget-radio-box, .ed-piece .jupyter-widget-radio-box { flex-wrap: wrap; margin-bottom: 0 !important; }
-.ed-piece .widget-radio-box label, .ed-piece .jupyter-widget-radio-box label { height: auto;
-  line-height: 1.35; white-space: normal; padding: 0.25rem 0.6rem 0.25rem 0; margin: 0 0.2rem 0 0;
-  display: flex; flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;
-  cursor: pointer; font-size: 15px; min-height: 1.9rem; }
-.ed-piece .widget-radio-box input, .ed-piece .jupyter-widget-radio-box input { flex-shrink: 0; height: 1.1rem;
-  width: 1.1rem; margin: 0.1rem 0.45rem 0 0; float: none; }
-.ed-piece .ed-scale .widget-radio-box, .ed-piece .ed-scale .jupyter-widget-radio-box { flex-direction: row; }
-.ed-piece .widget-radio, .ed-piece .jupyter-widget-radio { padding-bottom: 0.3rem !important; }
-.ed-piece .ed-scale .widget-radio-box label, .ed-piece .ed-scale .jupyter-widget-radio-box label {
-  flex: 1 1 8.5rem; max-width: 11rem; }
-.ed-piece .ed-item { border-top: 1px solid #e0e0e0; padding-top: 0.4rem; }
-/* buttons: wide enough for their words, easy to hit on a phone */
-.ed-piece .ed-button { width: auto; align-self: flex-start; min-width: 9rem; height: auto; min-height: 2.4rem; padding: 0.3rem 1rem;
-  font-size: 15px; white-space: normal; margin: 0.4rem 0.5rem 0.4rem 0; }
-.ed-piece .ed-button.mod-primary, .ed-piece .ed-button.jupyter-button.mod-primary { background: #0b5394; }
-.ed-piece .ed-row { display: flex; flex-wrap: wrap; align-items: center; width: 100%; gap: 0.2rem 0.8rem; }
-.ed-piece .ed-check { width: auto !important; height: auto !important; }
-.ed-piece .ed-check label, .ed-piece .ed-check .widget-label-basic, .ed-piece .ed-check .jupyter-widget-label-basic {
-  white-space: normal; line-height: 1.4; height: auto; font-size: 15px; }
-.ed-piece .ed-check input { width: 1.2rem; height: 1.2rem; flex-shrink: 0; }
-/* keyboard focus always visible */
-.ed-piece :focus-visible, .ed-piece input:focus, .ed-piece textarea:focus, .ed-piece button:focus,
-.ed-piece a:focus { outline: 3px solid #0072B2 !important; outline-offset: 2px; }
-/* notes: icon + word + colour */
-.ed-note { border-left: 5px solid #6b6b6b; background: #f3f3f3; padding: 0.35rem 0.7rem; margin: 0.4rem 0;
-  white-space: normal; }
-.ed-note.ed-ok { border-color: #0072B2; background: #e7f1f8; }
-.ed-note.ed-warn, .ed-note.ed-error { border-color: #D55E00; background: #fbece3; }
-.ed-note .ed-icon { font-weight: 700; margin-right: 0.3rem; }
-.ed-feedback { border-left: 5px solid #6b6b6b; padding: 0.35rem 0.7rem; margin: 0.4rem 0; background: #f3f3f3; }
-.ed-feedback.ed-best { border-color: #0072B2; background: #e7f1f8; }
-.ed-feedback.ed-other { border-color: #D55E00; background: #fbece3; }
-/* the coach's highlights: yellow, underlined, and numbered like the findings */
-.ed-piece mark.ed-mark { background: #F0E442; color: #1b1b1b; border-bottom: 2px solid #1b1b1b; padding: 0 1px; }
-.ed-piece mark.ed-mark-works { background: #cfe6f5; border-bottom: 2px dotted #1b1b1b; }
-.ed-piece sup.ed-ref { font-weight: 700; font-size: 0.75em; }
-.ed-piece h5.ed-findings-title { font-size: 1rem; margin: 0.6rem 0 0.1rem 0; }
-.ed-piece .ed-findings { list-style: none; padding-left: 0.2rem; margin: 0.2rem 0; }
-.ed-piece .ed-findings li { margin: 0.3rem 0; padding-left: 1.4rem; text-indent: -1.4rem; }
-/* the progress strip */
-.ed-strip { list-style: none; padding: 0; margin: 0.3rem 0; display: flex; flex-wrap: wrap; gap: 0.35rem; }
-.ed-strip li { border: 2px solid #8a8a8a; border-radius: 6px; padding: 0.15rem 0.5rem; background: #fff;
-  line-height: 1.3; font-size: 14px; }
-.ed-strip li.ed-done { border-color: #0072B2; background: #e7f1f8; }
-.ed-strip li.ed-here { border-style: double; border-width: 4px; font-weight: 700; }
-.ed-strip a { color: inherit; text-decoration: underline; }
-.ed-strip .ed-state { display: block; font-size: 12px; font-weight: 400; }
-.ed-piece a.ed-next { display: inline-block; border: 2px solid #0b5394; border-radius: 6px; padding: 0.5rem 1rem;
-  font-size: 16px; font-weight: 600; color: #0b5394; text-decoration: underline; margin: 0.4rem 0; }
-.ed-piece a.ed-download { font-weight: 600; color: #0b5394; text-decoration: underline; }
-.ed-summary { border-collapse: collapse; margin: 0.4rem 0; width: 100%; max-width: 32rem; }
-.ed-summary th, .ed-summary td { text-align: left; padding: 0.2rem 0.4rem; border-bottom: 1px solid #ddd;
-  vertical-align: top; font-size: 14px; }
-.ed-summary td.ed-num { white-space: nowrap; }
-.ed-piece .widget-upload, .ed-piece .jupyter-widget-upload { width: auto; min-width: 12rem; height: auto;
-  min-height: 2.4rem; }
-@media (max-width: 480px) {
-  .ed-piece { font-size: 15px; }
-  .ed-piece .ed-scale .widget-radio-box label, .ed-piece .ed-scale .jupyter-widget-radio-box label {
-    flex: 1 1 100%; max-width: none; }
-  .ed-piece .ed-button { width: 100%; }
-}
-"""
+# The pieces' stylesheet: one file, which the workshop's page template includes in the page's head.
+STYLESHEET = Path(__file__).resolve().parent.parent / "share" / "voila" / "templates" / "empathydesk" / "pieces.css"
 
 ICONS = {"info": "ℹ", "ok": "✓", "warn": "⚠", "error": "✗"}
 WORDS = {"info": "Note:", "ok": "Done:", "warn": "Please check:", "error": "Not saved:"}
@@ -148,13 +61,14 @@ def esc(text: Any) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def stylesheet() -> w.HTML:
-    """The pieces' stylesheet; every piece carries it so that each cell looks right on its own."""
-    return w.HTML(
-        f"<style>{CSS}</style>",
-        layout=shared("layout-hidden", lambda: w.Layout(display="none")),
-        style=shared("style-html", HTMLStyle),
-    )
+def stylesheet() -> Any:
+    """The pieces' stylesheet as plain HTML output, for pages that don't carry it in their head already.
+
+    Plain output, not a widget: the page draws it with its HTML, and no piece has a widget model for it.
+    """
+    from IPython.display import HTML
+
+    return HTML(f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>")
 
 
 def note_html(kind: str, text: str, *, word: str | None = None) -> str:
@@ -182,8 +96,10 @@ def para(text: str, cls: str = "") -> w.HTML:
     return html_widget(f"<p{cls_attr}>{esc(text)}</p>")
 
 
-def heading(text: str, level: int = 3) -> w.HTML:
-    return html_widget(f"<h{level}>{esc(text)}</h{level}>")
+def heading(text: str, level: int = 3, *, intro: str = "") -> w.HTML:
+    """A heading, and the short paragraph under it when `intro` is given (one widget for both)."""
+    after = f"<p>{esc(intro)}</p>" if intro else ""
+    return html_widget(f"<h{level}>{esc(text)}</h{level}>{after}")
 
 
 def button(label: str, *, primary: bool = True, icon: str = "") -> w.Button:
@@ -194,8 +110,8 @@ def button(label: str, *, primary: bool = True, icon: str = "") -> w.Button:
         button_style="primary" if primary else "",
         layout=shared("layout-button", w.Layout),
         style=shared("style-button", w.ButtonStyle),
+        **classes("ed-button"),
     )
-    b.add_class("ed-button")
     return b
 
 
@@ -207,26 +123,33 @@ def text_style() -> TextStyle:
     return shared("style-text", TextStyle)
 
 
-def stacked(widget: w.Widget) -> w.Widget:
-    """Put a control's visible description above it, full width (works at 375 px)."""
-    widget.add_class("ed-stack")
-    return widget
+def classes(*names: str) -> dict[str, tuple[str, ...]]:
+    """A widget's CSS classes, given as it is made: `w.Text(**classes("ed-stack"))`.
+
+    `add_class` on a widget that exists sends one more message per class to the page.
+    """
+    return {"_dom_classes": names}
 
 
-def piece(children: Iterable[w.Widget], *, name: str) -> w.VBox:
-    """A piece of a page: the stylesheet and the children, in a box tagged for tests and CSS."""
-    box = w.VBox([stylesheet(), *children], layout=full_width())
-    box.add_class("ed-piece")
-    box.add_class(f"ed-{name}")
-    return box
+STACKED = "ed-stack"  # a control's visible description above it, full width (works at 375 px)
+
+
+class Piece(w.VBox):
+    """A piece of a page. Its text form is its name: IPython asks for it on every display, and the
+    default spells out every widget inside, which took a sixth of a lesson page's building time."""
+
+    def __repr__(self) -> str:
+        return f"<EmpathyDesk piece: {' '.join(c for c in self._dom_classes if c != 'ed-piece')}>"
+
+
+def piece(children: Iterable[w.Widget], *, name: str, tags: Iterable[str] = ()) -> Piece:
+    """A piece of a page: the children in a box tagged for tests and CSS (`show` adds the stylesheet)."""
+    return Piece(list(children), layout=full_width(), **classes("ed-piece", f"ed-{name}", *tags))
 
 
 def card(children: Iterable[w.Widget], *, name: str) -> w.VBox:
     """One question or exercise inside a piece, in a bordered box tagged `ed-<name>`."""
-    box = w.VBox(list(children), layout=full_width())
-    box.add_class("ed-card")
-    box.add_class(f"ed-{name}")
-    return box
+    return w.VBox(list(children), layout=full_width(), **classes("ed-card", f"ed-{name}"))
 
 
 def storage_errors() -> tuple[type[BaseException], ...]:
