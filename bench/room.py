@@ -1194,6 +1194,14 @@ def rows_from(report: dict[str, Any], cfg: Config) -> list[tuple[str, str, str]]
     return rows
 
 
+def stop_servers_on_sigterm() -> None:
+    """SIGTERM (`timeout`, `kill`) stops a run as Ctrl-C does: through the `finally` that stops its servers.
+
+    Without it a stopped run left its workshop and plain Voilà servers running, idle, into the next run.
+    """
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
 def run_room(cfg: Config | None = None) -> list[tuple[str, str, str]]:
     cfg = cfg or Config()
     report = asyncio.run(run_async(cfg))
@@ -1212,6 +1220,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kernel-nice", type=int, metavar="N",
                     help="experiment: run the workshop's kernels at this nice value during the room")
     args = ap.parse_args(argv)
+    stop_servers_on_sigterm()
     cfg = Config(participants=args.participants, browsers=args.browsers, faults=not args.no_faults, keep=args.keep)
     if args.quick:
         cfg = Config(participants=8, browsers=1, repeats=1, browser_repeats=1, join_window=15, room_deadline=240,
@@ -1221,7 +1230,11 @@ def main(argv: list[str] | None = None) -> int:
         cfg.participants, cfg.browsers, cfg.faults = 0, 0, False
     cfg.kernel_nice = args.kernel_nice
     t = time.monotonic()
-    rows = run_room(cfg)
+    try:
+        rows = run_room(cfg)
+    except KeyboardInterrupt:
+        print("\nStopped before the end; its servers are stopped too.", file=sys.stderr)
+        return 130
     width = max(len(r[0]) for r in rows)
     for figure, value, aim in rows:
         print(f"{figure.ljust(width)}  {value}  [{aim}]")

@@ -9,6 +9,7 @@ import datetime as dt
 import importlib.util
 import os
 import platform
+import signal
 import sys
 import time
 import traceback
@@ -39,6 +40,7 @@ def table(rows: list[tuple[str, str, str, str]]) -> str:
 
 
 def main(names: list[str]) -> int:
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped: benches clean up as on Ctrl-C
     paths = sorted(HERE.glob("bench_*.py"))
     if names:
         paths = [p for p in paths if p.stem.removeprefix("bench_") in names]

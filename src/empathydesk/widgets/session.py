@@ -35,6 +35,7 @@ class Session:
     participant: Any  # empathydesk.storage.Participant, or None when the page's link is not valid
     url_token: str | None = None
     _consent: ConsentState | None = field(default=None, repr=False)
+    _page_ids: list[str] | None = field(default=None, repr=False)
 
     @property
     def pid(self) -> int:
@@ -47,8 +48,13 @@ class Session:
         return self._consent
 
     def page_ids(self) -> list[str]:
-        """Welcome, the modules this participant's cohort takes (in its order), wrap-up."""
-        return ["welcome", *joining.module_ids(self.store, self.content, self.participant), "wrap-up"]
+        """Welcome, the modules this participant's cohort takes (in its order), wrap-up.
+
+        Read once per page view: the header and footer ask several times.
+        """
+        if self._page_ids is None:
+            self._page_ids = ["welcome", *joining.module_ids(self.store, self.content, self.participant), "wrap-up"]
+        return list(self._page_ids)
 
     def page_title(self, page_id: str, short: bool = False) -> str:
         if short and page_id not in ("welcome", "wrap-up"):
