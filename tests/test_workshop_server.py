@@ -97,6 +97,7 @@ def test_environment_of_each_app(tmp_path):
     w.open_cohort()
     participant, facilitator = w._env(w.participant), w._env(w.facilitator)
     assert participant["EMPATHYDESK_HOSTED"] == "1" and participant["EMPATHYDESK_COHORT"] == "env"
+    assert participant["EMPATHYDESK_TEMPLATE"] == facilitator["EMPATHYDESK_TEMPLATE"] == "empathydesk"  # CSS in head
     assert participant["EMPATHYDESK_DB_URL"] == facilitator["EMPATHYDESK_DB_URL"] == f"sqlite:///{tmp_path}/db.sqlite"
     assert participant["VOILA_APP_IP"] == LOCAL
     assert w.key not in "".join(participant.values())  # participants' processes never hold the key

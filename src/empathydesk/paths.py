@@ -6,6 +6,10 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_DIR = Path(__file__).resolve().parent / "share" / "voila" / "templates" / "empathydesk"
+# `empathydesk workshop` sets this (to the template's name) for its apps: their pages use the template above,
+# which carries the lesson pieces' stylesheet in the page's head.
+TEMPLATE_ENV = "EMPATHYDESK_TEMPLATE"
 
 
 def content_root() -> Path:

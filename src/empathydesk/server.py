@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import TextIO
 
 from empathydesk._voila import KERNEL_MANAGER
-from empathydesk.paths import data_dir, notebooks_dir, workshop_dir
+from empathydesk.paths import TEMPLATE_DIR, TEMPLATE_ENV, data_dir, notebooks_dir, workshop_dir
 
 DEFAULT_PORT = 8866
 LOCALHOST = "127.0.0.1"
 ALL_INTERFACES = ("0.0.0.0", "", "::")
 LANDING_PAGE = "index.ipynb"
-TEMPLATE = "empathydesk"
+TEMPLATE = TEMPLATE_DIR.name
 SHARE_DIR = Path(__file__).resolve().parent / "share"
 
 
@@ -359,6 +359,7 @@ class Workshop:
         env["EMPATHYDESK_DB_URL"] = self.db_url
         env["EMPATHYDESK_COHORT"] = self.cohort_name
         env["PYTHONUNBUFFERED"] = "1"
+        env[TEMPLATE_ENV] = TEMPLATE
         if app is self.participant:
             env["EMPATHYDESK_HOSTED"] = "1"
             env["VOILA_APP_IP"] = voila_app_ip(app.host)

@@ -120,13 +120,18 @@ def test_show_leaves_the_stylesheet_to_the_workshops_page_template(monkeypatch, 
     import IPython.display
 
     import empathydesk
-    from empathydesk.server import SHARE_DIR
+    from empathydesk.paths import TEMPLATE_ENV
+    from empathydesk.server import SHARE_DIR, TEMPLATE
     from empathydesk.widgets.ui import STYLESHEET
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", shown.append)
-    monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
+    monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")  # hosted by Voilà on JupyterHub, say: its own template
+    empathydesk.show("module-1/discussion", store=store, participant=participant)
+    assert isinstance(shown[0], IPython.display.HTML) and len(shown) == 2
+    shown.clear()
+    monkeypatch.setenv(TEMPLATE_ENV, TEMPLATE)  # as `empathydesk workshop` sets it for its apps
     empathydesk.show("module-1/discussion", store=store, participant=participant)
     assert [sorted(x._dom_classes) for x in shown] == [["ed-discussion", "ed-piece"]]
-    template = SHARE_DIR / "voila" / "templates" / "empathydesk" / "index.html.j2"
+    template = SHARE_DIR / "voila" / "templates" / TEMPLATE / "index.html.j2"
     assert STYLESHEET.parent == template.parent and '{% include "pieces.css" %}' in template.read_text()

@@ -29,15 +29,14 @@ def show(*pieces: str, **options: Any) -> None:
 
     Pieces that follow each other on a page go in one call: Voilà then runs one cell instead of one per
     piece, and a page is ready about 20 ms sooner for each cell saved. Outside the workshop (JupyterLab,
-    Binder, plain Voilà) the pieces' stylesheet comes first, once per call, so that each cell looks right
-    on its own; the workshop's page template has it in the page's head.
+    Binder, Voilà on JupyterHub) the pieces' stylesheet comes first, once per call, so that each cell looks
+    right on its own; the workshop's page template has it in the page's head.
     """
     from IPython.display import display
 
-    from empathydesk.widgets.session import hosted
-    from empathydesk.widgets.ui import stylesheet
+    from empathydesk.widgets.ui import page_has_stylesheet, stylesheet
 
-    if pieces and not hosted():
+    if pieces and not page_has_stylesheet():
         display(stylesheet())
     for piece in pieces:
         display(build(piece, **options))

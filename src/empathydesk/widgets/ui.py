@@ -9,14 +9,16 @@ from __future__ import annotations
 import functools
 import html
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
+
+from empathydesk.paths import TEMPLATE_DIR, TEMPLATE_ENV
 
 log = logging.getLogger("empathydesk.widgets")
 if not log.handlers:  # to the kernel's real stderr (the server log), never into the page
@@ -31,7 +33,7 @@ OOPS = (
 )
 
 # The pieces' stylesheet: one file, which the workshop's page template includes in the page's head.
-STYLESHEET = Path(__file__).resolve().parent.parent / "share" / "voila" / "templates" / "empathydesk" / "pieces.css"
+STYLESHEET = TEMPLATE_DIR / "pieces.css"
 
 ICONS = {"info": "ℹ", "ok": "✓", "warn": "⚠", "error": "✗"}
 WORDS = {"info": "Note:", "ok": "Done:", "warn": "Please check:", "error": "Not saved:"}
@@ -59,6 +61,11 @@ def html_widget(value: str = "") -> w.HTML:
 def esc(text: Any) -> str:
     """Text made safe to put inside HTML (quotes too, so it is safe in attributes)."""
     return html.escape("" if text is None else str(text), quote=True)
+
+
+def page_has_stylesheet() -> bool:
+    """True on the pages of `empathydesk workshop`, whose template has the stylesheet in the page's head."""
+    return os.environ.get(TEMPLATE_ENV) == TEMPLATE_DIR.name
 
 
 def stylesheet() -> Any:
