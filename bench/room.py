@@ -592,6 +592,8 @@ async def simulated_person(i: int, cfg: Config, ws: Workshop, content: Any, resu
         result.finished += 1
     except Exception as exc:
         result.failures.append(f"person {i + 1}: {type(exc).__name__}: {exc}"[:300])
+        if getattr(exc, "html", "") and ROOM_TMP is not None:  # kept with --keep, for a look at what came
+            (ROOM_TMP / f"failed-page-person-{i + 1}.html").write_text(exc.html, encoding="utf-8")
     finally:
         await client.aclose()
 

@@ -49,7 +49,11 @@ OUTPUT_RE = re.compile(r'<script type="application/vnd.voila.cell-output\+json">
 
 
 class PageError(Exception):
-    """The page could not be opened or did not become usable."""
+    """The page could not be opened or did not become usable; `html` is what came, if anything."""
+
+    def __init__(self, message: str, html: str = "") -> None:
+        super().__init__(message)
+        self.html = html
 
 
 # ---------------------------------------------------------------- the v1 websocket wire format
@@ -217,7 +221,7 @@ class Page:
         self.errors.extend(errors_in(self.outputs))
         self.errors.extend(html_errors(self.html))
         if not self.kernel_id:
-            raise PageError(f"no kernel id in the page {self.url}")
+            raise PageError(f"no kernel id in the page {self.url}", self.html)
         base = self._base()
         # the widget manager's KernelAPI.getKernelModel
         r = await self.client.get(f"{base}api/kernels/{self.kernel_id}", timeout=timeout)

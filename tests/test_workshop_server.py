@@ -57,7 +57,15 @@ def test_the_command_stops_at_a_busy_port_and_says_which(tmp_path):
     assert "Traceback" not in done.stderr
 
 
-def test_participant_app_settings_for_a_room():
+def test_kernels_use_unix_sockets_unless_the_path_would_be_too_long(monkeypatch):
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", "/tmp/runtime")
+    assert server.kernel_transport() == "ipc"
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", "/tmp/" + "deep" * 14)
+    assert server.kernel_transport() == "tcp"  # a Unix socket's path may be at most 107 bytes
+
+
+def test_participant_app_settings_for_a_room(monkeypatch):
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", "/tmp/runtime")
     args = server.participant_args("0.0.0.0", 8866, RoomSettings(pool_size=3, cull_idle_timeout=600))
     assert args[0] == str(REPO / "notebooks")  # only notebooks/
     for expected in [
@@ -67,6 +75,7 @@ def test_participant_app_settings_for_a_room():
         "--VoilaConfiguration.allow_template_override=NO", "--RoomVoila.landing=index.ipynb",
         "--VoilaConfiguration.multi_kernel_manager_class=empathydesk._voila.RoomKernelManager",
         "--VoilaExecutor.iopub_timeout=120",  # a busy app waits for a cell's outputs instead of dropping them
+        "--KernelManager.transport=ipc",  # no port for another kernel to take while this one starts
     ]:
         assert expected in args
     facilitator = server.facilitator_args(LOCAL, 8867, RoomSettings())

@@ -161,6 +161,27 @@ def voila_app_ip(host: str) -> str:
 # --- Voilà command lines ----------------------------------------------------------------------------
 
 
+UNIX_SOCKET_PATH_MAX = 107  # bytes in a Unix socket's path (Linux; macOS allows 103)
+IPC_NAME_LENGTH = len("/kernel-00000000-0000-0000-0000-000000000000-ipc-99")
+
+
+def kernel_transport() -> str:
+    """How the apps talk to their kernels: "ipc" (Unix sockets in Jupyter's runtime folder) where it can.
+
+    Over "tcp", Jupyter picks five free ports for a kernel and the kernel binds them a moment later; when
+    many kernels start at once another one can take a port in between, and that kernel never starts
+    ("Address already in use"): the page waited 60 s and came without a kernel, once in a room bench of
+    40 people. Unix sockets are files named after the kernel, so nothing can take them. Windows has no
+    Unix sockets here, and a socket's path has a length limit, so those cases keep "tcp".
+    """
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    if os.name != "posix":
+        return "tcp"
+    longest = len(os.fsencode(jupyter_runtime_dir())) + IPC_NAME_LENGTH
+    return "ipc" if longest <= UNIX_SOCKET_PATH_MAX - 4 else "tcp"
+
+
 def _common_voila_args(root: Path, host: str, port: int) -> list[str]:
     return [
         str(root),
@@ -179,6 +200,7 @@ def _common_voila_args(root: Path, host: str, port: int) -> list[str]:
         # without them. In a surge the app reads many kernels' outputs at once and takes longer: the
         # room bench lost whole pieces (a join form, a self-assessment) that way. Wait instead.
         f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
+        f"--KernelManager.transport={kernel_transport()}",
     ]
 
 
