@@ -693,9 +693,10 @@ def progress_view(store: Any, participant: Any, content: Content | None = None) 
 
     content = content or load()
     intro = ui.para("See how your answers moved over the workshop, once you have rated yourself above.")
-    drawn = ui.markup()  # a short note (if any), then the charts, the reflections and the report's link
-    shown = ""
     update = ui.button("Show my charts", icon="bar-chart")
+    box = w.VBox([intro, update], layout=w.Layout(width="100%"), **ui.classes("ed-progress-view"))
+    drawn = ui.Note(box)  # a short note (if any), then the charts, the reflections and the report's link
+    shown = ""
 
     def show_error(message: str) -> None:
         drawn.value = ui.note_html("error", message, word="Sorry:") + shown
@@ -711,4 +712,4 @@ def progress_view(store: Any, participant: Any, content: Content | None = None) 
         update.icon = "refresh"
 
     update.on_click(refresh)
-    return w.VBox([intro, update, drawn], layout=w.Layout(width="100%"), **ui.classes("ed-progress-view"))
+    return box

@@ -542,7 +542,9 @@ def run_workshop(workshop: Workshop, out: TextIO = sys.stdout, ready: Callable[[
     def on_signal(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, on_signal)
+    # Ctrl-C and SIGTERM both stop the workshop, even when it was started with SIGINT ignored (as a shell
+    # script's background job is): Python then installs no Ctrl-C handler of its own.
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         from empathydesk.storage import StorageError
 
@@ -572,6 +574,7 @@ def run_workshop(workshop: Workshop, out: TextIO = sys.stdout, ready: Callable[[
         return 0
     finally:
         workshop.stop()
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if workshop.participant.process is not None:
             print("Stopped. The answers are kept in the database.", file=out, flush=True)

@@ -69,9 +69,9 @@ def checkpoint_piece(session: Session, checkpoint_id: str) -> w.Widget:
     if not checkpoint.open_with or saved:
         return checkpoint_form(session, checkpoint_id, saved)
     start = ui.button(checkpoint.open_with, icon="pencil-square-o")
-    status = ui.markup()
-    holder = ui.piece([ui.heading(checkpoint.title, intro=checkpoint.prompt), start, status], name="checkpoint",
+    holder = ui.piece([ui.heading(checkpoint.title, intro=checkpoint.prompt), start], name="checkpoint",
                       tags=[f"ed-checkpoint-{checkpoint_id}"])
+    status = ui.Note(holder)
 
     def show_error(message: str) -> None:
         status.value = ui.note_html("error", message)

@@ -58,8 +58,7 @@ def header(session: Session, page_id: str) -> w.Widget:
     top = ui.markup(greeting + strip_html(session, done, page_id))
     # the welcome page has the consent piece itself, with its full explanation
     parts = [] if page_id == "welcome" else [consent_box(session, explain=SHORT_EXPLAIN)]
-    extras = w.VBox([*parts, save_controls(session)], layout=ui.full_width())
-    return ui.piece([top, extras], name="header")
+    return ui.piece([top, *parts, save_controls(session)], name="header")
 
 
 def footer(session: Session, page_id: str) -> w.Widget:

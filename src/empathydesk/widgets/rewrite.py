@@ -226,10 +226,22 @@ def exercise_card(session: Session, exercise: Exercise, number: int, total: int,
         **ui.classes(ui.STACKED),
     )
     box.observe(lambda _: warm_up_coach(), names="value")
-    check = ui.button("Check my reply", icon="comment")
-    # One widget under the button: a short note (if any), then the coach's review and the guidance.
+    check = ui.button("Check my reply again" if last else "Check my reply", icon="comment")
+    card = ui.card(
+        [
+            ui.markup(
+                f"<h4>{ui.esc(f'Rewrite {number} of {total}')}</h4><p>{ui.esc(exercise.situation)}</p>"
+                f"<p><strong>The curt reply:</strong></p><div class=\"ed-quote\">{ui.esc(exercise.curt_reply)}</div>"
+                f"<p>{ui.esc('Rewrite it so the person feels helped and respected. Then press “Check my reply”.')}</p>"
+            ),
+            box,
+            check,
+        ],
+        name=f"exercise-{exercise.id}",
+    )
+    # Under the button: a short note (if any), then the coach's review and the guidance.
     reviewed = review_html(session.content, last["text"], last.get("review"), count[0]) + guidance_html(exercise) if last else ""
-    result = ui.markup(reviewed)
+    result = ui.Note(card, reviewed)
 
     def say(note: str = "") -> None:
         result.value = note + reviewed
@@ -261,21 +273,7 @@ def exercise_card(session: Session, exercise: Exercise, number: int, total: int,
         check.description = "Check my reply again"
 
     check.on_click(on_check)
-    if last:
-        check.description = "Check my reply again"
-    return ui.card(
-        [
-            ui.markup(
-                f"<h4>{ui.esc(f'Rewrite {number} of {total}')}</h4><p>{ui.esc(exercise.situation)}</p>"
-                f"<p><strong>The curt reply:</strong></p><div class=\"ed-quote\">{ui.esc(exercise.curt_reply)}</div>"
-                f"<p>{ui.esc('Rewrite it so the person feels helped and respected. Then press “Check my reply”.')}</p>"
-            ),
-            box,
-            check,
-            result,
-        ],
-        name=f"exercise-{exercise.id}",
-    )
+    return card
 
 
 def rewrites(session: Session, module_id: str) -> w.Widget:

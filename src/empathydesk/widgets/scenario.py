@@ -64,7 +64,11 @@ def scenario_card(session: Session, scenario: Scenario, number: int, total: int,
         **ui.classes(ui.STACKED),
     )
     check = ui.button("Check my answer", icon="check")
-    feedback = ui.markup(feedback_html(scenario, attempts))
+    card = ui.card(
+        [ui.markup(f"<h4>{ui.esc(f'Scenario {number} of {total}')}</h4><p>{ui.esc(scenario.prompt)}</p>"), choice, check],
+        name=f"scenario-{scenario.id}",
+    )
+    feedback = ui.Note(card, feedback_html(scenario, attempts))
 
     def say(note: str = "") -> None:
         """A short note (if any) above the feedback on the tries so far: one widget for both."""
@@ -98,15 +102,7 @@ def scenario_card(session: Session, scenario: Scenario, number: int, total: int,
 
     check.on_click(on_check)
     set_done()
-    return ui.card(
-        [
-            ui.markup(f"<h4>{ui.esc(f'Scenario {number} of {total}')}</h4><p>{ui.esc(scenario.prompt)}</p>"),
-            choice,
-            check,
-            feedback,
-        ],
-        name=f"scenario-{scenario.id}",
-    )
+    return card
 
 
 def scenarios(session: Session, module_id: str) -> w.Widget:

@@ -48,7 +48,8 @@ def download_html(data: dict[str, Any], name: str) -> str:
 def save_controls(session: Session) -> w.Widget:
     """A "Save my progress" button that makes a fresh download link each time it is pressed."""
     make = ui.button("Save my progress", primary=False, icon="download")
-    link = ui.markup()
+    box = w.VBox([make], layout=ui.full_width(), **ui.classes("ed-save"))
+    link = ui.Note(box)
 
     def show_error(message: str) -> None:
         link.value = ui.note_html("error", message, word="Could not save:")
@@ -59,7 +60,7 @@ def save_controls(session: Session) -> w.Widget:
         link.value = download_html(data, file_name(session))
 
     make.on_click(on_click)
-    return w.VBox([make, link], layout=ui.full_width(), **ui.classes("ed-save"))
+    return box
 
 
 def export(session: Session) -> w.Widget:
@@ -91,7 +92,9 @@ def read_upload(value: Any) -> tuple[dict[str, Any] | None, str]:
 def import_(session: Session) -> w.Widget:
     upload = w.FileUpload(accept=".json,application/json", multiple=False, description="Choose my file",
                           **ui.classes("ed-button"))
-    status = ui.markup()
+    intro = "Load a progress file you saved before, to carry on where you left off."
+    piece = ui.piece([ui.heading("Load my saved progress", intro=intro), upload], name="import")
+    status = ui.Note(piece)
 
     def show_error(message: str) -> None:
         status.value = ui.note_html("error", message, word="Not loaded:")
@@ -126,8 +129,7 @@ def import_(session: Session) -> w.Widget:
             )
 
     upload.observe(on_upload, names="value")
-    intro = "Load a progress file you saved before, to carry on where you left off."
-    return ui.piece([ui.heading("Load my saved progress", intro=intro), upload, status], name="import")
+    return piece
 
 
 def import_or_note(session: Session) -> w.Widget:

@@ -58,6 +58,30 @@ def html_widget(value: str = "") -> w.HTML:
     return w.HTML(value, layout=shared("layout-html", w.Layout), style=shared("style-html", HTMLStyle))
 
 
+class Note:
+    """Words under the controls of `box` (a check's result, an error) that join it the first time there are any.
+
+    Most of these are never needed, and even an empty HTML widget is a model the page must load and draw.
+    """
+
+    def __init__(self, box: w.Box, value: str = "") -> None:
+        self.box = box
+        self.widget: w.HTML | None = None
+        self.value = value
+
+    @property
+    def value(self) -> str:
+        return self.widget.value if self.widget is not None else ""
+
+    @value.setter
+    def value(self, text: str) -> None:
+        if self.widget is not None:
+            self.widget.value = text
+        elif text:
+            self.widget = html_widget(text)
+            self.box.children = (*self.box.children, self.widget)
+
+
 def esc(text: Any) -> str:
     """Text made safe to put inside HTML (quotes too, so it is safe in attributes)."""
     return html.escape("" if text is None else str(text), quote=True)
