@@ -3,23 +3,39 @@
 from __future__ import annotations
 
 import os
+import threading
 from urllib.parse import parse_qs
 
 from empathydesk.storage import Participant, Store
 
 _query_string: str | None = None
+_query_lock = threading.Lock()
+
+
+def preheated() -> bool:
+    """True in a kernel Voilà started ahead of its visitor (its page's address comes later)."""
+    return os.environ.get("VOILA_PREHEAT") == "True"
 
 
 def query_string() -> str:
-    """The page's query string; in a preheated Voilà kernel, waits once for the real request."""
-    global _query_string
-    if _query_string is None:
-        if os.environ.get("VOILA_PREHEAT") == "True":
-            from voila.utils import wait_for_request
+    """The page's query string; in a preheated Voilà kernel, waits once for the real request.
 
-            wait_for_request()
-        _query_string = os.environ.get("QUERY_STRING", "")
-    return _query_string
+    Safe from any thread: a second caller waits for the first one's answer.
+    """
+    global _query_string
+    with _query_lock:
+        if _query_string is None:
+            if preheated():
+                from voila.utils import wait_for_request
+
+                wait_for_request()
+            _query_string = os.environ.get("QUERY_STRING", "")
+        return _query_string
+
+
+def visitor_pending() -> bool:
+    """True while a preheated kernel's visitor has not come: the page's address is not known yet."""
+    return preheated() and _query_string is None
 
 
 def query_token() -> str | None:

@@ -10,6 +10,7 @@ and drive it. The names (`piece_names(content)` lists them all):
 - ``consent``, ``export``, ``import``, ``my-progress``, ``join``
 
 Modules, one job each: `registry` (names), `session` (content, store, participant, shared state),
+`arrival` (a preheated page's pieces, filled in when its visitor comes),
 `ui` (stylesheet, escaping, notes, error guard), `assessment`, `scenario`, `rewrite`, `reflection`,
 `consent`, `transfer` (save/load a file), `page` (header, footer, discussion, my progress), `join`.
 Every piece of text reaches the page escaped; no error reaches it as a traceback.
@@ -30,13 +31,21 @@ def show(*pieces: str, **options: Any) -> None:
     Pieces that follow each other on a page go in one call: Voilà then runs one cell instead of one per
     piece, and a page is ready about 20 ms sooner for each cell saved. Outside the workshop (JupyterLab,
     Binder, Voilà on JupyterHub) the pieces' stylesheet comes first, once per call, so that each cell looks
-    right on its own; the workshop's page template has it in the page's head.
+    right on its own; the workshop's page template has it in the page's head. In a preheated Voilà
+    kernel whose visitor has not come yet, each piece is an empty box filled in when they do (`arrival`).
     """
     from IPython.display import display
 
+    from empathydesk.identity import visitor_pending
     from empathydesk.widgets.ui import page_has_stylesheet, stylesheet
 
     if pieces and not page_has_stylesheet():
         display(stylesheet())
+    if visitor_pending():  # a preheated page, before its visitor comes: see `arrival`
+        from empathydesk.widgets.arrival import hold
+
+        for piece in pieces:
+            display(hold(piece, **options))
+        return
     for piece in pieces:
         display(build(piece, **options))

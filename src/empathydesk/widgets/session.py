@@ -99,10 +99,16 @@ def current_session(store: Any = None, participant: Any = None, content: Content
             participant = _find_participant(store)
         return Session(content or load(), store, participant, url_token=token_in_address())
     if _CURRENT is None or _CURRENT.participant is None:
-        content, store = load(), _open_store()  # a preheated kernel gets these ready before its visitor comes
-        participant = _find_participant(store)  # waits for the visitor's request in a preheated kernel
+        content, store = load(), _open_store()  # both cached: a preheated page makes them ready ahead (get_ready)
+        participant = _find_participant(store)  # in a preheated kernel, waits for the visitor's request
         _CURRENT = Session(content, store, participant, url_token=token_in_address())
     return _CURRENT
+
+
+def get_ready() -> None:
+    """Load the content and open the store now, so the first piece built for a visitor finds them ready."""
+    load()
+    _open_store()
 
 
 def forget_session() -> None:

@@ -1,0 +1,129 @@
+"""A preheated page: its cells run without waiting for the visitor; the pieces fill in when the visitor comes."""
+
+from __future__ import annotations
+
+import threading
+
+import ipywidgets as w
+
+from empathydesk import identity
+from empathydesk.widgets import arrival, show
+from empathydesk.widgets.arrival import Arrival
+from empathydesk.widgets.registry import build
+
+from .conftest import find, text_of
+
+
+class Visitor:
+    """Stands in for Voilà: `wait` blocks like `wait_for_request` until `come` gives the page's address."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.monkeypatch = monkeypatch
+        self.came = threading.Event()
+        self.scheduled: list = []
+
+    def come(self, query: str) -> None:
+        self.query = query
+        self.came.set()
+
+    def wait(self) -> str:
+        assert self.came.wait(10), "the test's visitor never came"
+        self.monkeypatch.setattr(identity, "_query_string", self.query)
+        return self.query
+
+    def run_scheduled(self, arrival_: Arrival) -> None:
+        arrival_.thread.join(10)
+        for fn in self.scheduled:
+            fn()
+
+
+def test_pieces_wait_empty_then_fill_in_page_order_for_the_visitor(store, monkeypatch):
+    cohort = store.create_cohort("Retreat")
+    person = store.join(cohort.join_code, "Ana")
+    monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
+    visitor = Visitor(monkeypatch)
+    page = Arrival(visitor.wait, visitor.scheduled.append, lambda name: build(name, store=store))
+
+    header, scenarios = page.hold("module-1/header"), page.hold("module-1/scenarios")
+    assert header.children == () and scenarios.children == ()  # nothing built before the visitor comes
+    assert visitor.scheduled == []
+
+    visitor.come(f"token={person.token}")
+    visitor.run_scheduled(page)
+
+    (built_header,) = header.children
+    (built_scenarios,) = scenarios.children
+    assert "ed-header" in built_header._dom_classes and "ed-scenarios" in built_scenarios._dom_classes
+    assert "Ana" in text_of(built_header) and f"?token={person.token}" in text_of(built_header)
+    assert len(find(built_scenarios, w.RadioButtons)) == len(build("module-1/scenarios", store=store).children) - 1
+    assert page.held == []
+
+
+def test_held_pieces_still_answer_and_save(store, participant, monkeypatch):
+    visitor = Visitor(monkeypatch)
+    page = Arrival(visitor.wait, visitor.scheduled.append,
+                   lambda name: build(name, store=store, participant=participant))
+    box = page.hold("module-1/scenarios")
+    visitor.come("")
+    visitor.run_scheduled(page)
+
+    radio = find(box, w.RadioButtons)[0]
+    radio.value = 0
+    find(box, w.Button)[0].click()
+    assert list(store.scenario_attempts(participant.id).values()) == [[0]]
+
+
+def test_a_wrong_link_gets_the_friendly_message_not_a_blank_box(store, monkeypatch):
+    monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
+    visitor = Visitor(monkeypatch)
+    page = Arrival(visitor.wait, visitor.scheduled.append, lambda name: build(name, store=store))
+    box = page.hold("module-1/header")
+    visitor.come("token=not-a-real-token")
+    visitor.run_scheduled(page)
+    assert "ed-no-participant" in box.children[0]._dom_classes
+    assert "join code" in text_of(box)
+
+
+def test_a_failed_wait_still_fills_the_boxes(store, participant, monkeypatch):
+    scheduled: list = []
+
+    def broken_wait() -> None:
+        raise ConnectionError("Voila went away")
+
+    page = Arrival(broken_wait, scheduled.append, lambda name: build(name, store=store, participant=participant))
+    box = page.hold("module-1/discussion")
+    page.thread.join(10)
+    for fn in scheduled:
+        fn()
+    assert "ed-discussion" in box.children[0]._dom_classes
+
+
+def test_one_thread_waits_for_all_the_pieces_of_a_page(monkeypatch):
+    visitor = Visitor(monkeypatch)
+    page = Arrival(visitor.wait, visitor.scheduled.append, lambda name: w.HTML(name))
+    page.hold("a")
+    first = page.thread
+    page.hold("b")
+    assert page.thread is first
+    visitor.come("")
+    visitor.run_scheduled(page)
+    assert visitor.scheduled == [page.fill]
+
+
+def test_show_holds_pieces_only_in_a_preheated_kernel_before_its_visitor(store, participant, monkeypatch):
+    held: list[str] = []
+    monkeypatch.setattr(arrival, "hold", lambda name, **options: held.append(name) or w.VBox())
+
+    show("module-1/discussion", store=store, participant=participant)
+    assert held == []  # no preheat: built at once
+
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setattr(identity, "_query_string", None)
+    assert identity.visitor_pending()
+    show("module-1/header", "module-1/discussion")
+    assert held == ["module-1/header", "module-1/discussion"]
+
+    monkeypatch.setattr(identity, "_query_string", "token=abc")  # the visitor came: build at once again
+    assert not identity.visitor_pending()
+    show("module-1/discussion", store=store, participant=participant)
+    assert held == ["module-1/header", "module-1/discussion"]
