@@ -127,3 +127,51 @@ def test_show_holds_pieces_only_in_a_preheated_kernel_before_its_visitor(store, 
     assert not identity.visitor_pending()
     show("module-1/discussion", store=store, participant=participant)
     assert held == ["module-1/header", "module-1/discussion"]
+
+
+def test_fill_now_waits_for_the_visitor_then_fills(store, participant, monkeypatch):
+    visitor = Visitor(monkeypatch)
+    page = Arrival(visitor.wait, visitor.scheduled.append,
+                   lambda name: build(name, store=store, participant=participant))
+    box = page.hold("module-1/footer")
+    page.fill_now(timeout=0.05)  # no visitor yet: nothing is built, nothing blocks for long
+    assert box.children == ()
+    threading.Timer(0.1, visitor.come, args=("",)).start()
+    page.fill_now()  # the last piece's cell: waits for the visitor, then builds
+    assert "ed-footer" in box.children[0]._dom_classes
+    page.fill()  # the fill scheduled by the thread finds nothing left to build
+    assert len(box.children) == 1
+
+
+def test_the_cell_with_the_last_piece_waits_for_every_piece(monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setattr(identity, "_query_string", None)
+    monkeypatch.setattr(arrival, "hold", lambda name, **options: calls.append(name) or w.VBox())
+    monkeypatch.setattr(arrival, "finish", lambda: calls.append("finish"))
+    show("module-2/header")
+    show("module-2/scenarios", "module-2/footer")
+    assert calls == ["module-2/header", "module-2/scenarios", "module-2/footer", "finish"]
+    assert [arrival.ends_page(n) for n in ("join", "wrap-up/footer", "module-1/pulse", "consent")] == [True, True, False, False]
+
+
+def test_the_browsers_first_widget_request_waits_for_the_pieces(monkeypatch):
+    import ipywidgets
+
+    targets: dict = {}
+
+    class Manager:
+        def register_target(self, name, handler):
+            targets[name] = handler
+
+    opened: list = []
+    monkeypatch.setattr(ipywidgets.comm, "get_comm_manager", lambda: Manager())
+    monkeypatch.setattr(ipywidgets.Widget, "handle_control_comm_opened", lambda comm, msg: opened.append(comm))
+    visitor = Visitor(monkeypatch)
+    page = Arrival(visitor.wait, visitor.scheduled.append, lambda name: w.HTML(name))
+    box = page.hold("module-1/header")
+    arrival.fill_before_widget_states(page)
+    visitor.come("")
+    targets["jupyter.widget.control"]("control-comm", {})
+    assert box.children[0].value == "module-1/header"  # built before the states are sent
+    assert opened == ["control-comm"]  # then ipywidgets' own handler answers

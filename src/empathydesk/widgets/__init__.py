@@ -32,7 +32,8 @@ def show(*pieces: str, **options: Any) -> None:
     piece, and a page is ready about 20 ms sooner for each cell saved. Outside the workshop (JupyterLab,
     Binder, Voilà on JupyterHub) the pieces' stylesheet comes first, once per call, so that each cell looks
     right on its own; the workshop's page template has it in the page's head. In a preheated Voilà
-    kernel whose visitor has not come yet, each piece is an empty box filled in when they do (`arrival`).
+    kernel whose visitor has not come yet, each piece is an empty box, filled in when they come; the cell
+    with the page's last piece waits for that (`arrival`).
     """
     from IPython.display import display
 
@@ -42,10 +43,12 @@ def show(*pieces: str, **options: Any) -> None:
     if pieces and not page_has_stylesheet():
         display(stylesheet())
     if visitor_pending():  # a preheated page, before its visitor comes: see `arrival`
-        from empathydesk.widgets.arrival import hold
+        from empathydesk.widgets import arrival
 
         for piece in pieces:
-            display(hold(piece, **options))
+            display(arrival.hold(piece, **options))
+        if any(arrival.ends_page(piece) for piece in pieces):
+            arrival.finish()
         return
     for piece in pieces:
         display(build(piece, **options))

@@ -5,10 +5,15 @@ moment a visitor does. A piece needs its visitor (the token is in the page's add
 used to wait for the request inside its cell, and every cell after it (prose included) ran while the
 visitor's browser waited for the rest of the page.
 
-Now no cell waits. In a kernel whose visitor has not come yet, `hold` shows an empty box for a piece and a
-thread waits for the request. When it comes, the kernel builds every held piece into its box, while the
-browser is still loading Voilà's scripts: the browser asks for the widgets' states only after that, so it
-gets the pieces already filled (and if it asks sooner, the boxes fill in as any widget updates).
+Now only the page's last cell waits. Before the visitor comes, `hold` shows an empty box for each piece,
+and a thread waits for the request. The cell with the page's last piece (its footer, or the landing page's
+join form) then waits until the visitor is known and every held piece is built into its box, so the prose
+and the boxes are sent the moment the visitor asks, and only the building is left to wait for.
+
+The widgets are all made before the page's end is sent, so before the browser can connect: a widget made
+while the browser's widget manager is still loading can be lost ("widget model not found"). For a page
+without a last piece, the boxes fill in on the kernel's main thread as soon as the visitor is known, and
+the browser's first step to load the widgets (opening the "jupyter.widget.control" comm) waits for them.
 """
 
 from __future__ import annotations
@@ -54,15 +59,25 @@ class Arrival:
             ui.log.exception("waiting for the page's visitor failed")
         self.schedule(self.fill)
 
+    def fill_now(self, timeout: float | None = None) -> None:
+        """Fill the boxes now, once the visitor is known (waits for them, at most `timeout` seconds if given)."""
+        if self.thread is not None:
+            self.thread.join(timeout)
+            if self.thread.is_alive():
+                return  # still no visitor: the boxes fill in later, as any widget updates
+        self.fill()
+
     def fill(self) -> None:
         """Build every held piece into its box, in page order (on the kernel's main thread)."""
         while self.held:
-            box, name, options = self.held.pop(0)
-            try:
-                box.children = (self.build(name, **options),)
-            except Exception:  # noqa: BLE001 - `build` never raises; this is the last line of defence
-                ui.log.exception("could not fill the piece %s", name)
-                box.children = (ui.html_widget(f"<p>{ui.esc(ui.OOPS)}</p>"),)
+            self._build_into(*self.held.pop(0))
+
+    def _build_into(self, box: w.Box, name: str, options: dict[str, Any]) -> None:
+        try:
+            box.children = (self.build(name, **options),)
+        except Exception:  # noqa: BLE001 - `build` never raises; this is the last line of defence
+            ui.log.exception("could not fill the piece %s", name)
+            box.children = (ui.html_widget(f"<p>{ui.esc(ui.OOPS)}</p>"),)
 
 
 def kernel_schedule() -> Schedule:
@@ -78,6 +93,27 @@ def kernel_schedule() -> Schedule:
     return loop.add_callback
 
 
+def ends_page(name: str) -> bool:
+    """True for the piece a page ends with: its footer, or the landing page's join form."""
+    return name == "join" or name.endswith("/footer")
+
+
+def fill_before_widget_states(arrival: Arrival) -> None:
+    """Make the browser's widget control comm (its first step to load the page's widgets) wait for `fill_now`."""
+    from ipywidgets import Widget, comm
+
+    manager = comm.get_comm_manager()
+    if manager is None:
+        return
+    opened = Widget.handle_control_comm_opened
+
+    def opened_once_filled(control: Any, msg: dict[str, Any]) -> None:
+        arrival.fill_now(timeout=30)
+        opened(control, msg)
+
+    manager.register_target("jupyter.widget.control", opened_once_filled)
+
+
 _ARRIVAL: Arrival | None = None
 
 
@@ -91,4 +127,11 @@ def hold(name: str, **options: Any) -> w.Box:
 
         get_ready()
         _ARRIVAL = Arrival(query_string, kernel_schedule(), build)
+        fill_before_widget_states(_ARRIVAL)
     return _ARRIVAL.hold(name, **options)
+
+
+def finish() -> None:
+    """Wait for the visitor, then build every held piece (in the cell of the page's last piece)."""
+    if _ARRIVAL is not None:
+        _ARRIVAL.fill_now()
