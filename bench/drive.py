@@ -195,8 +195,9 @@ class Participant:
     async def pause(self) -> None:
         await asyncio.sleep(self.rng.uniform(*self.think))
 
-    def _refused(self, page: Page, ids: list[str], what: str) -> bool:
-        message = shown_refusal(page, ids)
+    def _refused(self, page: Page, root: str, what: str) -> bool:
+        """True when the piece under `root` shows a "not saved" message (read now: a note can join it late)."""
+        message = shown_refusal(page, descendants(page, root))
         if message:
             self.ledger.refused.append(message)
             return True
@@ -236,7 +237,7 @@ class Participant:
             return
         await self.pause()
         if await self._send(page.set(check, {"value": consent}), "consent"):
-            if not self._refused(page, ids, "consent"):
+            if not self._refused(page, box, "consent"):
                 self.ledger.acked += 1
                 self.ledger.consents[self.token] = consent
 
@@ -253,7 +254,7 @@ class Participant:
             index = self.rng.randrange(len(self.scale))
             await self.pause()
             if await self._send(page.set(mid, {"index": index}), f"rating {cp}"):
-                if self._refused(page, ids, "rating"):
+                if self._refused(page, form, "rating"):
                     continue
                 self.ledger.acked += 1
                 if item is not None:
@@ -280,7 +281,7 @@ class Participant:
                 return
             if not await self._send(page.click(check), f"scenario {sid} check"):
                 return
-            if self._refused(page, ids, "scenario"):
+            if self._refused(page, card, "scenario"):
                 return
             self.ledger.acked += 1
             self.ledger.scenarios[(self.token, sid)].append(pick)
@@ -299,9 +300,9 @@ class Participant:
         self.ledger.sent -= 1  # typing is not an answer yet; checking it is
         if not await self._send(page.click(check), f"exercise {eid} check"):
             return
-        if self._refused(page, ids, "exercise"):
+        if self._refused(page, card, "exercise"):
             return
-        if "is saved" in html_text(page, ids):
+        if "is saved" in html_text(page, descendants(page, card)):  # the coach's review joins the card now
             self.ledger.acked += 1
             self.ledger.exercises[(self.token, eid)].append(text)
         else:
@@ -331,7 +332,7 @@ class Participant:
         except TimeoutError:
             self.ledger.unanswered.append(f"reflection {rid}: no 'Saved.' shown")
             return
-        if self._refused(page, ids, "reflection"):
+        if self._refused(page, card, "reflection"):
             return
         self.ledger.acked += 1
         self.ledger.reflections[(self.token, rid)] = text
