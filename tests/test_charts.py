@@ -11,6 +11,7 @@ from matplotlib.colors import to_hex
 
 from course_fixture import course
 from empathydesk import charts, demo, stats
+from empathydesk.widgets.page import progress_view
 from widget_tree import all_html
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -184,7 +185,7 @@ def test_progress_view(content, room):
     person = finished(room[0])
     person.reflections = {**person.reflections, "module-1-reflection": "<script>alert(1)</script> I felt lost."}
     store = FakeStore(person)
-    view = charts.progress_view(store, Who(), content=content)
+    view = progress_view(store, Who(), content=content)
     button = next(b for b in view.children if isinstance(b, w.Button))
     assert store.reads == 0 and "<figure" not in all_html(view)  # nothing drawn until asked
     assert button.description == "Show my charts"
@@ -211,7 +212,7 @@ def test_progress_view_before_any_answers_says_so_in_words(content):
         def reflections(self, pid):
             return {}
 
-    view = charts.progress_view(Empty(), Who(), content=content)
+    view = progress_view(Empty(), Who(), content=content)
     next(b for b in view.children if isinstance(b, w.Button)).click()
     markup = all_html(view)
     assert "<figure" not in markup and "appear once you have answered" in markup
@@ -225,7 +226,7 @@ def test_progress_view_shows_storage_errors_kindly(content, room):
         def ratings(self, pid):
             raise StorageError("The database is busy. Please try again in a moment.")
 
-    view = charts.progress_view(Broken(room[0][0]), Who(), content=content)
+    view = progress_view(Broken(room[0][0]), Who(), content=content)
     next(b for b in view.children if isinstance(b, w.Button)).click()
     assert "The database is busy" in all_html(view)
 

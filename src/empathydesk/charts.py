@@ -679,37 +679,3 @@ def progress_parts(content: Content, store: Any, participant: Any) -> dict[str, 
         f'<p class="ed-muted">The report has your charts, what they show in words, and your reflections.</p>'
     )
     return {"charts": chart_html, "reflections": reflections_html(content, reflections), "download": download}
-
-
-def progress_view(store: Any, participant: Any, content: Content | None = None) -> Any:
-    """The participant's "My progress" widget: a "Show my charts" button that draws the charts (PNG with alt
-    text and a caption), their reflections and a "Download my report" link (a PDF, as a data: address so
-    that it works in Voilà). Nothing is drawn until asked: the page opens without loading matplotlib, and
-    the charts include the answers just given on this page."""
-    import ipywidgets as w
-
-    from empathydesk.content import load
-    from empathydesk.widgets import ui
-
-    content = content or load()
-    intro = ui.para("See how your answers moved over the workshop, once you have rated yourself above.")
-    update = ui.button("Show my charts", icon="bar-chart")
-    box = w.VBox([intro, update], layout=w.Layout(width="100%"), **ui.classes("ed-progress-view"))
-    drawn = ui.Note(box)  # a short note (if any), then the charts, the reflections and the report's link
-    shown = ""
-
-    def show_error(message: str) -> None:
-        drawn.value = ui.note_html("error", message, word="Sorry:") + shown
-
-    @ui.guard(show_error)
-    def refresh(_: Any = None) -> None:
-        nonlocal shown
-        drawn.value = ui.note_html("info", "Drawing your charts…", word="") + shown
-        parts = progress_parts(content, store, participant)
-        shown = parts["charts"] + parts["reflections"] + parts["download"]
-        drawn.value = shown
-        update.description = update.tooltip = "Update my charts"
-        update.icon = "refresh"
-
-    update.on_click(refresh)
-    return box

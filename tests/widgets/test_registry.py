@@ -91,13 +91,15 @@ from empathydesk.widgets import build
 store = Store.open("sqlite:///{tmp_path}/lean.sqlite")
 me = store.local_participant()
 for piece in ["module-1/header", "checkpoint/baseline", "module-1/scenarios", "module-1/rewrite",
-              "module-1/reflection", "module-1/discussion", "module-1/pulse", "module-1/footer", "consent"]:
+              "module-1/reflection", "module-1/discussion", "module-1/pulse", "module-1/footer", "consent",
+              "my-progress", "export", "import"]:
     assert "ed-broken" not in build(piece, store=store, participant=me)._dom_classes, piece
-heavy = [m for m in ("pandas", "scipy", "matplotlib", "textstat", "vaderSentiment") if m in sys.modules]
+heavy = [m for m in ("pandas", "scipy", "matplotlib", "textstat", "vaderSentiment", "empathydesk.charts")
+         if m in sys.modules]
 print(heavy)
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]", out.stdout + out.stderr  # the coach loads when someone types a reply
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr  # the coach loads when someone types, charts on a press
 
 
 def test_show_displays_each_piece_named_in_order(monkeypatch, store, participant):

@@ -3,9 +3,12 @@ discussion questions, "my progress" and the message for a participant we cannot 
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as w
 
 from empathydesk import scoring
+from empathydesk.content import Content
 from empathydesk.widgets import ui
 from empathydesk.widgets.consent import consent_box
 from empathydesk.widgets.session import NO_PARTICIPANT, Session
@@ -87,21 +90,41 @@ def discussion(session: Session, module_id: str) -> w.Widget:
     return ui.piece([ui.markup(f"<h3>Talk it over</h3><p>{lead}</p><ol>{items}</ol>")], name="discussion")
 
 
-def my_progress(session: Session) -> w.Widget:
-    """The charts helper's view of this participant's progress; a placeholder until it exists."""
-    try:
-        from empathydesk.charts import progress_view
-    except ImportError:
-        view = ui.note("info", "Your progress chart is not ready yet. Your answers are saved, so it will show them once it is.", word="")
-    else:
-        view = progress_view(session.store, session.participant)
-        if not isinstance(view, w.Widget):  # a figure or other display object: show it in an Output
-            from IPython.display import display
+def progress_view(store: Any, participant: Any, content: Content | None = None) -> w.Widget:
+    """The participant's "My progress" widget: a "Show my charts" button that draws the charts (PNG with alt
+    text and a caption), their reflections and a "Download my report" link (a PDF, as a data: address so
+    that it works in Voilà). Nothing is drawn until asked, and `empathydesk.charts` is imported only then:
+    the page opens lighter, and the charts include the answers just given on this page."""
+    from empathydesk.content import load
 
-            out = w.Output()
-            with out:
-                display(view)
-            view = out
+    content = content or load()
+    intro = ui.para("See how your answers moved over the workshop, once you have rated yourself above.")
+    update = ui.button("Show my charts", icon="bar-chart")
+    box = w.VBox([intro, update], layout=w.Layout(width="100%"), **ui.classes("ed-progress-view"))
+    drawn = ui.Note(box)  # a short note (if any), then the charts, the reflections and the report's link
+    shown = ""
+
+    def show_error(message: str) -> None:
+        drawn.value = ui.note_html("error", message, word="Sorry:") + shown
+
+    @ui.guard(show_error)
+    def refresh(_: Any = None) -> None:
+        from empathydesk.charts import progress_parts
+
+        nonlocal shown
+        drawn.value = ui.note_html("info", "Drawing your charts…", word="") + shown
+        parts = progress_parts(content, store, participant)
+        shown = parts["charts"] + parts["reflections"] + parts["download"]
+        drawn.value = shown
+        update.description = update.tooltip = "Update my charts"
+        update.icon = "refresh"
+
+    update.on_click(refresh)
+    return box
+
+
+def my_progress(session: Session) -> w.Widget:
+    view = progress_view(session.store, session.participant, session.content)
     return ui.piece([ui.heading("My progress"), view], name="my-progress")
 
 
