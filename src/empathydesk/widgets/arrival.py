@@ -70,27 +70,15 @@ class Arrival:
     def fill(self) -> None:
         """Build every held piece into its box, in page order (on the kernel's main thread)."""
         while self.held:
-            self._build_into(*self.held.pop(0))
-
-    def _build_into(self, box: w.Box, name: str, options: dict[str, Any]) -> None:
-        try:
-            box.children = (self.build(name, **options),)
-        except Exception:  # noqa: BLE001 - `build` never raises; this is the last line of defence
-            ui.log.exception("could not fill the piece %s", name)
-            box.children = (ui.html_widget(f"<p>{ui.esc(ui.OOPS)}</p>"),)
+            box, name, options = self.held.pop(0)
+            box.children = (self.build(name, **options),)  # `registry.build` never raises: errors become a message
 
 
 def kernel_schedule() -> Schedule:
     """Run a function on this kernel's main thread (ipykernel's IOLoop; `add_callback` is thread-safe)."""
     from IPython import get_ipython
 
-    kernel = getattr(get_ipython(), "kernel", None)
-    loop = getattr(kernel, "io_loop", None)
-    if loop is None:
-        from tornado.ioloop import IOLoop
-
-        loop = IOLoop.current()
-    return loop.add_callback
+    return get_ipython().kernel.io_loop.add_callback
 
 
 def ends_page(name: str) -> bool:

@@ -90,17 +90,14 @@ def discussion(session: Session, module_id: str) -> w.Widget:
     return ui.piece([ui.markup(f"<h3>Talk it over</h3><p>{lead}</p><ol>{items}</ol>")], name="discussion")
 
 
-def progress_view(store: Any, participant: Any, content: Content | None = None) -> w.Widget:
+def progress_view(store: Any, participant: Any, content: Content) -> w.Widget:
     """The participant's "My progress" widget: a "Show my charts" button that draws the charts (PNG with alt
     text and a caption), their reflections and a "Download my report" link (a PDF, as a data: address so
     that it works in Voilà). Nothing is drawn until asked, and `empathydesk.charts` is imported only then:
     the page opens lighter, and the charts include the answers just given on this page."""
-    from empathydesk.content import load
-
-    content = content or load()
     intro = ui.para("See how your answers moved over the workshop, once you have rated yourself above.")
     update = ui.button("Show my charts", icon="bar-chart")
-    box = w.VBox([intro, update], layout=w.Layout(width="100%"), **ui.classes("ed-progress-view"))
+    box = w.VBox([intro, update], layout=ui.full_width(), **ui.classes("ed-progress-view"))
     drawn = ui.Note(box)  # a short note (if any), then the charts, the reflections and the report's link
     shown = ""
 
