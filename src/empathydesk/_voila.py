@@ -1,19 +1,39 @@
-"""The process `empathydesk workshop` starts for each of its two Voilà apps.
+"""The process `empathydesk workshop` starts for each of its two Voilà apps, and what it borrows from Voilà.
 
-`python -m empathydesk._voila [voila arguments]` runs Voilà with two additions:
+Written for Voilà 0.5.13 on jupyter_server 2 (`VOILA_VERSIONS`); another version logs a warning at start.
+`python -m empathydesk._voila [voila arguments]` runs Voilà with these additions:
+
+Both apps
+- page templates are compiled once, not for every page view (`cache_compiled_templates`), and the slow
+  optional import that `empathydesk.kernel` skips in the pages' kernels is skipped here too;
+- no secret in the log: link tokens, keys and codes in addresses, and kernel ids are redacted (`gate.redact`);
+- error pages are our own plain ones (no details, nothing loaded from the internet), and a malformed
+  `/voila/templates/...` address is a 404 instead of a 500.
+
+The facilitator app (`--RoomVoila.hide_key=True`)
 - the facilitator key comes from `$EMPATHYDESK_FACILITATOR_KEY` (taken out of the environment, so it never
   shows in `ps` and the app's kernels don't inherit it) and becomes Voilà's own token;
-- every page sets Voilà's `_xsrf` cookie, so the page's own "shut my kernel down" call on leaving (a POST that
-  Voilà 0.5 otherwise refuses with 403) works and a left page frees its kernel at once;
-- `--RoomVoila.hide_key=True` (the facilitator app): a page opened with `?token=KEY` sets the login cookie and
-  reloads without the key, so the address bar never shows it (the join screen goes on a projector);
-- `RoomKernelManager` (the participant app's kernel manager): a kernel started for the preheated pool does not
-  inherit `VOILA_REQUEST_URL`, which Voilà 0.5 fills with the address of the request that emptied the pool:
-  another visitor's address, personal token included;
-- page templates are compiled once, not for every page view (`cache_compiled_templates`);
-- the slow optional import that `empathydesk.kernel` skips in the pages' kernels is skipped here too;
-- `--RoomVoila.landing=PAGE` sends `/` (and the file list at `/voila/tree`) to that page, query string kept,
-  so the short address on the projector opens the landing page.
+- sign-in is our own page: the key is typed into a form (never in the address, so never in the browser's
+  history), or a one-time link (`$EMPATHYDESK_SIGNIN_CODE`) is opened once. It gives a login cookie that is
+  HttpOnly, SameSite=Strict and lasts `SIGN_IN_HOURS`. Wrong keys are rate-limited per address;
+- a page opened with `?token=KEY` (scripts) sets the cookie and reloads without the key.
+
+The participant app (`--RoomVoila.gate=True`, `RoomKernelManager`)
+- **no kernel without a reason**: every page but the landing page needs a valid personal link of this
+  workshop's cohort, checked before any kernel is taken (else a plain 403 page with the way back to
+  joining); page opens and join pages are rate-limited per address; page kernels are capped per person and
+  in total (a plain 503 beyond); a kernel whose page never connected is stopped after a few minutes;
+- **each kernel reachable only from the browser that opened its page**: a visitor cookie is set with the
+  page, and `/api/kernels/<id>`, its websocket and `/voila/api/shutdown/<id>` answer 403 to any other;
+- **Voilà's request socket locked**: `/voila/query/<id>` (where a preheated kernel learns its visitor's
+  address) answers only the kernel itself, which proves it with a secret given in its environment; the
+  request is removed from Voilà's cache once delivered, and a closed socket removes only its own entry
+  (Voilà 0.5.13's `on_close` could remove another's);
+- a kernel started for the preheated pool does not inherit `VOILA_REQUEST_URL`, which Voilà 0.5 fills with
+  the address of the request that emptied the pool: another visitor's address, personal token included;
+- every page sets Voilà's `_xsrf` cookie, so the page's own "shut my kernel down" call on leaving (a POST
+  that Voilà 0.5 otherwise refuses with 403) works and a left page frees its kernel at once;
+- `--RoomVoila.landing=PAGE` sends `/` (and the file list at `/voila/tree`) to that page, query string kept.
 """
 
 from __future__ import annotations
@@ -22,18 +42,45 @@ import os
 import sys
 
 FACILITATOR_KEY_ENV = "EMPATHYDESK_FACILITATOR_KEY"
+SIGN_IN_CODE_ENV = "EMPATHYDESK_SIGNIN_CODE"
 KERNEL_MANAGER = "empathydesk._voila.RoomKernelManager"
+KERNEL_SECRET_ENV = "EMPATHYDESK_KERNEL_SECRET"
+KERNEL_SECRET_HEADER = "X-EmpathyDesk-Kernel-Secret"
+BROWSER_COOKIE = "empathydesk-browser"
+VOILA_VERSIONS = ("0.5.13",)
+SIGN_IN_HOURS = 12
 
 
 def _room_kernel_manager() -> type:
+    import secrets
+    import uuid
+
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
     class RoomKernelManager(AsyncMappingKernelManager):
+        """Preheated kernels get a secret of their own (to fetch their visitor) and no earlier visitor's address."""
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.kernel_secrets: dict[str, str] = {}
+
         async def start_kernel(self, *args, **kwargs):
             env = kwargs.get("env")
             if env and env.get("VOILA_PREHEAT") == "True":
-                kwargs["env"] = {k: v for k, v in env.items() if k != "VOILA_REQUEST_URL"}
+                kernel_id = kwargs.get("kernel_id") or str(uuid.uuid4())
+                secret = secrets.token_urlsafe(24)
+                env = {k: v for k, v in env.items() if k != "VOILA_REQUEST_URL"}
+                env[KERNEL_SECRET_ENV] = secret
+                kwargs.update(env=env, kernel_id=kernel_id)
+                self.kernel_secrets[kernel_id] = secret
             return await super().start_kernel(*args, **kwargs)
+
+        async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+            from voila.request_info_handler import RequestInfoSocketHandler
+
+            self.kernel_secrets.pop(kernel_id, None)
+            RequestInfoSocketHandler._cache.pop(kernel_id, None)
+            return await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
     return RoomKernelManager
 
@@ -46,15 +93,206 @@ def __getattr__(name: str):  # Voilà imports the class by name; build it only t
     raise AttributeError(name)
 
 
-def room_voila_class() -> type:
-    from urllib.parse import urlencode
+# --- in a page's kernel --------------------------------------------------------------------------------
 
+
+def wait_for_request() -> None:
+    """In a preheated kernel: wait until the app hands this page to a visitor, then put the request's
+    details (`QUERY_STRING`, `SERVER_NAME`, ...) into `os.environ`, as `voila.utils.wait_for_request` does.
+
+    The kernel proves who it is with the secret the app gave it (and keeps the secret out of the page's
+    environment). Without one (plain Voilà), Voilà's own helper is used.
+    """
+    secret = os.environ.pop(KERNEL_SECRET_ENV, None)
+    if secret is None:
+        from voila.utils import wait_for_request as voila_wait
+
+        voila_wait()
+        return
+    import asyncio
+    import json
+    import threading
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    host = os.environ.get("VOILA_APP_IP", "127.0.0.1")
+    port = os.environ.get("VOILA_APP_PORT", "8866")
+    base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
+    protocol = os.environ.get("VOILA_WS_PROTOCOL", "ws")
+    url = f"{protocol}://{host}:{port}{base}voila/query/{os.environ.get('VOILA_KERNEL_ID', '')}"
+    found: dict[str, str] = {}
+
+    async def fetch() -> None:
+        request = HTTPRequest(url, headers={KERNEL_SECRET_HEADER: secret}, connect_timeout=30, request_timeout=None)
+        connection = await websocket_connect(request)
+        message = await connection.read_message()
+        connection.close()
+        if message:
+            found.update(json.loads(message))
+
+    thread = threading.Thread(target=lambda: asyncio.run(fetch()), name="empathydesk-wait-for-visitor")
+    thread.start()
+    thread.join()
+    os.environ.update({str(k): str(v) for k, v in found.items()})
+
+
+# --- the apps ------------------------------------------------------------------------------------------
+
+
+def room_voila_class() -> type:
+    import asyncio
+    import hmac
+    import logging
+    import secrets
+    from pathlib import Path
+    from urllib.parse import quote, urlencode
+
+    import tornado.ioloop
     import tornado.web
+    from jupyter_server.auth.decorator import allow_unauthenticated
+    from jupyter_server.base.handlers import APIHandler, JupyterHandler
+    from jupyter_server.services.kernels.handlers import KernelHandler
     from jupyter_server.utils import url_path_join
-    from traitlets import Bool, Unicode
+    from traitlets import Bool, Float, Int, Unicode
     from voila.app import Voila
+    from voila.request_info_handler import RequestInfoSocketHandler
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+    from voila.static_file_handler import TemplateStaticFileHandler
     from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    from empathydesk import gate, notice
+
+    class Room:
+        """The participant app's door: who may open a page, and the page kernels handed out."""
+
+        def __init__(self, app: RoomVoila) -> None:
+            self.app = app
+            self.cohort = os.environ.get("EMPATHYDESK_COHORT", "")
+            self.ledger = gate.KernelLedger()
+            self.page_opens = gate.RateLimiter(app.page_opens_per_minute)
+            self.join_pages = gate.RateLimiter(app.join_pages_per_minute)
+            self.max_kernels = app.max_kernels
+            self._store = None
+
+        def join_page(self) -> str:
+            return url_path_join(self.app.server_url, "/")
+
+        def participant_cohort(self, token: str) -> str | None:
+            """The cohort of the participant whose link carries `token` (None: unknown or revoked)."""
+            if self._store is None:
+                from empathydesk.storage import Store
+
+                self._store = Store.open()
+            found = self._store.participant_by_token(token)
+            return found.cohort if found else None
+
+        def alive(self) -> set[str]:
+            return set(self.app.kernel_manager.list_kernel_ids())
+
+        def browser(self, handler: tornado.web.RequestHandler) -> str:
+            """The browser's visitor id, from its signed cookie (a new one, set with this page, if it has none)."""
+            known = handler.get_signed_cookie(BROWSER_COOKIE, max_age_days=2)
+            browser = known.decode() if known else secrets.token_urlsafe(18)
+            handler.set_signed_cookie(BROWSER_COOKIE, browser, expires_days=None, httponly=True, samesite="Lax",
+                                      path=self.app.base_url)
+            return browser
+
+        def owns(self, handler: tornado.web.RequestHandler, kernel_id: str) -> bool:
+            """True if this browser opened the kernel's page, or if there is no such kernel (then a 404 follows:
+            a page whose kernel was stopped learns it, and asks the participant to reload)."""
+            if kernel_id not in self.alive():
+                return True
+            browser = handler.get_signed_cookie(BROWSER_COOKIE, max_age_days=2)
+            owner = self.ledger.browser_of(kernel_id)
+            return bool(browser and owner and hmac.compare_digest(browser.decode(), owner))
+
+        async def admit(self, handler: PageHandler, path: str) -> bool:
+            """Decide before any kernel is taken; False: a plain page was sent instead."""
+            for name in ("template", "theme"):  # Voilà would start a fresh kernel for another template
+                handler.request.arguments.pop(name, None)
+                handler.request.query_arguments.pop(name, None)
+            address = handler.request.remote_ip or "unknown"
+            token = (handler.get_query_argument("token", "") or "").strip()
+            valid = False
+            if token:
+                cohort = await asyncio.get_running_loop().run_in_executor(None, self.participant_cohort, token)
+                valid = cohort is not None and cohort == self.cohort
+            landing = path == self.app.landing
+            if not landing and not valid:
+                return self.refuse(handler, 403, notice.link_not_valid(self.join_page()))
+            limiter = self.page_opens if valid else self.join_pages
+            if not limiter.allow(address):
+                return self.refuse(handler, 429, notice.slow_down(), retry_after=limiter.retry_after())
+            self.ledger.keep_only(self.alive())
+            visitor = f"token:{token}" if valid else f"address:{address}"
+            if valid and self.ledger.count_for(visitor) >= self.app.kernels_per_person:
+                spare = self.ledger.oldest_unconnected(visitor)
+                if spare is None:
+                    return self.refuse(handler, 503, notice.too_many_tabs(), retry_after=60)
+                await self.stop(spare)
+            if len(self.ledger) >= self.max_kernels:
+                self.app.log.warning("The room is full: %d page kernels (--max-kernels)", len(self.ledger))
+                return self.refuse(handler, 503, notice.room_full(), retry_after=60)
+            handler._handout = (visitor, self.browser(handler))
+            return True
+
+        def refuse(self, handler: tornado.web.RequestHandler, status: int, html: str, retry_after: int = 0) -> bool:
+            handler.set_status(status)
+            handler.set_header("Content-Type", "text/html; charset=utf-8")
+            handler.set_header("Cache-Control", "no-store")
+            if retry_after:
+                handler.set_header("Retry-After", str(retry_after))
+            handler.finish(html)
+            return False
+
+        async def stop(self, kernel_id: str) -> None:
+            self.ledger.forget(kernel_id)
+            try:
+                await self.app.kernel_manager.shutdown_kernel(kernel_id)
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+
+        async def sweep(self) -> None:
+            """Forget stopped kernels; stop those whose page never connected within the grace time."""
+            self.ledger.keep_only(self.alive())
+            for kernel_id in self.ledger.never_connected(self.app.unconnected_timeout):
+                self.app.log.info("Stopping a page kernel its page never connected to: %s", kernel_id)
+                await self.stop(kernel_id)
+            live = self.alive()
+            for kernel_id in [k for k in RequestInfoSocketHandler._cache if k not in live]:
+                RequestInfoSocketHandler._cache.pop(kernel_id, None)
+
+    class Recording:
+        """The kernel manager as one page request sees it: the kernel it takes is written in the ledger."""
+
+        def __init__(self, manager, room: Room, handout: tuple[str, str]) -> None:
+            self._manager, self._room, self._handout = manager, room, handout
+
+        def __getattr__(self, name: str):
+            return getattr(self._manager, name)
+
+        def _record(self, kernel_id: str) -> None:
+            self._room.ledger.add(kernel_id, *self._handout)
+
+        async def get_rendered_notebook(self, *args, **kwargs):
+            task, cache, kernel_id = await self._manager.get_rendered_notebook(*args, **kwargs)
+            self._record(kernel_id)
+            return task, cache, kernel_id
+
+        async def start_kernel(self, *args, **kwargs):
+            kernel_id = await self._manager.start_kernel(*args, **kwargs)
+            self._record(kernel_id)
+            return kernel_id
+
+    class PlainErrors:
+        """Our own error pages: plain words, no details, nothing from the internet."""
+
+        def write_error(self, status_code: int, **kwargs) -> None:
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(notice.problem(status_code))
 
     class HideKey:
         """After a successful `?token=KEY` login (the cookie is set), reload the page without the key."""
@@ -67,38 +305,230 @@ def room_voila_class() -> type:
                 rest = {k: v for k, v in self.request.query_arguments.items() if k != "token"}
                 self.redirect(self.request.path + ("?" + urlencode(rest, doseq=True) if rest else ""))
 
-    class PageHandler(HideKey, TornadoVoilaHandler):
+    class PageHandler(PlainErrors, HideKey, TornadoVoilaHandler):
+        _handout: tuple[str, str] | None = None
+
+        @property
+        def kernel_manager(self):
+            manager = super().kernel_manager
+            room = self.settings.get("empathydesk_room")
+            return Recording(manager, room, self._handout) if room and self._handout else manager
+
         @tornado.web.authenticated
         async def get(self, path=None):
+            room = self.settings.get("empathydesk_room")
+            if room is not None and not await room.admit(self, path or ""):
+                return
             self.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie the page's shutdown POST needs
             await super().get(path=path)
 
-    class TreeHandler(HideKey, TornadoVoilaTreeHandler):
+    class TreeHandler(PlainErrors, HideKey, TornadoVoilaTreeHandler):
         pass
 
-    replace = {TornadoVoilaHandler: PageHandler, TornadoVoilaTreeHandler: TreeHandler}
+    def _kernel_id(handler: tornado.web.RequestHandler) -> str:
+        return handler.path_kwargs.get("kernel_id") or (handler.path_args[0] if handler.path_args else "")
+
+    class OwnKernelOnly:
+        """On the participant app, a kernel answers only the browser that opened its page."""
+
+        def check_owner(self) -> None:
+            room = self.settings.get("empathydesk_room")
+            if room is not None and not room.owns(self, _kernel_id(self)):
+                raise tornado.web.HTTPError(403)
+
+        async def prepare(self, *args, **kwargs):
+            self.check_owner()
+            return await super().prepare(*args, **kwargs)
+
+    class KernelModelHandler(OwnKernelOnly, KernelHandler):
+        pass
+
+    class ShutdownHandler(OwnKernelOnly, VoilaShutdownKernelHandler):
+        pass
+
+    class KernelSocketHandler(VoilaKernelWebsocketHandler):
+        async def get(self, kernel_id):
+            OwnKernelOnly.check_owner(self)
+            await super().get(kernel_id)
+
+        async def open(self, kernel_id):
+            room = self.settings.get("empathydesk_room")
+            if room is not None:
+                room.ledger.mark_connected(kernel_id)
+            await super().open(kernel_id)
+
+    class QueryHandler(RequestInfoSocketHandler):
+        """Voilà's request socket, for the kernel itself only (see the module's docstring)."""
+
+        kernel_id = ""
+
+        async def get(self, kernel_id):
+            secrets_known = getattr(self.settings["kernel_manager"], "kernel_secrets", {})
+            expected = secrets_known.get(kernel_id)
+            given = self.request.headers.get(KERNEL_SECRET_HEADER, "")
+            if not expected or not hmac.compare_digest(expected, given):
+                raise tornado.web.HTTPError(403)
+            if kernel_id in self._waiters:
+                raise tornado.web.HTTPError(409)
+            await super().get(kernel_id)
+
+        def open(self, kernel_id: str) -> None:
+            self.kernel_id = kernel_id
+            self._waiters[kernel_id] = self
+            if kernel_id in self._cache:
+                self.write_message(self._cache.pop(kernel_id))
+
+        def on_close(self) -> None:
+            if self._waiters.get(self.kernel_id) is self:
+                del self._waiters[self.kernel_id]
+
+    class TemplateFiles(TemplateStaticFileHandler):
+        def parse_url_path(self, path):
+            if path.count("/") < 2 or path.split("/", 2)[1] != "static":
+                raise tornado.web.HTTPError(404)
+            return super().parse_url_path(path)
+
+    def safe_next(value: str, base: str) -> str:
+        """Where to go after signing in: a path on this app only."""
+        return value if value.startswith("/") and not value.startswith("//") and "\\" not in value else base
+
+    class SignInHandler(PlainErrors, JupyterHandler):
+        """The facilitator's sign-in: the key in a form (POST), or a one-time link (`?code=`)."""
+
+        def room_voila(self) -> RoomVoila:
+            return self.settings["empathydesk_app"]
+
+        def show(self, status: int = 200, message: str = "") -> None:
+            self.set_status(status)
+            self.set_header("Cache-Control", "no-store")
+            action = url_path_join(self.base_url, "login")
+            html = notice.sign_in(action, self.xsrf_form_html(), message, self.get_argument("next", ""))
+            self.finish(html)
+
+        def signed_in(self) -> None:
+            provider = self.identity_provider
+            provider.set_login_cookie(self, provider.generate_anonymous_user(self))
+            self.redirect(safe_next(self.get_argument("next", ""), self.base_url))
+
+        @allow_unauthenticated
+        def get(self):
+            code = self.get_query_argument("code", "")
+            if code:
+                if self.room_voila().use_sign_in_code(code):
+                    return self.signed_in()
+                return self.show(403, "This sign-in link has been used already. Please type the facilitator key.")
+            self.show()
+
+        @allow_unauthenticated
+        def post(self):
+            app = self.room_voila()
+            address = self.request.remote_ip or "unknown"
+            if not app.sign_in_tries.allow(address):
+                self.set_header("Retry-After", str(app.sign_in_tries.retry_after()))
+                return self.show(429, "Too many tries. Please wait a minute, then try again.")
+            key = self.get_body_argument("password", "")
+            if app.token and hmac.compare_digest(key.strip().encode(), app.token.encode()):
+                return self.signed_in()
+            self.show(403, "That key does not match. Please check it and try again.")
+
+    class SignOutHandler(PlainErrors, JupyterHandler):
+        @allow_unauthenticated
+        def get(self):
+            self.identity_provider.clear_login_cookie(self)
+            self.set_header("Cache-Control", "no-store")
+            self.finish(notice.signed_out(url_path_join(self.base_url, "login")))
+
+    def with_plain_errors(handler: type) -> type:
+        """`handler` with our error pages, if it would render Jupyter's (whose templates fail here: a 500)."""
+        if not issubclass(handler, JupyterHandler) or issubclass(handler, (APIHandler, PlainErrors)):
+            return handler
+        return type(handler.__name__, (PlainErrors, handler), {})
+
+    replace = {
+        TornadoVoilaHandler: PageHandler,
+        TornadoVoilaTreeHandler: TreeHandler,
+        KernelHandler: KernelModelHandler,
+        VoilaShutdownKernelHandler: ShutdownHandler,
+        VoilaKernelWebsocketHandler: KernelSocketHandler,
+        RequestInfoSocketHandler: QueryHandler,
+        TemplateStaticFileHandler: TemplateFiles,
+    }
 
     class RoomVoila(Voila):
-        """Voilà for a room: a landing page at `/` instead of the list of files."""
+        """Voilà for a room (see the module's docstring)."""
 
         landing = Unicode("", config=True, help="Page (relative to the root folder) that `/` opens.")
         hide_key = Bool(False, config=True, help="Reload pages opened with ?token=KEY without the key.")
+        gate = Bool(False, config=True, help="Pages other than the landing page need a valid personal link.")
+        max_kernels = Int(0, config=True, help="Page kernels at most at once (0: from the memory free at start).")
+        kernels_per_person = Int(4, config=True, help="Page kernels one personal link may hold at once.")
+        page_opens_per_minute = Int(60, config=True, help="Pages one address may open per minute (0: no limit).")
+        join_pages_per_minute = Int(10, config=True, help="Join pages one address may open per minute (0: no limit).")
+        unconnected_timeout = Float(180, config=True, help="Stop a page kernel its page never connected to after this (s).")
+        sign_in_tries_per_minute = Int(5, config=True, help="Facilitator key tries per address per minute.")
+
+        def initialize(self, argv=None):
+            super().initialize(argv)
+            gate.protect_logs(self.log, *(logging.getLogger(n) for n in ("tornado.access", "tornado.application", "tornado.general")))
+            from voila import __version__
+
+            if __version__ not in VOILA_VERSIONS:
+                self.log.warning("EmpathyDesk was written for Voilà %s; this is %s.", " or ".join(VOILA_VERSIONS), __version__)
+            self.sign_in_tries = gate.RateLimiter(self.sign_in_tries_per_minute, burst=max(self.sign_in_tries_per_minute, 10))
+            self._sign_in_code = os.environ.pop(SIGN_IN_CODE_ENV, "")
+
+        def use_sign_in_code(self, code: str) -> bool:
+            """True once for the one-time sign-in code; never again after."""
+            expected = self._sign_in_code
+            if expected and code and hmac.compare_digest(code.encode(), expected.encode()):
+                self._sign_in_code = ""
+                return True
+            return False
 
         def init_settings(self) -> dict:
             settings = super().init_settings()
             settings["empathydesk_hide_key"] = self.hide_key
+            settings["empathydesk_app"] = self
+            provider = getattr(self, "identity_provider", None)
+            if provider is not None:
+                provider.cookie_options = {"samesite": "Strict", "httponly": True, "expires_days": SIGN_IN_HOURS / 24}
+                provider.get_secure_cookie_kwargs = {"max_age_days": SIGN_IN_HOURS / 24}
+            if self.gate:
+                room = Room(self)
+                if room.max_kernels <= 0:
+                    pages = len(list(Path(self.root_dir).glob("*.ipynb")))
+                    pools = self.voila_configuration.default_pool_size * pages
+                    room.max_kernels = gate.default_max_kernels(gate.available_memory(), pools)
+                self.log.info("Page kernels at most at once: %d", room.max_kernels)
+                settings["empathydesk_room"] = room
             return settings
 
         def init_handlers(self) -> list:
-            handlers = [
-                (spec[0], replace.get(spec[1], spec[1]), *spec[2:]) for spec in super().init_handlers()
-            ]
+            handlers = []
+            for spec in super().init_handlers():
+                pattern, handler = spec[0], spec[1]
+                if pattern.rstrip("/").endswith(("/login", "/logout")):
+                    continue  # our own below (the participant app has none: nobody signs in there)
+                handlers.append((pattern, with_plain_errors(replace.get(handler, handler)), *spec[2:]))
+            if self.token:
+                handlers.insert(0, (url_path_join(self.base_url, "login"), SignInHandler))
+                handlers.insert(0, (url_path_join(self.base_url, "logout"), SignOutHandler))
             if self.landing:
-                target = url_path_join(self.server_url, "voila/render", self.landing)
+                target = url_path_join(self.server_url, "voila/render", quote(self.landing))
                 options = {"url": target, "permanent": False}
                 for pattern in (self.server_url, url_path_join(self.server_url, "voila/tree/?")):
                     handlers.insert(0, (pattern, tornado.web.RedirectHandler, options))
             return handlers
+
+        def start(self):
+            def sweep() -> None:
+                room = self.app.settings.get("empathydesk_room") if getattr(self, "app", None) else None
+                if room is not None:
+                    asyncio.ensure_future(room.sweep())
+
+            if self.gate:
+                tornado.ioloop.PeriodicCallback(sweep, 15_000).start()
+            super().start()
 
     return RoomVoila
 

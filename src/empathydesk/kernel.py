@@ -7,6 +7,11 @@ page costs (`make bench`, "kernel start"). No page checks IRIs, so the kernel ma
 absent; jsonschema then leaves out its "iri" format check, as it does whenever the package is not installed.
 The slowness is known upstream (python-jsonschema/jsonschema issues 1392 and 1521).
 
+It also keeps tracebacks away from the browser: an error in a widget's callback (a button press, or a
+message a visitor made up) would otherwise be sent to the page with the server's file paths. Outside the
+running of a cell (which Voilà renders as our plain message), the traceback goes to the kernel's standard
+error, which is the app's log; the pieces themselves show plain messages (`widgets.ui.guard`).
+
 The workshop's apps find this kernel as "python3" through `share/kernels/python3/kernel.json`, which also
 turns IPython's input history off: nobody types into a page's kernel, and otherwise every kernel of the room
 writes each cell it runs to the same history database.
@@ -25,9 +30,30 @@ def skip_slow_optional_imports() -> None:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # None in sys.modules = "not installed"
 
 
+def keep_tracebacks_in_the_log() -> None:
+    """Outside a cell's run, write tracebacks to the kernel's standard error (the app's log), not to the page."""
+    import traceback
+
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shown = InteractiveShell.showtraceback
+
+    def to_log(self: InteractiveShell, *args: object, **kwargs: object) -> None:
+        parent = getattr(self, "parent_header", None) or {}
+        if parent.get("header", {}).get("msg_type") == "execute_request":
+            shown(self, *args, **kwargs)  # Voilà running the page's cells: it renders our plain message
+            return
+        kind, value, tb = sys.exc_info()
+        if value is not None:
+            traceback.print_exception(kind, value, tb, file=sys.__stderr__)
+
+    InteractiveShell.showtraceback = to_log  # type: ignore[method-assign]
+
+
 def main() -> None:
-    """Start ipykernel exactly as `python -m ipykernel_launcher` does."""
+    """Start ipykernel as `python -m ipykernel_launcher` does, minus a slow import and tracebacks to the page."""
     skip_slow_optional_imports()
+    keep_tracebacks_in_the_log()
     if sys.path and sys.path[0] == "":
         del sys.path[0]  # as ipykernel_launcher: the kernel adds the notebook's folder itself
     from ipykernel import kernelapp

@@ -28,3 +28,27 @@ def notebooks_dir() -> Path:
 
 def workshop_dir() -> Path:
     return REPO_ROOT / "workshop"
+
+
+def private_folder(path: Path) -> Path:
+    """Create `path` if needed and make it this user's only (0700): answers and logs are personal.
+
+    Only for EmpathyDesk's own folders (the data folder, the logs), never for one a user chose for other things.
+    """
+    path.mkdir(parents=True, exist_ok=True)
+    _chmod(path, 0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` if needed, empty, readable and writable by this user only (0600)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    _chmod(path, 0o600)
+    return path
+
+
+def _chmod(path: Path, mode: int) -> None:
+    try:
+        path.chmod(mode)
+    except OSError:
+        pass  # not ours to change (say, a folder someone else shares with us): leave it as it is

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from empathydesk._voila import KERNEL_MANAGER
-from empathydesk.paths import TEMPLATE_DIR, TEMPLATE_ENV, data_dir, notebooks_dir, workshop_dir
+from empathydesk._voila import FACILITATOR_KEY_ENV, KERNEL_MANAGER, SIGN_IN_CODE_ENV
+from empathydesk.paths import TEMPLATE_DIR, TEMPLATE_ENV, data_dir, notebooks_dir, private_file, private_folder, workshop_dir
 
 DEFAULT_PORT = 8866
 LOCALHOST = "127.0.0.1"
@@ -64,6 +64,12 @@ class RoomSettings:
     cull_connected: bool = True  # also stop kernels of pages left open (the page then asks to reload)
     fill_delay: float = 1.0  # wait before refilling a pool after a kernel was taken (seconds)
     stop_timeout: float = 30.0  # how long each app may take to shut its kernels down before it is killed
+    # The door (see empathydesk._voila, "The participant app"):
+    max_kernels: int = 0  # page kernels at most at once; 0: sized from the memory free at start
+    kernels_per_person: int = 4  # page kernels one personal link may hold at once (tabs)
+    page_opens_per_minute: int = 60  # pages one address may open per minute (0: no limit)
+    join_pages_per_minute: int = 10  # join pages (no personal link) one address may open per minute (0: no limit)
+    unconnected_timeout: float = 180.0  # stop a page kernel its page never connected to after this (seconds)
 
 
 class WorkshopError(Exception):
@@ -216,6 +222,12 @@ def participant_args(host: str, port: int, settings: RoomSettings, root: Path | 
         f"--MappingKernelManager.cull_idle_timeout={settings.cull_idle_timeout}",
         f"--MappingKernelManager.cull_interval={settings.cull_interval}",
         f"--MappingKernelManager.cull_connected={settings.cull_connected}",
+        "--RoomVoila.gate=True",
+        f"--RoomVoila.max_kernels={settings.max_kernels}",
+        f"--RoomVoila.kernels_per_person={settings.kernels_per_person}",
+        f"--RoomVoila.page_opens_per_minute={settings.page_opens_per_minute}",
+        f"--RoomVoila.join_pages_per_minute={settings.join_pages_per_minute}",
+        f"--RoomVoila.unconnected_timeout={settings.unconnected_timeout}",
     ]
 
 
@@ -317,6 +329,7 @@ class Workshop:
         self.notebooks = notebooks or notebooks_dir()
         self.workshop = workshop or workshop_dir()
         self.key = secrets.token_urlsafe(24)
+        self.sign_in_code = secrets.token_urlsafe(16)  # the banner's one-time sign-in link
         self.log_dir = log_dir or data_dir() / "logs"
         slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", cohort).strip("-") or "workshop"
         self.participant = App("participant", host, port, self.log_dir / f"{slug}-participant-app.log")
@@ -349,11 +362,15 @@ class Workshop:
 
     @property
     def facilitator_url(self) -> str:
-        return f"http://{url_host(self.facilitator.host)}:{self.facilitator.port}/?token={self.key}"
+        return f"http://{url_host(self.facilitator.host)}:{self.facilitator.port}/"
+
+    @property
+    def sign_in_url(self) -> str:
+        """The facilitator's one-time sign-in link (the key itself never goes in an address)."""
+        return f"{self.facilitator_url}login?code={self.sign_in_code}"
 
     def facilitator_page(self, notebook: str) -> str:
-        base = f"http://{url_host(self.facilitator.host)}:{self.facilitator.port}"
-        return f"{base}/voila/render/{notebook}?token={self.key}"
+        return f"{self.facilitator_url}voila/render/{notebook}"
 
     # life cycle -------------------------------------------------------------------------------------
 
@@ -375,7 +392,7 @@ class Workshop:
 
     def _env(self, app: App) -> dict[str, str]:
         env = dict(os.environ)
-        for name in ("EMPATHYDESK_HOSTED", "EMPATHYDESK_FACILITATOR_KEY", "JUPYTER_TOKEN", "QUERY_STRING"):
+        for name in ("EMPATHYDESK_HOSTED", FACILITATOR_KEY_ENV, SIGN_IN_CODE_ENV, "JUPYTER_TOKEN", "QUERY_STRING"):
             env.pop(name, None)
         env["JUPYTER_PATH"] = share_jupyter_path(env.get("JUPYTER_PATH"))
         env["EMPATHYDESK_DB_URL"] = self.db_url
@@ -386,7 +403,8 @@ class Workshop:
             env["EMPATHYDESK_HOSTED"] = "1"
             env["VOILA_APP_IP"] = voila_app_ip(app.host)
         else:
-            env["EMPATHYDESK_FACILITATOR_KEY"] = self.key
+            env[FACILITATOR_KEY_ENV] = self.key
+            env[SIGN_IN_CODE_ENV] = self.sign_in_code
             env["EMPATHYDESK_JOIN_URL"] = self.join_url
             env["EMPATHYDESK_JOIN_CODE"] = self.join_code
         return env
@@ -403,11 +421,11 @@ class Workshop:
         if self.cohort is None:
             self.open_cohort()
         check_ports(self.participant.host, self.participant.port, self.facilitator.host, self.facilitator.port)
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(self.log_dir)
         try:
             for app in (self.participant, self.facilitator):
                 root = self.notebooks if app is self.participant else self.workshop
-                log = open(app.log_path, "a", encoding="utf-8")  # noqa: SIM115 - the child keeps it
+                log = open(private_file(app.log_path), "a", encoding="utf-8")  # noqa: SIM115 - the child keeps it
                 log.write(f"\n==== {time.strftime('%Y-%m-%d %H:%M:%S')} starting the {app.name} app\n")
                 log.flush()
                 app.process = subprocess.Popen(
@@ -418,6 +436,7 @@ class Workshop:
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # its own process group: the terminal's Ctrl-C comes to us only
+                    umask=0o077,  # what the apps and their kernels write is for this user only
                 )
                 log.close()
             self._wait_until_listening(timeout)
@@ -515,8 +534,10 @@ def banner(workshop: Workshop) -> str:
         f"  Join link:  {workshop.join_url}",
         f"  Join code:  {workshop.join_code}",
         "",
-        "For you only (this link holds the facilitator key: don't show it on the projector):",
-        f"  Facilitator app:  {workshop.facilitator_url}",
+        "For you only (don't show these on the projector):",
+        f"  Sign in (this link works once):  {workshop.sign_in_url}",
+        f"  Facilitator key:  {workshop.key}",
+        f"  Facilitator app:  {workshop.facilitator_url}  (on another device, sign in there with the key)",
         f"  Join screen:      {workshop.facilitator_page('join-screen.ipynb')}",
         "",
     ]

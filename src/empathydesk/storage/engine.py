@@ -26,7 +26,12 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        from empathydesk.paths import data_dir, private_file, private_folder
+
+        folder = Path(database).parent
+        if not folder.exists() or folder.resolve() == data_dir().resolve():
+            private_folder(folder)  # ours: a folder someone chose for other things keeps its mode
+        private_file(Path(database))  # SQLite gives its -wal and -shm files the database file's mode
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)

@@ -1,0 +1,112 @@
+"""The workshop server's own small pages: a link that does not work, a full room, too many tries, sign-in.
+
+Plain HTML with its style inline (no web fonts, nothing from the internet), a main landmark, and words a
+participant can act on. Every text is escaped here; callers pass plain words.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+STYLE = """
+body { margin: 0; background: #f7f7f5; color: #1f2937; font: 18px/1.55 system-ui, -apple-system, "Segoe UI",
+  Roboto, "Helvetica Neue", Arial, sans-serif; }
+main { max-width: 34rem; margin: 3rem auto; padding: 1.5rem 1.4rem; background: #fff; border-radius: 8px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.12); }
+h1 { font-size: 1.5rem; line-height: 1.3; margin: 0 0 0.8rem; }
+p { margin: 0.7rem 0; }
+a { color: #0b5394; font-weight: 600; }
+label { display: block; font-weight: 600; margin: 1rem 0 0.3rem; }
+input { font: inherit; width: 100%; box-sizing: border-box; padding: 0.5rem; border: 2px solid #6b7280;
+  border-radius: 6px; }
+button { font: inherit; font-weight: 600; margin-top: 1rem; padding: 0.55rem 1.2rem; border: 0; border-radius: 6px;
+  background: #0b5394; color: #fff; cursor: pointer; }
+:focus-visible { outline: 3px solid #b45309; outline-offset: 2px; }
+.problem { border-left: 6px solid #b45309; background: #fff7ed; padding: 0.6rem 0.9rem; }
+@media (max-width: 480px) { main { margin: 0; border-radius: 0; min-height: 100vh; } }
+"""
+
+
+def page(title: str, paragraphs: list[str], *, link: tuple[str, str] | None = None, extra_html: str = "") -> str:
+    """A whole page: a heading, plain paragraphs, an optional way on (text, address), and trusted extra HTML."""
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    if link:
+        body += f'<p><a href="{escape(link[1])}">{escape(link[0])}</a></p>'
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)} · EmpathyDesk</title><style>{STYLE}</style></head>"
+        f"<body><main><h1>{escape(title)}</h1>{body}{extra_html}</main></body></html>"
+    )
+
+
+def link_not_valid(join_page: str) -> str:
+    return page(
+        "This link does not work",
+        [
+            "This page needs your personal link, the one you got when you joined. "
+            "The link may be mistyped, out of date, or for another workshop.",
+            "If you have your personal link, please open it again. If not, you can join with the code on the screen, "
+            "or ask your facilitator for help.",
+        ],
+        link=("Go to the join page", join_page),
+    )
+
+
+def room_full() -> str:
+    return page(
+        "The workshop is full right now",
+        ["Too many pages are open on this computer at the moment. Please try again in a minute."],
+    )
+
+
+def too_many_tabs() -> str:
+    return page(
+        "You have many pages open",
+        [
+            "You have several workshop pages open at once. Please close the ones you are not using, "
+            "then reload this page.",
+        ],
+    )
+
+
+def slow_down() -> str:
+    return page(
+        "Please wait a moment",
+        ["This device has opened a lot of pages in a short time. Please wait a minute, then try again."],
+    )
+
+
+def problem(status: int) -> str:
+    """Any other error: no details (those go to the server log)."""
+    if status == 404:
+        return page("We can't find that page", ["Please check the address, or go back to the page you came from."])
+    if status == 403:
+        return page("This page is not open to you", ["Please use the link your facilitator gave you."])
+    return page(
+        "Something went wrong",
+        ["This page did not load. Your answers so far are saved. Please reload the page. "
+         "If it happens again, tell your facilitator."],
+    )
+
+
+def sign_in(action: str, xsrf_html: str, message: str = "", next_page: str = "") -> str:
+    """The facilitator's sign-in form: the key is sent in the form, never in the address."""
+    note = f'<p class="problem" role="alert">{escape(message)}</p>' if message else ""
+    form = (
+        f'{note}<form method="post" action="{escape(action)}">{xsrf_html}'
+        f'<input type="hidden" name="next" value="{escape(next_page)}">'
+        '<label for="key">Facilitator key</label>'
+        '<input id="key" name="password" type="password" autocomplete="current-password" required autofocus>'
+        "<button type=\"submit\">Sign in</button></form>"
+    )
+    return page(
+        "Facilitator sign-in",
+        ["Type the facilitator key. It is shown in the window where you started the workshop."],
+        extra_html=form,
+    )
+
+
+def signed_out(sign_in_page: str) -> str:
+    return page("You are signed out", ["The facilitator pages are closed on this browser."],
+                link=("Sign in again", sign_in_page))
