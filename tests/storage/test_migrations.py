@@ -37,7 +37,8 @@ def test_a_database_at_the_first_schema_is_migrated_on_open(db_url: str) -> None
         person = store.participant_by_token("old-token")
         assert person is not None and person.pseudonym == "Ana" and person.consent is True
         assert store.ratings(person.id) == {"baseline": {"perspective-1": 4}}
-        assert store.cohort_by_code("abcd efgh").name == "Old"
+        old = store.cohort_by_code("abcd efgh")
+        assert old.name == "Old" and old.locked is False  # open, as every cohort was before the lock
         store.reissue_link(person.id)
         assert store.participant_by_token("old-token") is None
     finally:

@@ -163,3 +163,34 @@ def test_deleting_a_cohort_deletes_its_participants_answers(store: Store) -> Non
     store.delete_cohort("Alpha")
     assert store.participant_by_token(person.token) is None
     assert store.ratings(person.id) == {} and store.scenario_attempts(person.id) == {}
+
+
+def test_a_page_for_one_cohort_refuses_another_cohorts_code(store: Store) -> None:
+    alpha = store.create_cohort("Alpha", ["module-1"])
+    beta = store.create_cohort("Beta", ["module-1"])
+    with pytest.raises(JoinError) as refused:
+        store.join(beta.join_code, "Sam", cohort="Alpha")
+    assert refused.value.message == (
+        "That code is for a different workshop. Please check the code on the screen, or ask your facilitator."
+    )
+    assert store.participants("Alpha") == [] and store.participants("Beta") == []
+    assert store.join(alpha.join_code, "Sam", cohort="Alpha").cohort == "Alpha"
+    assert store.join(beta.join_code, "Sam").cohort == "Beta"  # no cohort given: any code works
+
+
+def test_a_locked_cohort_takes_nobody_new_but_keeps_everyone_in(store: Store) -> None:
+    cohort = store.create_cohort("Alpha", ["module-1"])
+    other = store.create_cohort("Beta", ["module-1"])
+    assert cohort.locked is False
+    sam = store.join(cohort.join_code, "Sam")
+    store.set_locked("Alpha", True)
+    assert store.cohort("Alpha").locked is True and store.cohort("Beta").locked is False
+    with pytest.raises(JoinError) as refused:
+        store.join(cohort.join_code, "Late")
+    assert refused.value.message == "This workshop is not taking new people right now. Please ask your facilitator."
+    assert store.participants("Alpha") == [sam]
+    assert store.participant_by_token(sam.token) == sam  # the link still works
+    store.save_rating(sam.id, "baseline", "perspective-1", 3)  # and answers are still saved
+    assert store.join(other.join_code, "Elsewhere").cohort == "Beta"
+    store.set_locked("Alpha", False)
+    assert store.join(cohort.join_code, "Late").pseudonym == "Late"

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
-from sqlalchemy import TypeDecorator, UniqueConstraint
+from sqlalchemy import TypeDecorator, UniqueConstraint, false
 
 
 def utcnow() -> datetime:
@@ -55,7 +55,7 @@ def _stamp(name: str) -> Column[datetime]:
     return Column(name, UTCDateTime, nullable=False, default=utcnow)
 
 
-# A workshop group that participants join with its code.
+# A workshop group that participants join with its code, unless the facilitator has locked it.
 cohorts = Table(
     "cohorts",
     metadata,
@@ -64,6 +64,7 @@ cohorts = Table(
     _text("join_code", 16, unique=True),
     Column("modules", JSON, nullable=False),
     _stamp("created_at"),
+    Column("locked", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 # A person under a pseudonym; `local_key` marks this instance's self-study participant.

@@ -13,6 +13,7 @@ class Cohort:
     join_code: str
     modules: list[str]
     created_at: datetime
+    locked: bool = False  # closed to new people; everyone who joined keeps their link
 
 
 @dataclass(frozen=True)

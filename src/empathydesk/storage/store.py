@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 import threading
@@ -28,6 +30,7 @@ from empathydesk.storage.models import (
 )
 from empathydesk.storage.records import Cohort, JoinError, Participant, StorageError
 from empathydesk.storage.schema import upgrade
+from empathydesk.text import clean, clean_all
 
 SELF_STUDY = "self-study"
 LOCAL_KEY = "local"
@@ -41,6 +44,11 @@ FULL = "Your answers can't be saved right now, because the database is full. Ple
 DISK = "Your answers can't be saved right now, because of a problem with the computer's disk. Please tell the facilitator."
 GONE = "We can't reach the database just now. Please try again in a minute, or tell the facilitator."
 OTHER = "Something went wrong while saving. Please try again, or tell the facilitator."
+
+NO_NAME = "Please type a name to show with your answers. A nickname is fine."
+NO_CODE = "We couldn't find a workshop with that code. Please check it with your facilitator."
+OTHER_WORKSHOP = "That code is for a different workshop. Please check the code on the screen, or ask your facilitator."
+LOCKED = "This workshop is not taking new people right now. Please ask your facilitator."
 
 
 def friendly_message(error: BaseException) -> str:
@@ -80,6 +88,29 @@ def new_join_code() -> str:
     """A short code that is easy to read aloud and type, like "K7QM-3XPA"."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     return f"{raw[:4]}-{raw[4:]}"
+
+
+CHECK_CODE_KEY = b"empathydesk check code"
+
+
+def check_code(token: str) -> str:
+    """A short code, like "K7P2", that only the holder of `token` sees on their landing page.
+
+    Made from the token (HMAC-SHA256), so it changes when the link is made anew. Telling it to the
+    facilitator shows that a lost link was really yours.
+    """
+    number = int.from_bytes(hmac.new(CHECK_CODE_KEY, token.encode(), hashlib.sha256).digest(), "big")
+    letters = []
+    for _ in range(4):
+        number, index = divmod(number, len(CODE_ALPHABET))
+        letters.append(CODE_ALPHABET[index])
+    return "".join(letters)
+
+
+def check_code_matches(token: str, given: str) -> bool:
+    """True if `given` is the check code of `token` (case, spaces and dashes ignored; compared in constant time)."""
+    typed = re.sub(r"[\s-]+", "", given).upper()
+    return hmac.compare_digest(typed.encode(), check_code(token).encode())
 
 
 def all_modules() -> list[str]:
@@ -162,7 +193,7 @@ class Store:
 
     def create_cohort(self, name: str, modules: list[str] | None = None) -> Cohort:
         """A new cohort with a fresh join code; `modules` None means every module."""
-        name = name.strip()
+        name = clean(name).strip()
         if not name or len(name) > 80:
             raise ValueError("A cohort name needs 1 to 80 characters.")
         modules = all_modules() if modules is None else list(modules)
@@ -181,7 +212,12 @@ class Store:
 
     def _cohorts(self, where: Any = None) -> list[Cohort]:
         query = select(
-            cohorts.c.id, cohorts.c.name, cohorts.c.join_code, cohorts.c.modules, cohorts.c.created_at
+            cohorts.c.id,
+            cohorts.c.name,
+            cohorts.c.join_code,
+            cohorts.c.modules,
+            cohorts.c.created_at,
+            cohorts.c.locked,
         ).order_by(cohorts.c.created_at, cohorts.c.id)
         if where is not None:
             query = query.where(where)
@@ -198,6 +234,11 @@ class Store:
 
     def cohorts(self) -> list[Cohort]:
         return self._cohorts()
+
+    def set_locked(self, cohort_name: str, locked: bool) -> None:
+        """Close the cohort to new people (`locked` True) or open it again. Links that work keep working."""
+        with self._write() as connection:
+            connection.execute(update(cohorts).where(cohorts.c.name == cohort_name).values(locked=bool(locked)))
 
     def delete_cohort(self, name: str) -> None:
         """Delete a cohort and everything its participants stored."""
@@ -229,18 +270,26 @@ class Store:
         )
         return participant_id
 
-    def join(self, join_code: str, display_name: str) -> Participant:
-        """Add a participant to the cohort with this code; JoinError says kindly what went wrong."""
-        name = " ".join(display_name.split())
+    def join(self, join_code: str, display_name: str, cohort: str | None = None) -> Participant:
+        """Add a participant to the cohort with this code; JoinError says kindly what went wrong.
+
+        `cohort` names the only cohort this page takes people into (a workshop's own pages); None: any.
+        A locked cohort takes nobody new.
+        """
+        name = " ".join(clean(display_name).split())
         if not name:
-            raise JoinError("Please type a name to show with your answers. A nickname is fine.")
+            raise JoinError(NO_NAME)
         if len(name) > MAX_NAME:
             raise JoinError(f"Please choose a shorter name, up to {MAX_NAME} letters.")
-        cohort = self.cohort_by_code(join_code)
-        if cohort is None:
-            raise JoinError("We couldn't find a workshop with that code. Please check it with your facilitator.")
+        found = self.cohort_by_code(join_code)
+        if found is None:
+            raise JoinError(NO_CODE)
+        if cohort is not None and found.name != cohort:
+            raise JoinError(OTHER_WORKSHOP)
+        if found.locked:
+            raise JoinError(LOCKED)
         with self._write() as connection:
-            participant_id = self._add_participant(connection, cohort.id, name)
+            participant_id = self._add_participant(connection, found.id, name)
         joined = self.participant(participant_id)
         assert joined is not None
         return joined
@@ -345,7 +394,9 @@ class Store:
 
     def add_exercise_attempt(self, pid: int, exercise_id: str, text: str, review: dict[str, Any]) -> int:
         """Keep a rewrite and the coach's review; returns its attempt number."""
-        return self._add_attempt(exercise_attempts, pid, "exercise", exercise_id, text=text, review=review)
+        return self._add_attempt(
+            exercise_attempts, pid, "exercise", exercise_id, text=clean(text), review=clean_all(review)
+        )
 
     def exercise_attempts(self, pid: int) -> dict[str, list[dict[str, Any]]]:
         """exercise -> [{"text", "review", "created_at"}], in order."""
@@ -368,7 +419,7 @@ class Store:
     def save_reflection(self, pid: int, reflection_id: str, text: str) -> None:
         """Save a reflection, replacing the earlier text."""
         with self._write() as connection:
-            portable.put_reflection(connection, pid, reflection_id, text, utcnow())
+            portable.put_reflection(connection, pid, reflection_id, clean(text), utcnow())
 
     def reflections(self, pid: int) -> dict[str, str]:
         query = select(reflections.c.reflection, reflections.c.text).where(reflections.c.participant_id == pid)
@@ -408,6 +459,9 @@ class Store:
         merged into the local participant. Answers merge: the newer rating or reflection wins,
         attempts are combined in time order, and importing the same file twice changes nothing."""
         portable.check(data)
+        data = clean_all(data)
+        if isinstance(data["pseudonym"], str):
+            data["pseudonym"] = " ".join(data["pseudonym"].split())[:MAX_NAME]
         local_id = self.local_participant().id if cohort is None else None
         with self._write() as connection:
             if local_id is not None:
