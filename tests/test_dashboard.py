@@ -169,3 +169,19 @@ def test_notebook_is_one_call_without_outputs():
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert len(code) == 1 and "dashboard()" in "".join(code[0]["source"])
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+
+
+def test_people_with_the_same_name_are_told_apart_everywhere(content):
+    from empathydesk import stats
+
+    people = demo.people(content, 6, seed=2, finish_share=1.0)
+    ratings, attempts = demo.cohort_rows(people)
+    scores = stats.competency_scores(content, ratings)
+    same = [P(i, "Alice" if i in (2, 5) else (" alice " if i == 4 else p.pseudonym), True)
+            for i, p in enumerate(people, start=1)]
+    grid = dashboard.progress_grid_html(content, same, {}, {})
+    rows = [part.split("<")[0] for part in grid.split('<th scope="row">')[2:]]
+    assert sorted(r for r in rows if "lice" in r) == [" alice  (2)", "Alice", "Alice (3)"]
+    assert "Alice (3)" in dashboard.progress_grid_html(content, same, {}, {}, name_filter="(3)")
+    shared = dashboard.individuals_html(content, same, scores, attempts)
+    assert "Alice (3)" in shared and " alice  (2)" in shared

@@ -1,10 +1,13 @@
 """The facilitator's export of a cohort, with the privacy rules applied.
 
-- Progress (which pages are done, last activity) for everyone, under their pseudonym.
+- Progress (which pages are done, last activity) for everyone, under their pseudonym (with a suffix, as on
+  the facilitator's pages, when more than one person chose it: `joining.display_names`).
 - Individual answers only for participants who agreed to share them.
 - Aggregates (means, first-try counts) only for groups of at least `MIN_GROUP` people.
 - Text cells that begin with = + - @ (or a tab or carriage return) get a leading apostrophe,
   so a spreadsheet shows them instead of running them as formulas.
+- Text cells lose control and bidirectional characters (`empathydesk.text.clean`), in case data stored
+  before the store cleaned its input has them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections import defaultdict
 from typing import Any
 
 from empathydesk.storage import Store
+from empathydesk.text import clean
 
 MIN_GROUP = 5
 COLUMNS = ["kind", "participant", "topic", "item", "value", "n", "when"]
@@ -23,10 +27,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(cell: Any) -> Any:
-    """A text cell made safe for spreadsheets; other values unchanged."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
+    """A text cell made safe for spreadsheets (and cleaned); other values unchanged."""
+    if not isinstance(cell, str):
+        return cell
+    cell = clean(cell)
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def _row(
@@ -39,10 +44,12 @@ def _row(
 def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
     """Every row of the export, in a stable order."""
     from empathydesk.content import load
+    from empathydesk.joining import display_names
     from empathydesk.scoring import page_progress
 
     content = load()
     people = store.participants(cohort_name)
+    names = display_names(people)
     last_seen = store.activity(cohort_name)
     rows: list[dict[str, Any]] = []
     rating_groups: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -54,7 +61,7 @@ def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
         reflections = store.reflections(person.id)
         done = [page for page, ok in page_progress(content, ratings, scenarios, exercises, reflections).items() if ok]
         when = last_seen[person.id].isoformat() if person.id in last_seen else ""
-        rows.append(_row("progress", person.pseudonym, "pages done", value="; ".join(done), n=len(done), when=when))
+        rows.append(_row("progress", names[person.id], "pages done", value="; ".join(done), n=len(done), when=when))
         for checkpoint, answers in ratings.items():
             for item, value in answers.items():
                 rating_groups[(checkpoint, item)].append(value)
@@ -62,7 +69,7 @@ def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
             first_tries[scenario].append(options[0])
         if not person.consent:
             continue
-        rows += _individual_rows(person.pseudonym, ratings, scenarios, exercises, reflections)
+        rows += _individual_rows(names[person.id], ratings, scenarios, exercises, reflections)
     for (checkpoint, item), values in sorted(rating_groups.items()):
         if len(values) >= MIN_GROUP:
             mean = round(sum(values) / len(values), 2)

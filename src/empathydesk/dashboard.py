@@ -35,6 +35,7 @@ from typing import Any
 
 from empathydesk import scoring
 from empathydesk.content import Content, load
+from empathydesk.joining import display_names
 
 LIVE_INTERVAL = 5.0  # seconds between checks for new answers
 CHART_INTERVAL = 20.0  # at most this often are charts and statistics redrawn
@@ -130,7 +131,8 @@ def progress_grid_html(
     name_filter: str = "",
     max_rows: int = MAX_ROWS,
 ) -> str:
-    """Everyone's progress: one row per participant (pseudonym), one column per page, a count row on top."""
+    """Everyone's progress: one row per participant (pseudonym, with a suffix when others chose it too), one
+    column per page, a count row on top."""
     now = now or datetime.now(timezone.utc)
     pages = scoring.page_ids(content)
     if not participants:
@@ -139,8 +141,9 @@ def progress_grid_html(
     done_counts = [sum(1 for p in participants if progress.get(p.id, {}).get("pages", {}).get(page)) for page in pages]
     total = len(participants)
     count_row = "".join(f'<td class="ed-num"><strong>{c}</strong>/{total}</td>' for c in done_counts)
+    names = display_names(participants)
     wanted = name_filter.strip().lower()
-    shown = [p for p in participants if wanted in p.pseudonym.lower()] if wanted else list(participants)
+    shown = [p for p in participants if wanted in names[p.id].lower()] if wanted else list(participants)
     rows = []
     for person in shown[:max_rows]:
         info = progress.get(person.id, {})
@@ -156,7 +159,7 @@ def progress_grid_html(
                 cells.append('<td class="ed-cell ed-none">· to do</td>')
         shared = "yes" if person.consent else "no"
         rows.append(
-            f'<tr><th scope="row">{esc(person.pseudonym)}</th>{"".join(cells)}'
+            f'<tr><th scope="row">{esc(names[person.id])}</th>{"".join(cells)}'
             f'<td class="ed-num">{esc(_ago(activity.get(person.id), now))}</td><td>{shared}</td></tr>'
         )
     more = ""
@@ -263,7 +266,8 @@ def individuals_html(content: Content, participants: list[Any], scores: Any, att
     head = "".join(f'<th class="ed-num" scope="col">{esc(c.name)}</th>' for c in comps)
     wanted = [(cp, c.id) for c in comps for cp in ("baseline", "wrap-up")]
     table = scores.reindex(columns=pd.MultiIndex.from_tuples(wanted)) if len(scores) else None
-    ordered = sorted(sharing, key=lambda p: (p.pseudonym.lower(), p.id))
+    names = display_names(participants)
+    ordered = sorted(sharing, key=lambda p: (names[p.id].lower(), p.id))
     rows = []
     for person in ordered[:max_rows]:
         values = table.loc[person.id].tolist() if table is not None and person.id in answered else [math.nan] * len(wanted)
@@ -271,7 +275,7 @@ def individuals_html(content: Content, participants: list[Any], scores: Any, att
                  for k in range(len(comps))]
         got = best_first.get(person.id)
         first = f"{got[0]} of {got[1]}" if got else "–"
-        rows.append(f'<tr><th scope="row">{esc(person.pseudonym)}</th>{"".join(cells)}<td class="ed-num">{first}</td></tr>')
+        rows.append(f'<tr><th scope="row">{esc(names[person.id])}</th>{"".join(cells)}<td class="ed-num">{first}</td></tr>')
     more = (f'<p class="ed-muted">Showing the first {max_rows} of {len(ordered)} people who share their answers.</p>'
             if len(ordered) > max_rows else "")
     return (

@@ -8,6 +8,7 @@ are thin views over these.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, quote
@@ -128,3 +129,53 @@ def page_links(store: Any, content: Any, participant: Any, token: str | None) ->
 def next_page(links: list[PageLink]) -> PageLink:
     """Where to carry on: the first page not done yet (or the first page)."""
     return next((link for link in links if not link.done), links[0])
+
+
+# --- names that more than one person chose ----------------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """What makes two names the same: case and extra spaces do not count ("alice " is "Alice")."""
+    return " ".join(name.split()).casefold()
+
+
+def display_names(people: Iterable[Any]) -> dict[int, str]:
+    """participant id -> the name to show the facilitator: the chosen name, or for the second, third, …
+    person (in join order) with the same name "Alice (2)", "Alice (3)", …
+
+    The one rule every view of names uses. A suffix never copies a name someone typed themselves.
+    """
+    ordered = sorted(people, key=lambda p: p.id)  # ids are handed out in join order
+    labels: dict[int, str] = {}
+    used: set[str] = set()
+    for person in ordered:
+        key = name_key(person.pseudonym)
+        if key not in used:
+            labels[person.id] = person.pseudonym
+            used.add(key)
+    for person in ordered:
+        if person.id in labels:
+            continue
+        number = 2
+        while name_key(f"{person.pseudonym} ({number})") in used:
+            number += 1
+        labels[person.id] = f"{person.pseudonym} ({number})"
+        used.add(name_key(labels[person.id]))
+    return labels
+
+
+def shared_names(people: Iterable[Any]) -> list[tuple[str, int]]:
+    """(name, how many people use it) for each name more than one person chose, in join order."""
+    counts: dict[str, list[Any]] = {}
+    for person in sorted(people, key=lambda p: p.id):
+        counts.setdefault(name_key(person.pseudonym), []).append(person)
+    return [(same[0].pseudonym, len(same)) for same in counts.values() if len(same) > 1]
+
+
+def shared_name_note(name: str, count: int) -> str:
+    return f"{count} people use the name {name}. Ask them to check the name on their screen."
+
+
+def own_display_name(store: Any, participant: Any) -> str:
+    """The name the facilitator sees for this participant, suffix and all (see `display_names`)."""
+    return display_names(store.participants(participant.cohort)).get(participant.id, participant.pseudonym)
