@@ -49,14 +49,29 @@ def hosted() -> bool:
     return os.environ.get("EMPATHYDESK_HOSTED") == "1"
 
 
+def page_cohort() -> str | None:
+    """The one cohort a hosted page belongs to: `EMPATHYDESK_COHORT`, which `empathydesk workshop` sets.
+
+    None means any cohort: self-study, or a hosted app that serves many cohorts (JupyterHub).
+    The one place the participant pages read this setting.
+    """
+    if not hosted():
+        return None
+    return os.environ.get("EMPATHYDESK_COHORT", "").strip() or None
+
+
 def current_participant(store: Store) -> Participant | None:
     """The participant this page belongs to.
 
-    Hosted workshop: the owner of the link's token, or None for a missing, wrong or revoked one.
+    Hosted workshop: the owner of the link's token, or None for a missing, wrong or revoked one, or for
+    someone of another cohort than the page's.
     Anywhere else: the token's owner if there is one, otherwise the local participant.
     """
     token = query_token()
     found = store.participant_by_token(token) if token else None
+    cohort = page_cohort()
+    if found is not None and cohort is not None and found.cohort != cohort:
+        found = None
     if found is not None or hosted():
         return found
     return store.local_participant()

@@ -50,3 +50,24 @@ def test_elsewhere_no_token_means_the_same_local_participant(store: Store, page)
     first = identity.current_participant(store)
     page("", hosted=False)
     assert identity.current_participant(store) == first == store.local_participant()
+
+
+def test_a_workshop_page_does_not_take_a_link_of_another_cohort(store: Store, page, monkeypatch) -> None:
+    ours = store.join(store.create_cohort("Alpha", ["module-1"]).join_code, "Sam")
+    theirs = store.join(store.create_cohort("Beta", ["module-1"]).join_code, "Kim")
+    monkeypatch.setenv("EMPATHYDESK_COHORT", "Alpha")
+    page(f"token={theirs.token}", hosted=True)
+    assert identity.page_cohort() == "Alpha"
+    assert identity.current_participant(store) is None  # the page says the link does not work
+    page(f"token={ours.token}", hosted=True)
+    assert identity.current_participant(store) == ours
+
+
+def test_without_a_workshop_cohort_any_link_works_as_before(store: Store, page, monkeypatch) -> None:
+    kim = store.join(store.create_cohort("Beta", ["module-1"]).join_code, "Kim")
+    monkeypatch.delenv("EMPATHYDESK_COHORT", raising=False)
+    page(f"token={kim.token}", hosted=True)  # a hosted app for many cohorts (JupyterHub)
+    assert identity.page_cohort() is None and identity.current_participant(store) == kim
+    monkeypatch.setenv("EMPATHYDESK_COHORT", "Alpha")
+    page(f"token={kim.token}", hosted=False)  # self-study: the setting is not for these pages
+    assert identity.page_cohort() is None and identity.current_participant(store) == kim

@@ -18,6 +18,7 @@ from widget_tree import all_html, find, text_of, walk  # noqa: F401  (re-exporte
 def _page_address(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts as a plain (not hosted) page with no token in its address."""
     monkeypatch.delenv("EMPATHYDESK_HOSTED", raising=False)
+    monkeypatch.delenv("EMPATHYDESK_COHORT", raising=False)
     monkeypatch.setattr(identity, "_query_string", "")
     monkeypatch.setattr(session_module, "_CURRENT", None)
 

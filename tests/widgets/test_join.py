@@ -142,3 +142,101 @@ def test_app_address_comes_from_the_request(monkeypatch):
     monkeypatch.setenv("SERVER_NAME", "fd00::2")
     monkeypatch.setenv("SERVER_PORT", "8866")
     assert joining.app_address() == "http://[fd00::2]:8866/"
+
+
+def test_a_second_click_on_the_same_form_adds_nobody(store, hosted, monkeypatch):
+    cohort = store.create_cohort("room")
+    address(monkeypatch, f"code={cohort.join_code}")
+    widget = landing(store)
+    code, name, button = form_parts(widget)
+    name.value = "Sam"
+    for _ in range(20):  # the page disables the button, but clicks can be sent without it
+        button.click()
+    (sam,) = store.participants("room")
+    assert "Welcome, Sam: you have joined." in said(widget)
+    assert sam.token in text_of(widget)
+
+
+def test_a_code_of_another_workshop_is_refused_on_a_workshop_page(store, hosted, monkeypatch):
+    store.create_cohort("room")
+    other = store.create_cohort("next-door")
+    monkeypatch.setenv("EMPATHYDESK_COHORT", "room")
+    address(monkeypatch, f"code={other.join_code}")
+    widget = landing(store)
+    code, name, button = form_parts(widget)
+    name.value = "Sam"
+    button.click()
+    assert "That code is for a different workshop. Please check the code on the screen, or ask your facilitator." in said(widget)
+    assert store.participants("next-door") == [] and store.participants("room") == []
+    assert not button.disabled
+    code.value = store.cohort("room").join_code
+    button.click()
+    assert [p.pseudonym for p in store.participants("room")] == ["Sam"]
+
+
+def test_a_link_of_another_workshop_does_not_work_on_a_workshop_page(store, hosted, monkeypatch):
+    store.create_cohort("room")
+    stranger = store.join(store.create_cohort("next-door").join_code, "Kim")
+    monkeypatch.setenv("EMPATHYDESK_COHORT", "room")
+    address(monkeypatch, f"token={stranger.token}")
+    widget = landing(store)
+    assert "does not work any more" in text_of(widget)
+    assert "Welcome back" not in text_of(widget)
+    assert form_parts(widget)
+
+
+def test_a_closed_room_says_so_and_nobody_joins(store, hosted, monkeypatch):
+    cohort = store.create_cohort("room")
+    store.set_locked("room", True)
+    address(monkeypatch, f"code={cohort.join_code}")
+    widget = landing(store)
+    _, name, button = form_parts(widget)
+    name.value = "Late"
+    button.click()
+    assert "This workshop is not taking new people right now. Please ask your facilitator." in said(widget)
+    assert store.participants("room") == []
+
+
+def test_the_landing_page_shows_the_check_code_next_to_the_personal_link(store, hosted, monkeypatch):
+    from empathydesk.storage.store import check_code
+
+    cohort = store.create_cohort("room")
+    kim = store.join(cohort.join_code, "Kim")
+    address(monkeypatch, f"token={kim.token}")
+    page = said(landing(store))
+    assert f'Your check code: <strong data-ed="check-code">{check_code(kim.token)}</strong>.' in page
+    assert "If you lose your link, tell your facilitator your name and this code." in page
+    assert page.index("personal-link") < page.index("check-code")
+    address(monkeypatch, f"code={cohort.join_code}")
+    widget = landing(store)
+    _, name, button = form_parts(widget)
+    name.value = "Lee"
+    button.click()
+    (lee,) = [p for p in store.participants("room") if p.pseudonym == "Lee"]
+    assert f'data-ed="check-code">{check_code(lee.token)}<' in said(widget)
+
+
+def test_someone_whose_name_is_taken_sees_it_with_the_suffix_the_facilitator_sees(store, hosted, monkeypatch):
+    cohort = store.create_cohort("room")
+    first = store.join(cohort.join_code, "Alice")
+    address(monkeypatch, f"code={cohort.join_code}")
+    widget = landing(store)
+    _, name, button = form_parts(widget)
+    name.value = "alice"
+    button.click()
+    assert "Welcome, alice (2): you have joined." in said(widget)
+    address(monkeypatch, f"token={first.token}")
+    assert "Welcome back, Alice." in said(landing(store))
+
+
+def test_the_suffix_rule_for_shared_names():
+    from types import SimpleNamespace as Person
+
+    people = [Person(id=i, pseudonym=n) for i, n in
+              [(7, "Alice (2)"), (3, "Alice"), (9, "ALICE"), (4, "Bob"), (12, "alice"), (5, "Al  ice")]]
+    names = joining.display_names(people)
+    # join order is id order; a suffix never copies a name someone typed ("Alice (2)" is taken)
+    assert names == {3: "Alice", 4: "Bob", 5: "Al  ice", 7: "Alice (2)", 9: "ALICE (3)", 12: "alice (4)"}
+    assert joining.shared_names(people) == [("Alice", 3)]
+    assert joining.shared_name_note("Alice", 3) == "3 people use the name Alice. Ask them to check the name on their screen."
+    assert joining.display_names([Person(id=1, pseudonym="Kim")]) == {1: "Kim"}

@@ -14,7 +14,7 @@ import ipywidgets as w
 
 from empathydesk import joining
 from empathydesk.widgets import ui
-from empathydesk.widgets.session import Session, hosted
+from empathydesk.widgets.session import Session, hosted, page_cohort
 
 KEEP_LINK = (
     "This is your personal link. Bookmark it or copy it somewhere safe: it brings you back to your own "
@@ -25,6 +25,8 @@ OLD_LINK = (
     "You can ask them for it, or join again below with the code."
 )
 NAME_HINT = "Any name you like: a first name or a nickname. The facilitator sees it next to your progress."
+CHECK_CODE = "If you lose your link, tell your facilitator your name and this code."
+JOINED_ALREADY = "You have joined already."
 
 CSS = """
 .ed-join .ed-pages { padding-left: 1.6rem; margin: 0.4rem 0; }
@@ -35,6 +37,7 @@ CSS = """
 .ed-join .ed-personal-link { font-size: 16px; border: 2px dashed #0b5394; border-radius: 6px;
   padding: 0.5rem 0.7rem; background: #f5f9fd; overflow-wrap: anywhere; margin: 0.4rem 0; }
 .ed-join .ed-personal-link a { color: #0b5394; }
+.ed-join .ed-check-code strong { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; letter-spacing: 0.1em; }
 """
 
 
@@ -51,10 +54,13 @@ def pages_html(links: list[joining.PageLink]) -> str:
     return f'<ol class="ed-pages">{"".join(items)}</ol>'
 
 
-def link_html(url: str) -> str:
+def link_html(url: str, check_code: str) -> str:
+    """The personal link, how to keep it, and the check code that proves a lost link was yours."""
     return (
         f'<p class="ed-personal-link"><a href="{ui.esc(url)}" data-ed="personal-link">{ui.esc(url)}</a></p>'
         f'<p class="ed-muted">{ui.esc(KEEP_LINK)}</p>'
+        f'<p class="ed-check-code">Your check code: <strong data-ed="check-code">{ui.esc(check_code)}</strong>. '
+        f"{ui.esc(CHECK_CODE)}</p>"
     )
 
 
@@ -70,17 +76,25 @@ def pages_view(session: Session, participant: Any, token: str | None, *, intro: 
 
 
 def member_view(session: Session, participant: Any, *, just_joined: bool) -> w.Widget:
-    """For someone with a valid link: greeting, their personal link, their pages."""
+    """For someone with a valid link: greeting (their name as the facilitator sees it), their personal link and
+    check code, their pages."""
+    from empathydesk.storage.store import check_code
+
     token = participant.token
     link = joining.personal_link(token, joining.app_address())
-    greeting = f"Welcome, {participant.pseudonym}: you have joined." if just_joined else f"Welcome back, {participant.pseudonym}."
-    parts = [ui.markup(f'<h3 data-ed="greeting">{ui.esc(greeting)}</h3>'), ui.markup(link_html(link))]
+    name = joining.own_display_name(session.store, participant)
+    greeting = f"Welcome, {name}: you have joined." if just_joined else f"Welcome back, {name}."
+    parts = [
+        ui.markup(f'<h3 data-ed="greeting">{ui.esc(greeting)}</h3>'),
+        ui.markup(link_html(link, check_code(token))),
+    ]
     parts.append(pages_view(session, participant, token, intro="Your pages, in order"))
     return w.VBox(parts, layout=w.Layout(width="100%"))
 
 
 def join_form(session: Session, done: Any) -> w.Widget:
-    """Code + chosen name -> a new participant, handed to `done(participant)`."""
+    """Code + chosen name -> a new participant, handed to `done(participant)`; one per form, even if the
+    button's click comes again (the page disables it, but a click can be sent without the page)."""
     code = w.Text(value=joining.query_value("code"), description="Join code", placeholder="like K7QM-3XPA",
                   **ui.classes(ui.STACKED))
     name = w.Text(description="Your name for today", placeholder="a first name or nickname", **ui.classes(ui.STACKED))
@@ -90,6 +104,7 @@ def join_form(session: Session, done: Any) -> w.Widget:
     hint = ui.para(NAME_HINT, "ed-muted")
     go = ui.button("Join the workshop")
     status = ui.markup()
+    joined: list[Any] = []  # the participant this form made, once it made one
 
     def show_error(message: str) -> None:
         status.value = ui.note_html("error", message, word="Not joined:")
@@ -100,12 +115,16 @@ def join_form(session: Session, done: Any) -> w.Widget:
         from empathydesk.storage import JoinError
 
         go.disabled = True  # one click, one participant
+        if joined:
+            status.value = ui.note_html("info", JOINED_ALREADY, word="")
+            return
         try:
-            participant = session.store.join(code.value, name.value)
+            participant = session.store.join(code.value, name.value, cohort=page_cohort())
         except JoinError as exc:
             status.value = ui.note_html("warn", exc.message, word="Not yet:")
             go.disabled = False
             return
+        joined.append(participant)
         done(participant)
 
     go.on_click(on_join)

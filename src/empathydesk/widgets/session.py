@@ -87,6 +87,13 @@ def hosted() -> bool:
     return _hosted()
 
 
+def page_cohort() -> str | None:
+    """The one cohort this hosted page takes people into (None: any); see `empathydesk.identity.page_cohort`."""
+    from empathydesk.identity import page_cohort as _page_cohort
+
+    return _page_cohort()
+
+
 _CURRENT: Session | None = None
 
 
