@@ -1,5 +1,6 @@
 """The facilitator app's own pages (besides the charts helper's dashboard): the join screen for the projector
-and the list of participants, where a lost personal link is made anew.
+and the list of participants, where a lost personal link is made anew (with the person's check code) and
+the room can be closed to new people.
 
 Both read the workshop from the environment `empathydesk workshop` gives the facilitator app:
 `EMPATHYDESK_COHORT`, `EMPATHYDESK_DB_URL` and `EMPATHYDESK_JOIN_URL` (the participant app's address).
@@ -21,6 +22,15 @@ NOT_RUNNING = (
     "This page belongs to a running workshop. Start one with `empathydesk workshop` (or `make workshop`) "
     "and open the facilitator link it prints."
 )
+WRONG_CHECK_CODE = (
+    "That check code does not match. Ask the person to read the code on their screen. "
+    "If they can't, they can join again with the join code as a new person."
+)
+NO_CHECK_CODE = "Type the check code first. The person saw it on their screen, under their personal link."
+ROOM_OPEN = "The room is open: new people can join with the code."
+ROOM_CLOSED = "The room is closed to new people. Everyone who joined can still use their link."
+CLOSE_ROOM = "Close the room to new people"
+OPEN_ROOM = "Open the room again"
 
 
 def esc(text: Any) -> str:
@@ -102,6 +112,19 @@ def joined_text(count: int) -> str:
     return "1 person has joined." if count == 1 else f"{count} people have joined."
 
 
+def room_locked(room: Room) -> bool:
+    """Whether the room is closed to new people now (read from the store: another page may have changed it)."""
+    cohort = room.store.cohort(room.cohort.name)
+    return bool(cohort is not None and cohort.locked)
+
+
+def screen_count_html(room: Room) -> str:
+    """The join screen's line under the code: how many joined, and whether the room is closed."""
+    text = joined_text(len(room.store.participants(room.cohort.name)))
+    closed = " The room is closed to new people." if room_locked(room) else ""
+    return f'<p class="ed-joined" data-ed="joined">{text}{closed}</p>'
+
+
 def join_screen(store: Any = None, refresh_seconds: float = 5.0) -> Any:
     """The join screen widget: the projector view and a count of people joined, kept up to date."""
     import ipywidgets as w
@@ -109,16 +132,15 @@ def join_screen(store: Any = None, refresh_seconds: float = 5.0) -> Any:
     room = current_room(store)
     if room is None:
         return w.HTML(f"<p>{esc(NOT_RUNNING)}</p>")
-    count = w.HTML(f'<p class="ed-joined" data-ed="joined">{joined_text(len(room.store.participants(room.cohort.name)))}</p>')
+    count = w.HTML(screen_count_html(room))
 
     def keep_counting() -> None:
         stop = threading.Event()
         while not stop.wait(refresh_seconds):
             try:
-                text = joined_text(len(room.store.participants(room.cohort.name)))
+                value = screen_count_html(room)
             except Exception:  # noqa: BLE001 - a database hiccup: try again next time
                 continue
-            value = f'<p class="ed-joined" data-ed="joined">{text}</p>'
             if count.value != value:
                 count.value = value
 
@@ -153,14 +175,17 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
 
 
 def people_rows(room: Room) -> list[dict[str, Any]]:
-    """One row per participant: id, name, joined at, last answer, consent."""
+    """One row per participant: id, name (with a suffix when others chose it too), joined at, last answer,
+    consent."""
     last = room.store.activity(room.cohort.name)
+    people = room.store.participants(room.cohort.name)
+    names = joining.display_names(people)
     rows = []
-    for p in room.store.participants(room.cohort.name):
+    for p in people:
         rows.append(
             {
                 "id": p.id,
-                "name": p.pseudonym,
+                "name": names[p.id],
                 "joined": p.created_at,
                 "last_answer": last.get(p.id),
                 "consent": bool(p.consent),
@@ -169,15 +194,51 @@ def people_rows(room: Room) -> list[dict[str, Any]]:
     return rows
 
 
-def reissue(room: Room, participant_id: int) -> str:
-    """A new personal link for this participant of this cohort; the old one stops working."""
-    if participant_id not in {p.id for p in room.store.participants(room.cohort.name)}:
+def reissue(room: Room, participant_id: int, check_code: str) -> str:
+    """A new personal link for this participant of this cohort, if `check_code` is the one their landing page
+    shows (so nobody can lock a person out by asking in their name); the old link then stops working.
+
+    LookupError: not in this workshop. ValueError (with `WRONG_CHECK_CODE`): the code does not match.
+    """
+    from empathydesk.storage.store import check_code_matches
+
+    person = next((p for p in room.store.participants(room.cohort.name) if p.id == participant_id), None)
+    if person is None:
         raise LookupError("That person is not in this workshop.")
+    if not check_code_matches(person.token, check_code):
+        raise ValueError(WRONG_CHECK_CODE)
     return room.personal_link(room.store.reissue_link(participant_id))
 
 
+def room_lock(room: Room) -> Any:
+    """The state of the room in words, and a button that closes it to new people or opens it again."""
+    import ipywidgets as w
+
+    state = w.HTML()
+    toggle = w.Button(layout=w.Layout(width="auto"))
+
+    def show(locked: bool) -> None:
+        words = ROOM_CLOSED if locked else ROOM_OPEN
+        state.value = f"<p data-ed='room-state'><strong>{esc(words)}</strong></p>"
+        toggle.description = OPEN_ROOM if locked else CLOSE_ROOM
+        toggle.button_style = "" if locked else "warning"
+
+    def on_toggle(_: Any) -> None:
+        try:
+            room.store.set_locked(room.cohort.name, not room_locked(room))
+            show(room_locked(room))
+        except Exception as exc:  # noqa: BLE001 - say it plainly, keep the page working
+            message = getattr(exc, "message", None) or "That did not work. Please try again."
+            state.value = f"<p data-ed='room-state'>{esc(message)}</p>"
+
+    toggle.on_click(on_toggle)
+    show(room_locked(room))
+    return w.VBox([state, toggle], layout=w.Layout(width="100%"))
+
+
 def participants_view(store: Any = None) -> Any:
-    """Who has joined (name, when, last answer, consent), with "New link" for anyone who lost theirs."""
+    """Who has joined (name, when, last answer, consent), with "New link" for anyone who lost theirs (it needs
+    the check code from their screen), and the room's lock."""
     import ipywidgets as w
 
     room = current_room(store)
@@ -189,6 +250,7 @@ def participants_view(store: Any = None) -> Any:
     search.style.description_width = "initial"
     refresh = w.Button(description="Refresh the list", icon="")
     pick = w.Dropdown(description="Person", options=[], style={"description_width": "initial"})
+    code = w.Text(description="Their check code", placeholder="like K7P2", style={"description_width": "initial"})
     make = w.Button(description="Make a new link", button_style="warning")
     sure = w.Button(description="Yes, make it (the old link stops working)", button_style="danger",
                     layout=w.Layout(width="auto", display="none"))
@@ -198,6 +260,10 @@ def participants_view(store: Any = None) -> Any:
     def show_table() -> None:
         rows = people_rows(room)
         names.update((r["id"], r["name"]) for r in rows)
+        shared = joining.shared_names(room.store.participants(room.cohort.name))
+        notes = "".join(
+            f"<p data-ed='shared-name'>⚠ {esc(joining.shared_name_note(name, count))}</p>" for name, count in shared
+        )
         needle = search.value.strip().lower()
         shown = [r for r in rows if needle in r["name"].lower()] if needle else rows
         body = "".join(
@@ -207,7 +273,7 @@ def participants_view(store: Any = None) -> Any:
         )
         table.value = (
             f"<style>{LIST_CSS}</style><div class='ed-people'>"
-            f"<p data-ed='people-count'><strong>{joined_text(len(rows))}</strong></p>"
+            f"<p data-ed='people-count'><strong>{joined_text(len(rows))}</strong></p>{notes}"
             "<table><thead><tr><th>Name</th><th>Joined</th><th>Last answer</th>"
             "<th>Shares answers</th></tr></thead>"
             f"<tbody>{body}</tbody></table></div>"
@@ -219,17 +285,21 @@ def participants_view(store: Any = None) -> Any:
         if pick.value is None:
             result.value = "<p>Choose the person first.</p>"
             return
+        if not code.value.strip():
+            result.value = f"<p>{esc(NO_CHECK_CODE)}</p>"
+            return
         sure.layout.display = ""
 
     def on_sure(_: Any) -> None:
         sure.layout.display = "none"
         try:
-            link = reissue(room, pick.value)
+            link = reissue(room, pick.value, code.value)
         except Exception as exc:  # noqa: BLE001 - say it plainly, keep the page working
             message = getattr(exc, "message", None) or str(exc) or "That did not work. Please try again."
             result.value = f"<p>{esc(message)}</p>"
             return
         name = names.get(pick.value, "")
+        code.value = ""
         qr = joining.qr_svg(link, scale=5, border=2)
         result.value = (
             f"<style>{LIST_CSS}</style><div class='ed-people'>"
@@ -243,8 +313,13 @@ def participants_view(store: Any = None) -> Any:
     make.on_click(on_make)
     sure.on_click(on_sure)
     show_table()
-    heading = w.HTML("<h3>Lost a personal link?</h3><p>Pick the person, then make them a new link.</p>")
+    heading = w.HTML(
+        "<h3>Lost a personal link?</h3><p>Pick the person and type the check code they tell you. "
+        "They saw it on their screen, under their personal link. Then make them a new link.</p>"
+    )
+    lock_heading = w.HTML("<h3>New people</h3>")
     return w.VBox(
-        [w.HBox([search, refresh]), table, heading, w.HBox([pick, make]), sure, result],
+        [w.HBox([search, refresh]), table, heading, w.HBox([pick, code, make]), sure, result,
+         lock_heading, room_lock(room)],
         layout=w.Layout(width="100%"),
     )
