@@ -314,7 +314,7 @@ class Workshop(Server):
             if len(text) == 2:
                 banner = text[1]
                 m = re.search(r"Join code:\s*(\S+)", banner)
-                k = re.search(r"Facilitator app:\s*\S*\?token=(\S+)", banner)
+                k = re.search(r"Facilitator key:\s*(\S+)", banner)
                 if m and k:
                     self.join_code, self.key = m.group(1), k.group(1)
                     if not warm or "warmed up and ready" in banner:

@@ -70,31 +70,40 @@ def get(room, path, **kw):
     return fetch(LAN, room.participant.port, path, **kw)
 
 
+def token(room, name: str) -> str:
+    """A real personal link's token in the room's cohort (any other page than the landing page needs one)."""
+    from empathydesk.storage import Store
+
+    return Store.open(room.db_url).join(room.join_code, name).token
+
+
 def log_text(room) -> str:
     return room.participant.log_path.read_text(errors="replace")
 
 
 def test_a_preheated_kernel_gets_the_query_string_on_a_lan_address(room):
     assert room.join_url == f"http://{LAN}:{room.participant.port}/"
-    page = get(room, "/voila/render/query.ipynb?token=abc123&code=K7QM-3XPA", timeout=60)
+    abc = token(room, "Abc")
+    page = get(room, f"/voila/render/query.ipynb?token={abc}&code=K7QM-3XPA", timeout=60)
     assert page.status == 200
-    assert "QS=token=abc123&amp;code=K7QM-3XPA" in page.body
+    assert f"QS=token={abc}&amp;code=K7QM-3XPA" in page.body
     assert "Using pre-heated kernel" in log_text(room)
 
 
 def test_a_refilled_kernel_does_not_carry_the_previous_visitors_address(room):
-    first = get(room, "/voila/render/query.ipynb?token=first-visitor-token")
-    assert "QS=token=first-visitor-token" in first.body
+    first_token, second_token = token(room, "First"), token(room, "Second")
+    first = get(room, f"/voila/render/query.ipynb?token={first_token}")
+    assert f"QS=token={first_token}" in first.body
     deadline = time.monotonic() + 60  # the pool refills (fill_delay 0) with a kernel started for that request
     while room.participant.log_tail(400).count("Kernel pool of query.ipynb is filled") < 2 and time.monotonic() < deadline:
         time.sleep(0.5)
-    second = get(room, "/voila/render/query.ipynb?token=second-visitor-token")
-    assert "QS=token=second-visitor-token" in second.body
-    assert "first-visitor-token" not in second.body
+    second = get(room, f"/voila/render/query.ipynb?token={second_token}")
+    assert f"QS=token={second_token}" in second.body
+    assert first_token not in second.body
 
 
 def test_an_error_shows_a_friendly_message_and_the_detail_goes_to_the_log(room):
-    page = get(room, "/voila/render/broken.ipynb")
+    page = get(room, f"/voila/render/broken.ipynb?token={token(room, 'Broken')}")
     assert page.status == 200
     assert "before the problem" in page.body
     assert "This part of the page did not load. Your answers so far are saved." in page.body
@@ -104,23 +113,23 @@ def test_an_error_shows_a_friendly_message_and_the_detail_goes_to_the_log(room):
 
 
 def test_an_idle_page_kernel_is_culled(room):
-    page = get(room, "/voila/render/query.ipynb?token=x")
-    kernel = page.kernel_id()
-    assert get(room, f"/api/kernels/{kernel}").status == 200
+    page = get(room, f"/voila/render/query.ipynb?token={token(room, 'Idle')}")
+    kernel, cookies = page.kernel_id(), page.cookies
+    assert get(room, f"/api/kernels/{kernel}", cookies=cookies).status == 200
     deadline = time.monotonic() + 60
-    while get(room, f"/api/kernels/{kernel}").status == 200 and time.monotonic() < deadline:
+    while get(room, f"/api/kernels/{kernel}", cookies=cookies).status == 200 and time.monotonic() < deadline:
         time.sleep(1)
-    assert get(room, f"/api/kernels/{kernel}").status == 404  # what the page's reload banner looks for
+    assert get(room, f"/api/kernels/{kernel}", cookies=cookies).status == 404  # what the reload banner looks for
     assert "Culling kernel" in log_text(room) or "culling" in log_text(room).lower()
 
 
 def test_leaving_a_page_shuts_its_kernel_down_at_once(room):
-    page = get(room, "/voila/render/query.ipynb?token=y")
+    page = get(room, f"/voila/render/query.ipynb?token={token(room, 'Leaving')}")
     kernel, xsrf = page.kernel_id(), page.cookies["_xsrf"]
     # what the page sends on `beforeunload` (navigator.sendBeacon with the _xsrf form field)
     boundary = "----edtest"
     body = f'--{boundary}\r\nContent-Disposition: form-data; name="_xsrf"\r\n\r\n{xsrf}\r\n--{boundary}--\r\n'
-    reply = get(room, f"/voila/api/shutdown/{kernel}", method="POST", body=body, cookies={"_xsrf": xsrf},
+    reply = get(room, f"/voila/api/shutdown/{kernel}", method="POST", body=body, cookies=page.cookies,
                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
     assert reply.status in (200, 204), reply
-    assert get(room, f"/api/kernels/{kernel}").status == 404
+    assert get(room, f"/api/kernels/{kernel}", cookies=page.cookies).status == 404

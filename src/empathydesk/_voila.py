@@ -175,6 +175,7 @@ def room_voila_class() -> type:
             self.page_opens = gate.RateLimiter(app.page_opens_per_minute)
             self.join_pages = gate.RateLimiter(app.join_pages_per_minute)
             self.max_kernels = app.max_kernels
+            self._stopping: set[str] = set()
             self._store = None
 
         def join_page(self) -> str:
@@ -229,7 +230,7 @@ def room_voila_class() -> type:
             self.ledger.keep_only(self.alive())
             visitor = f"token:{token}" if valid else f"address:{address}"
             if valid and self.ledger.count_for(visitor) >= self.app.kernels_per_person:
-                spare = self.ledger.oldest_unconnected(visitor)
+                spare = self.ledger.oldest_unconnected(visitor, besides=self._stopping)
                 if spare is None:
                     return self.refuse(handler, 503, notice.too_many_tabs(), retry_after=60)
                 await self.stop(spare)
@@ -249,16 +250,22 @@ def room_voila_class() -> type:
             return False
 
         async def stop(self, kernel_id: str) -> None:
-            self.ledger.forget(kernel_id)
+            """Shut a page kernel down; it stays in the ledger (its page's own browser still reaches it) until gone."""
+            if kernel_id in self._stopping:
+                return
+            self._stopping.add(kernel_id)
             try:
                 await self.app.kernel_manager.shutdown_kernel(kernel_id)
             except Exception:  # noqa: BLE001 - already gone
                 pass
+            finally:
+                self._stopping.discard(kernel_id)
+                self.ledger.forget(kernel_id)
 
         async def sweep(self) -> None:
             """Forget stopped kernels; stop those whose page never connected within the grace time."""
             self.ledger.keep_only(self.alive())
-            for kernel_id in self.ledger.never_connected(self.app.unconnected_timeout):
+            for kernel_id in self.ledger.never_connected(self.app.unconnected_timeout, besides=self._stopping):
                 self.app.log.info("Stopping a page kernel its page never connected to: %s", kernel_id)
                 await self.stop(kernel_id)
             live = self.alive()
@@ -383,8 +390,11 @@ def room_voila_class() -> type:
                 del self._waiters[self.kernel_id]
 
     class TemplateFiles(TemplateStaticFileHandler):
+        """Voilà's template files; an address not of the form `<template>/static/<file>` is a 404, not a 500."""
+
         def parse_url_path(self, path):
-            if path.count("/") < 2 or path.split("/", 2)[1] != "static":
+            parts = os.path.normpath(path).split(os.path.sep)
+            if len(parts) < 3 or parts[1] != "static" or ".." in parts:
                 raise tornado.web.HTTPError(404)
             return super().parse_url_path(path)
 
@@ -526,8 +536,9 @@ def room_voila_class() -> type:
                 if room is not None:
                     asyncio.ensure_future(room.sweep())
 
-            if self.gate:
-                tornado.ioloop.PeriodicCallback(sweep, 15_000).start()
+            if self.gate:  # look a few times within the grace time, at most every 15 s
+                every = min(15.0, max(1.0, self.unconnected_timeout / 3))
+                tornado.ioloop.PeriodicCallback(sweep, every * 1000).start()
             super().start()
 
     return RoomVoila

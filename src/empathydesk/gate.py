@@ -90,15 +90,17 @@ class KernelLedger:
     def count_for(self, visitor: str) -> int:
         return sum(1 for h in self._kernels.values() if h.visitor == visitor)
 
-    def oldest_unconnected(self, visitor: str) -> str | None:
+    def oldest_unconnected(self, visitor: str, besides: set[str] = frozenset()) -> str | None:
         """The visitor's oldest kernel whose page never connected (a tab closed early): the first to let go."""
-        waiting = [(h.at, k) for k, h in self._kernels.items() if h.visitor == visitor and not h.connected]
+        waiting = [(h.at, k) for k, h in self._kernels.items()
+                   if h.visitor == visitor and not h.connected and k not in besides]
         return min(waiting)[1] if waiting else None
 
-    def never_connected(self, older_than: float, now: float | None = None) -> list[str]:
+    def never_connected(self, older_than: float, now: float | None = None, besides: set[str] = frozenset()) -> list[str]:
         """Kernels handed out more than `older_than` seconds ago whose page never connected to them."""
         now = time.monotonic() if now is None else now
-        return [k for k, h in self._kernels.items() if not h.connected and now - h.at > older_than]
+        return [k for k, h in self._kernels.items()
+                if not h.connected and now - h.at > older_than and k not in besides]
 
 
 def default_max_kernels(available_bytes: int, pool_kernels: int) -> int:
