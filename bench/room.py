@@ -299,7 +299,9 @@ class Workshop(Server):
         self.facilitator_port = facilitator_port or free_port()
         self.db_url = db_url
         cmd = [sys.executable, "-m", "empathydesk", "workshop", "--port", str(self.port),
-               "--facilitator-port", str(self.facilitator_port), "--db", db_url, "--cohort", cohort, *(extra or [])]
+               "--facilitator-port", str(self.facilitator_port), "--db", db_url, "--cohort", cohort,
+               # every simulated person comes from 127.0.0.1: no per-address limits (a real room has an address each)
+               "--opens-per-minute", "0", "--joins-per-minute", "0", *(extra or [])]
         super().__init__("workshop", cmd, base_env(tmp), REPO, tmp / f"workshop{tag}.log")
         self.join_code = ""
         self.key = ""

@@ -219,3 +219,49 @@ def test_join_pages_are_rate_limited_per_address(room):
     assert statuses.count(429) >= 1 and statuses[0] == 200, statuses
     refused = replies[statuses.index(429)]
     assert "Please wait a minute" in refused.body and refused.headers.get("retry-after")
+
+
+# --- a room of 40 at the cap -----------------------------------------------------------------------------
+
+CROWD = 40
+
+
+@pytest.fixture(scope="module")
+def crowd(tmp_path_factory):
+    base = tmp_path_factory.mktemp("crowd")
+    pages, staff = base / "notebooks", base / "workshop"
+    pages.mkdir()
+    staff.mkdir()
+    notebook(pages / "index.ipynb", "print('landing')")
+    notebook(pages / "lesson.ipynb", "from empathydesk.identity import query_string\nprint('QS=' + query_string())")
+    notebook(staff / "empty.ipynb", "1 + 1")
+    # everyone comes from 127.0.0.1 here, so no per-address limit; the whole room may hold 40 page kernels
+    settings = RoomSettings(pool_size=4, fill_delay=0, max_kernels=CROWD, page_opens_per_minute=0,
+                            unconnected_timeout=600)
+    running = Workshop(cohort="crowd", port=free_port_pair(), db_url=f"sqlite:///{base}/db.sqlite",
+                       log_dir=base / "logs", settings=settings, notebooks=pages, workshop=staff)
+    running.start()
+    deadline = time.monotonic() + 120
+    while running.pools_filled() < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    yield running
+    running.stop()
+
+
+def test_forty_real_participants_all_get_their_pages_and_the_forty_first_page_waits(crowd):
+    tokens = [person(crowd, f"Person {i}") for i in range(CROWD)]
+    with ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(lambda t: get(crowd, f"/voila/render/lesson.ipynb?token={t}", timeout=300), tokens))
+    assert [p.status for p in pages] == [200] * CROWD
+    assert all(f"QS=token={t}" in p.body for p, t in zip(pages, tokens))  # each page knows its own person
+    assert len({p.kernel_id() for p in pages}) == CROWD
+    full = get(crowd, f"/voila/render/lesson.ipynb?token={tokens[0]}")
+    assert full.status == 503 and "The workshop is full right now" in full.body and "try again in a minute" in full.body
+    assert full.headers.get("retry-after") == "60"
+    # someone leaves: their page's shutdown frees a place, and the next page opens
+    leaving = pages[1]
+    xsrf = leaving.cookies["_xsrf"]
+    assert get(crowd, f"/voila/api/shutdown/{leaving.kernel_id()}", method="POST", cookies=leaving.cookies,
+               headers={"X-XSRFToken": xsrf}).status == 204
+    again = get(crowd, f"/voila/render/lesson.ipynb?token={tokens[1]}")
+    assert again.status == 200

@@ -7,11 +7,14 @@ normalised away and no redirect is followed.
 
 from __future__ import annotations
 
+import email.utils
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
@@ -180,6 +183,64 @@ def test_with_the_key_the_address_bar_drops_it_and_a_cookie_keeps_the_facilitato
     assert workshop.key not in page.body
 
 
+def sign_in_form(workshop, password: str, next_page: str = "/voila/render/dashboard.ipynb"):
+    form = facilitator_get(workshop, "/login")
+    xsrf = form.cookies["_xsrf"]
+    body = f"_xsrf={xsrf}&password={quote(password)}&next={quote(next_page)}"
+    return fetch(LOCAL, workshop.facilitator.port, "/login", method="POST", body=body, cookies={"_xsrf": xsrf},
+                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def test_the_facilitator_signs_in_with_the_key_in_a_form_and_gets_a_short_strict_cookie(workshop):
+    page = facilitator_get(workshop, "/voila/render/dashboard.ipynb")
+    assert page.status == 302 and page.location.startswith("/login?next=")
+    form = facilitator_get(workshop, page.location)
+    assert form.status == 200 and 'type="password"' in form.body and 'method="post"' in form.body
+    assert workshop.key not in form.body and "cdn" not in form.body.lower()
+    wrong = sign_in_form(workshop, "not-the-key")
+    assert wrong.status == 403 and "That key does not match" in wrong.body and not any(
+        name.startswith("username") for name in wrong.cookies)
+    right = sign_in_form(workshop, workshop.key)
+    assert right.status == 302 and right.location == "/voila/render/dashboard.ipynb"
+    assert workshop.key not in right.location
+    cookie = right.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    expires = email.utils.parsedate_to_datetime(re.search(r"expires=([^;]+)", cookie).group(1))
+    hours = (expires - datetime.now(timezone.utc)).total_seconds() / 3600
+    assert 11 < hours <= 12  # a working day, not Jupyter's 30 days
+    login = {k: v for k, v in right.cookies.items() if k.startswith("username")}
+    assert facilitator_get(workshop, "/voila/render/join-screen.ipynb", cookies=login).status == 200
+    assert facilitator_get(workshop, "/logout", cookies=login).status == 200
+    assert facilitator_get(workshop, "/login?next=//evil.example/").status == 200
+    assert sign_in_form(workshop, workshop.key, next_page="//evil.example/").location == "/"  # only this app
+
+
+def test_the_banners_sign_in_link_works_once_and_the_key_is_in_no_link(workshop):
+    printed = server.banner(workshop)
+    assert "token=" not in printed and workshop.sign_in_url in printed
+    first = facilitator_get(workshop, f"/login?code={workshop.sign_in_code}")
+    assert first.status == 302 and any(k.startswith("username") for k in first.cookies)
+    second = facilitator_get(workshop, f"/login?code={workshop.sign_in_code}")
+    assert second.status == 403 and "has been used already" in second.body
+
+
+def test_error_pages_and_the_file_list_load_nothing_from_the_internet(workshop):
+    signed_in = {k: v for k, v in sign_in_form(workshop, workshop.key).cookies.items() if k.startswith("username")}
+    pages = [
+        participant_get(workshop, "/voila/render/nope.ipynb"),
+        participant_get(workshop, "/voila/render/01-their-side.ipynb"),
+        participant_get(workshop, "/nothing-here"),
+        facilitator_get(workshop, "/voila/tree", cookies=signed_in),
+        facilitator_get(workshop, "/voila/render/nope.ipynb", cookies=signed_in),
+        participant_get(workshop, "/voila/render/index.ipynb"),
+    ]
+    assert [p.status for p in pages] == [403, 403, 404, 200, 404, 200]
+    for reply in pages:
+        assert not re.search(r"(src|href)=\"https?://", reply.body), reply.body[:300]
+        assert "cdn.jsdelivr" not in reply.body and "cdnjs" not in reply.body
+        assert "Traceback" not in reply.body
+
+
 TRAVERSALS = [
     "/voila/render/../workshop/dashboard.ipynb",
     "/voila/render/..%2Fworkshop%2Fdashboard.ipynb",
@@ -227,6 +288,14 @@ def test_a_participant_page_never_names_another_participant_or_holds_the_key(wor
         page = participant_get(workshop, f"/voila/render/index.ipynb{query}")
         assert page.status == 200
         assert "Quinn-the-other-one" not in page.body and workshop.key not in page.body
+
+
+def test_guessing_the_key_is_slowed_down(workshop):  # last of this server's tests: it uses up this address's tries
+    statuses = [sign_in_form(workshop, f"guess-{i}").status for i in range(14)]
+    assert statuses[0] == 403 and statuses[-1] == 429, statuses
+    refused = sign_in_form(workshop, workshop.key)
+    assert refused.status == 429 and "Too many tries" in refused.body  # even the right key, for a while
+    assert int(refused.headers["retry-after"]) > 0
 
 
 def test_stopping_keeps_the_data(tmp_path):

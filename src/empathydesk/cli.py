@@ -122,7 +122,14 @@ def cmd_workshop(args: argparse.Namespace) -> int:
     except WorkshopError as error:
         print(error, file=sys.stderr)
         return 2
-    settings = RoomSettings(pool_size=args.pool_size, cull_idle_timeout=int(args.cull_idle_minutes * 60))
+    settings = RoomSettings(
+        pool_size=args.pool_size,
+        cull_idle_timeout=int(args.cull_idle_minutes * 60),
+        max_kernels=args.max_pages,
+        kernels_per_person=args.pages_per_person,
+        page_opens_per_minute=args.opens_per_minute,
+        join_pages_per_minute=args.joins_per_minute,
+    )
     workshop = Workshop(
         cohort=args.cohort,
         modules=modules,
@@ -233,6 +240,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--cull-idle-minutes", type=float, default=45, metavar="MIN",
         help="stop a page's kernel after this long without activity; the page asks to reload (default: 45)",
     )
+    from empathydesk.server import RoomSettings
+
+    room = RoomSettings()
+    p.add_argument("--max-pages", type=int, default=room.max_kernels, metavar="N",
+                   help="pages open at once in the whole room, beyond which people are asked to try again in a "
+                        "minute (default: 0, sized from the memory free at start)")
+    p.add_argument("--pages-per-person", type=int, default=room.kernels_per_person, metavar="N",
+                   help=f"pages one person may have open at once (default: {room.kernels_per_person})")
+    p.add_argument("--opens-per-minute", type=int, default=room.page_opens_per_minute, metavar="N",
+                   help=f"pages one address may open per minute; raise it behind a proxy (default: {room.page_opens_per_minute})")
+    p.add_argument("--joins-per-minute", type=int, default=room.join_pages_per_minute, metavar="N",
+                   help=f"join pages one address may open per minute; raise it behind a proxy (default: {room.join_pages_per_minute})")
     p.set_defaults(func=cmd_workshop)
 
     p = sub.add_parser("demo-data", parents=[db], help="fill a cohort with made-up answers to preview the dashboard")
