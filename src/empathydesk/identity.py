@@ -26,7 +26,7 @@ def query_string() -> str:
     with _query_lock:
         if _query_string is None:
             if preheated():
-                from voila.utils import wait_for_request
+                from empathydesk._voila import wait_for_request
 
                 wait_for_request()
             _query_string = os.environ.get("QUERY_STRING", "")
