@@ -11,48 +11,26 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import nbformat
 import pytest
 import websockets
 
-from empathydesk.server import RoomSettings, Workshop
+from empathydesk.server import RoomSettings
 from empathydesk.storage import Store
-from workshop_helpers import fetch, free_port_pair
+from workshop_helpers import fetch, tiny_workshop
 
 LOCAL = "127.0.0.1"
 PER_PERSON = 2
 UNCONNECTED = 6.0
 
 
-def notebook(path, *sources: str) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
-    nbformat.write(nb, path)
-
-
 @pytest.fixture(scope="module")
 def room(tmp_path_factory):
-    base = tmp_path_factory.mktemp("attacks")
-    pages, staff = base / "notebooks", base / "workshop"
-    pages.mkdir()
-    staff.mkdir()
     page = "from empathydesk.identity import query_string\nprint('QS=' + query_string())"
-    notebook(pages / "index.ipynb", page)
-    notebook(pages / "lesson.ipynb", page)
-    notebook(pages / "other.ipynb", page)
-    notebook(pages / "crash.ipynb", "import ipywidgets as w\nb = w.Button()\n"
-                                    "b.on_click(lambda _: 1 / 0)\nb")
-    notebook(staff / "empty.ipynb", "1 + 1")
+    crash = "import ipywidgets as w\nb = w.Button()\nb.on_click(lambda _: 1 / 0)\nb"
     settings = RoomSettings(pool_size=1, fill_delay=0, kernels_per_person=PER_PERSON, unconnected_timeout=UNCONNECTED,
                             join_pages_per_minute=4)
-    running = Workshop(cohort="room", port=free_port_pair(), db_url=f"sqlite:///{base}/db.sqlite",
-                       log_dir=base / "logs", settings=settings, notebooks=pages, workshop=staff)
-    running.start()
-    deadline = time.monotonic() + 120
-    while running.pools_filled() < 4 and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert running.pools_filled() == 4, running.participant.log_tail(40)
+    pages = {"index.ipynb": [page], "lesson.ipynb": [page], "other.ipynb": [page], "crash.ipynb": [crash]}
+    running = tiny_workshop(tmp_path_factory.mktemp("attacks"), "room", pages, settings)
     yield running
     running.stop()
 
@@ -228,22 +206,12 @@ CROWD = 40
 
 @pytest.fixture(scope="module")
 def crowd(tmp_path_factory):
-    base = tmp_path_factory.mktemp("crowd")
-    pages, staff = base / "notebooks", base / "workshop"
-    pages.mkdir()
-    staff.mkdir()
-    notebook(pages / "index.ipynb", "print('landing')")
-    notebook(pages / "lesson.ipynb", "from empathydesk.identity import query_string\nprint('QS=' + query_string())")
-    notebook(staff / "empty.ipynb", "1 + 1")
     # everyone comes from 127.0.0.1 here, so no per-address limit; the whole room may hold 40 page kernels
     settings = RoomSettings(pool_size=4, fill_delay=0, max_kernels=CROWD, page_opens_per_minute=0,
                             unconnected_timeout=600)
-    running = Workshop(cohort="crowd", port=free_port_pair(), db_url=f"sqlite:///{base}/db.sqlite",
-                       log_dir=base / "logs", settings=settings, notebooks=pages, workshop=staff)
-    running.start()
-    deadline = time.monotonic() + 120
-    while running.pools_filled() < 2 and time.monotonic() < deadline:
-        time.sleep(0.5)
+    pages = {"index.ipynb": ["print('landing')"],
+             "lesson.ipynb": ["from empathydesk.identity import query_string\nprint('QS=' + query_string())"]}
+    running = tiny_workshop(tmp_path_factory.mktemp("crowd"), "crowd", pages, settings)
     yield running
     running.stop()
 

@@ -11,21 +11,13 @@ from __future__ import annotations
 import socket
 import time
 
-import nbformat
 import pytest
 
-from empathydesk.server import RoomSettings, Workshop
-from workshop_helpers import fetch, free_port_pair
+from empathydesk.server import RoomSettings
+from workshop_helpers import fetch, tiny_workshop
 
 LAN = "127.0.0.2"
 SECRET = "secret-detail-for-the-log-only"
-
-
-def notebook(path, *sources: str) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
-    nbformat.write(nb, path)
 
 
 def can_listen_on(host: str) -> bool:
@@ -41,27 +33,13 @@ def can_listen_on(host: str) -> bool:
 def room(tmp_path_factory):
     if not can_listen_on(LAN):
         pytest.skip(f"cannot listen on {LAN}")
-    base = tmp_path_factory.mktemp("room")
-    pages, staff = base / "notebooks", base / "workshop"
-    pages.mkdir()
-    staff.mkdir()
-    notebook(
-        pages / "query.ipynb",
-        "import os\nfrom empathydesk.identity import query_string\nprint('QS=' + query_string())",
-        "print('URL=' + os.environ.get('VOILA_REQUEST_URL', 'none'))",
-    )
-    notebook(pages / "broken.ipynb", "print('before the problem')", f"raise RuntimeError({SECRET!r})", "print('after')")
-    notebook(staff / "empty.ipynb", "1 + 1")
+    pages = {
+        "query.ipynb": ["import os\nfrom empathydesk.identity import query_string\nprint('QS=' + query_string())",
+                        "print('URL=' + os.environ.get('VOILA_REQUEST_URL', 'none'))"],
+        "broken.ipynb": ["print('before the problem')", f"raise RuntimeError({SECRET!r})", "print('after')"],
+    }
     settings = RoomSettings(pool_size=1, cull_idle_timeout=6, cull_interval=2, fill_delay=0)
-    running = Workshop(
-        cohort="room", host=LAN, port=free_port_pair(LAN), db_url=f"sqlite:///{base}/db.sqlite",
-        log_dir=base / "logs", settings=settings, notebooks=pages, workshop=staff,
-    )
-    running.start()
-    deadline = time.monotonic() + 120
-    while running.pools_filled() < 2 and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert running.pools_filled() == 2, running.participant.log_tail(40)
+    running = tiny_workshop(tmp_path_factory.mktemp("room"), "room", pages, settings, host=LAN)
     yield running
     running.stop()
 

@@ -268,6 +268,11 @@ TRAVERSALS = [
     "/api/sessions",
     "/api/contents/",
     "/login",
+    "/logout",  # Jupyter's page for it failed with a 500 here
+    "/voila/templates/",
+    "/voila/templates/x",
+    "/voila/query/00000000-0000-0000-0000-000000000000",
+    "/voila/render/01-their-side.ipynb?template=lab",
 ]
 
 

@@ -1,4 +1,5 @@
-"""Helpers for the tests that start real workshop servers: free ports and plain HTTP without following redirects."""
+"""Helpers for the tests that start real workshop servers: free ports, plain HTTP without following redirects,
+and a workshop serving a few tiny pages of the test's own."""
 
 from __future__ import annotations
 
@@ -72,3 +73,39 @@ def fetch(
         return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, text, jar)
     finally:
         connection.close()
+
+
+def notebook(path, *sources: str) -> None:
+    """A notebook of code cells at `path`, on the "python3" kernel (the workshop's own kernel in its apps)."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    nbformat.write(nb, path)
+
+
+def tiny_workshop(base, cohort: str, pages: dict[str, list[str]], settings, host: str = "127.0.0.1", ready: int = 0):
+    """A started `Workshop` whose participant pages are `pages` (name -> cell sources), its database and logs
+    under `base`; waits until `ready` pages (default: all) have their preheated kernels."""
+    import time
+
+    from empathydesk.server import Workshop
+
+    notebooks, staff = base / "notebooks", base / "workshop"
+    notebooks.mkdir()
+    staff.mkdir()
+    for name, sources in pages.items():
+        notebook(notebooks / name, *sources)
+    notebook(staff / "empty.ipynb", "1 + 1")
+    running = Workshop(cohort=cohort, host=host, port=free_port_pair(host), db_url=f"sqlite:///{base}/db.sqlite",
+                       log_dir=base / "logs", settings=settings, notebooks=notebooks, workshop=staff)
+    running.start()
+    wanted = ready or len(pages)
+    deadline = time.monotonic() + 120
+    while running.pools_filled() < wanted and time.monotonic() < deadline:
+        time.sleep(0.5)
+    if running.pools_filled() < wanted:
+        running.stop()
+        raise RuntimeError(running.participant.log_tail(40))
+    return running

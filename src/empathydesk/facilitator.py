@@ -233,7 +233,7 @@ def room_lock(room: Room) -> Any:
 
     toggle.on_click(on_toggle)
     show(room_locked(room))
-    return w.VBox([state, toggle], layout=w.Layout(width="100%"))
+    return w.VBox([state, toggle], layout=w.Layout(width="100%", align_items="flex-start"))
 
 
 def participants_view(store: Any = None) -> Any:

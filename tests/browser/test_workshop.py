@@ -6,6 +6,7 @@ the join screen, the participants page and the dashboard, and the "reload" banne
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -103,11 +104,25 @@ def test_two_participants_join_and_the_facilitator_sees_both(workshop, context, 
     again.get_by_role("link", name="Start: Welcome →").click()
     expect(again.locator(".ed-header")).to_contain_text("You are taking part as Ada", timeout=LOAD)
 
-    # the facilitator: the key logs in, then disappears from the address bar
+    # the facilitator signs in by typing the key: it never goes in an address (so never in the history)
     facilitator = context(PROJECTOR)
-    facilitator.goto(f"{workshop.facilitator}/voila/render/participants.ipynb?token={workshop.key}")
+    addresses: list[str] = []
+    facilitator.on("request", lambda request: addresses.append(request.url))
+    facilitator.goto(f"{workshop.facilitator}/voila/render/participants.ipynb")
+    expect(facilitator).to_have_url(re.compile(r"/login\?next="))
+    expect(facilitator.get_by_role("heading", name="Facilitator sign-in")).to_be_visible()
+    shoot(facilitator, artifacts, "sign-in")
+    facilitator.get_by_label("Facilitator key").fill("not the key")
+    facilitator.get_by_role("button", name="Sign in").click()
+    expect(facilitator.get_by_role("alert")).to_have_text("That key does not match. Please check it and try again.")
+    facilitator.get_by_label("Facilitator key").fill(workshop.key)
+    facilitator.get_by_role("button", name="Sign in").click()
     expect(facilitator.locator("[data-ed=people-count]")).to_have_text("2 people have joined.", timeout=LOAD)
-    assert "token" not in facilitator.url and workshop.key not in facilitator.url
+    assert facilitator.url.endswith("/voila/render/participants.ipynb")
+    assert not any(workshop.key in address for address in addresses)
+    login = [c for c in facilitator.context.cookies() if c["name"].startswith("username")]
+    assert login and all(c["httpOnly"] and c["sameSite"] == "Strict" for c in login)
+    assert all(0 < c["expires"] - time.time() <= 12 * 3600 for c in login)  # a working day, not 30 days
     expect(facilitator.locator("[data-ed=person]")).to_have_count(2)
     expect(facilitator.locator(".ed-people table")).to_contain_text("Ada")
     expect(facilitator.locator(".ed-people table")).to_contain_text("Ben")
@@ -116,6 +131,8 @@ def test_two_participants_join_and_the_facilitator_sees_both(workshop, context, 
     # Ben lost his link: the facilitator makes him a new one; the old one stops working
     person = facilitator.get_by_label("Person")
     person.select_option(label=person.locator("option", has_text="Ben").inner_text().strip())
+    ben_code = ben.locator("[data-ed=check-code]").inner_text().strip()  # Ben reads it from his screen
+    facilitator.get_by_label("Their check code").fill(ben_code)
     facilitator.get_by_role("button", name="Make a new link").click()
     facilitator.get_by_role("button", name="Yes, make it (the old link stops working)").click()
     new_link = facilitator.locator("[data-ed=new-link]")
@@ -179,6 +196,30 @@ def test_joining_on_a_phone_fits_the_screen(workshop, browser, artifacts):
         shoot(page, artifacts, "landing-phone-joined")
     finally:
         ctx.close()
+
+
+def test_the_servers_own_pages_are_plain_and_fit_a_phone(workshop, browser, artifacts):
+    """A lesson page without a valid link, and the facilitator's sign-in, at 1280 px and 375 px."""
+    for viewport, tag in ((PROJECTOR, ""), (PHONE, "-phone")):
+        ctx = browser.new_context(viewport=viewport)
+        try:
+            page = ctx.new_page()
+            reply = page.goto(f"{workshop.join_link}voila/render/01-their-side.ipynb?token=made-up")
+            assert reply.status == 403
+            expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
+            expect(page.get_by_role("main")).to_be_visible()
+            page.get_by_role("link", name="Go to the join page").click()
+            expect(page.locator(".ed-join-form")).to_be_visible(timeout=LOAD)  # the way back to joining
+            page.go_back()
+            wide = page.evaluate("() => document.documentElement.scrollWidth")
+            assert wide <= viewport["width"], wide
+            shoot(page, artifacts, f"link-not-valid{tag}")
+            page.goto(f"{workshop.facilitator}/login")
+            expect(page.get_by_label("Facilitator key")).to_be_visible()
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
+            shoot(page, artifacts, f"sign-in{tag}")
+        finally:
+            ctx.close()
 
 
 def test_self_study_landing_page_offers_to_resume_from_a_saved_file(voila_server, context, artifacts):
