@@ -374,3 +374,19 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_other_versions_of_voila_and_friends_stop_the_workshop_with_a_plain_message(monkeypatch, tmp_path):
+    import importlib.metadata
+
+    from empathydesk import _voila
+
+    assert _voila.version_problem() is None  # what `make install` installs
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.6.0" if name == "voila" else real(name))
+    problem = _voila.version_problem()
+    assert "voila 0.6.0 (needs 0.5.13)" in problem and "install EmpathyDesk again" in problem
+    w = Workshop(cohort="versions", port=free_port_pair(), db_url=f"sqlite:///{tmp_path}/db.sqlite", log_dir=tmp_path)
+    with pytest.raises(WorkshopError, match="written for other versions"):
+        w.start()
+    assert not w.participant.running

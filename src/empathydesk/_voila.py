@@ -1,6 +1,7 @@
 """The process `empathydesk workshop` starts for each of its two Voilà apps, and what it borrows from Voilà.
 
-Written for Voilà 0.5.13 on jupyter_server 2 (`VOILA_VERSIONS`); another version logs a warning at start.
+Written for Voilà 0.5.13, Jupyter Server 2, nbconvert 7 and ipywidgets 8 (`WRITTEN_FOR`): with other versions
+the workshop does not start, and says why in plain words (`version_problem`).
 `python -m empathydesk._voila [voila arguments]` runs Voilà with these additions:
 
 Both apps
@@ -17,6 +18,10 @@ The facilitator app (`--RoomVoila.hide_key=True`)
   history), or a one-time link (`$EMPATHYDESK_SIGNIN_CODE`) is opened once. It gives a login cookie that is
   HttpOnly, SameSite=Strict and lasts `SIGN_IN_HOURS`. Wrong keys are rate-limited per address;
 - a page opened with `?token=KEY` (scripts) sets the cookie and reloads without the key.
+
+In a page's kernel: `wait_for_request` (the visitor of a preheated page) and `wait_before_widget_states`
+(ipywidgets' control comm waits for the page's held pieces). `version_problem` says, before anything
+starts, when the installed Voilà, Jupyter Server, nbconvert or ipywidgets are not the ones written for.
 
 The participant app (`--RoomVoila.gate=True`, `RoomKernelManager`)
 - **no kernel without a reason**: every page but the landing page needs a valid personal link of this
@@ -40,6 +45,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 FACILITATOR_KEY_ENV = "EMPATHYDESK_FACILITATOR_KEY"
 SIGN_IN_CODE_ENV = "EMPATHYDESK_SIGNIN_CODE"
@@ -47,8 +54,30 @@ KERNEL_MANAGER = "empathydesk._voila.RoomKernelManager"
 KERNEL_SECRET_ENV = "EMPATHYDESK_KERNEL_SECRET"
 KERNEL_SECRET_HEADER = "X-EmpathyDesk-Kernel-Secret"
 BROWSER_COOKIE = "empathydesk-browser"
-VOILA_VERSIONS = ("0.5.13",)
 SIGN_IN_HOURS = 12
+# What this module was written for: it reaches into these packages' internals (handlers, templates, comms).
+WRITTEN_FOR = {"voila": "0.5.13", "jupyter_server": "2.", "nbconvert": "7.", "ipywidgets": "8."}
+
+
+def version_problem() -> str | None:
+    """None if the installed Voilà, Jupyter Server, nbconvert and ipywidgets are the ones this module was
+    written for (exact for Voilà, same major version for the others); else what to do, in plain words."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for package, wanted in WRITTEN_FOR.items():
+        try:
+            installed = version(package)
+        except PackageNotFoundError:
+            installed = "none"
+        exact = not wanted.endswith(".")
+        if (installed != wanted) if exact else not installed.startswith(wanted):
+            found.append(f"{package} {installed} (needs {wanted}{'x' if not exact else ''})")
+    if not found:
+        return None
+    return ("The workshop server was written for other versions of the programs it builds on: "
+            f"{', '.join(found)}. Please install EmpathyDesk again (make install, or pip install -e .) "
+            "to get the versions it needs.")
 
 
 def _room_kernel_manager() -> type:
@@ -308,7 +337,9 @@ def room_voila_class() -> type:
             await super().prepare(*args, **kwargs)
             if self._finished or not self.settings.get("empathydesk_hide_key"):
                 return
-            if self.get_query_argument("token", None) and getattr(self, "_token_authenticated", False):
+            key = self.identity_provider.token
+            given = self.get_query_argument("token", "")
+            if key and given and hmac.compare_digest(given.encode(), key.encode()):  # signed in by the key
                 rest = {k: v for k, v in self.request.query_arguments.items() if k != "token"}
                 self.redirect(self.request.path + ("?" + urlencode(rest, doseq=True) if rest else ""))
 
@@ -480,10 +511,6 @@ def room_voila_class() -> type:
         def initialize(self, argv=None):
             super().initialize(argv)
             gate.protect_logs(self.log, *(logging.getLogger(n) for n in ("tornado.access", "tornado.application", "tornado.general")))
-            from voila import __version__
-
-            if __version__ not in VOILA_VERSIONS:
-                self.log.warning("EmpathyDesk was written for Voilà %s; this is %s.", " or ".join(VOILA_VERSIONS), __version__)
             self.sign_in_tries = gate.RateLimiter(self.sign_in_tries_per_minute, burst=max(self.sign_in_tries_per_minute, 10))
             self._sign_in_code = os.environ.pop(SIGN_IN_CODE_ENV, "")
 
@@ -566,7 +593,28 @@ def cache_compiled_templates(directory: str | None = None) -> None:
     TemplateExporter._create_environment = create_with_cache
 
 
+def wait_before_widget_states(fill: Callable[[], None]) -> None:
+    """Make the browser's first step to load a page's widgets (opening ipywidgets' "jupyter.widget.control"
+    comm) run `fill` first, so that the widgets it asks for exist (see `widgets.arrival`)."""
+    from ipywidgets import Widget, comm
+
+    manager = comm.get_comm_manager()
+    if manager is None:
+        return
+    opened = Widget.handle_control_comm_opened
+
+    def opened_once_filled(control: Any, msg: dict[str, Any]) -> None:
+        fill()
+        opened(control, msg)
+
+    manager.register_target("jupyter.widget.control", opened_once_filled)
+
+
 def main(argv: list[str] | None = None) -> None:
+    problem = version_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        raise SystemExit(1)
     from empathydesk.kernel import skip_slow_optional_imports
 
     skip_slow_optional_imports()  # the app starts faster and smaller too (see empathydesk.kernel)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from empathydesk._voila import FACILITATOR_KEY_ENV, KERNEL_MANAGER, SIGN_IN_CODE_ENV
+from empathydesk._voila import FACILITATOR_KEY_ENV, KERNEL_MANAGER, SIGN_IN_CODE_ENV, version_problem
 from empathydesk.paths import TEMPLATE_DIR, TEMPLATE_ENV, data_dir, notebooks_dir, private_file, private_folder, workshop_dir
 
 DEFAULT_PORT = 8866
@@ -417,7 +417,10 @@ class Workshop:
         return [sys.executable, "-m", "empathydesk._voila", *args]
 
     def start(self, timeout: float = 90.0) -> None:
-        """Open the cohort, check both ports, start both apps and wait until both answer."""
+        """Check the installed versions, open the cohort, check both ports, start both apps, wait until both answer."""
+        problem = version_problem()
+        if problem:
+            raise WorkshopError(problem)
         if self.cohort is None:
             self.open_cohort()
         check_ports(self.participant.host, self.participant.port, self.facilitator.host, self.facilitator.port)

@@ -170,7 +170,9 @@ def test_the_browsers_first_widget_request_waits_for_the_pieces(monkeypatch):
     visitor = Visitor(monkeypatch)
     page = Arrival(visitor.wait, visitor.scheduled.append, lambda name: w.HTML(name))
     box = page.hold("module-1/header")
-    arrival.fill_before_widget_states(page)
+    from empathydesk._voila import wait_before_widget_states
+
+    wait_before_widget_states(lambda: page.fill_now(timeout=30))
     visitor.come("")
     targets["jupyter.widget.control"]("control-comm", {})
     assert box.children[0].value == "module-1/header"  # built before the states are sent

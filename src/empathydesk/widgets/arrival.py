@@ -86,22 +86,6 @@ def ends_page(name: str) -> bool:
     return name == "join" or name.endswith("/footer")
 
 
-def fill_before_widget_states(arrival: Arrival) -> None:
-    """Make the browser's widget control comm (its first step to load the page's widgets) wait for `fill_now`."""
-    from ipywidgets import Widget, comm
-
-    manager = comm.get_comm_manager()
-    if manager is None:
-        return
-    opened = Widget.handle_control_comm_opened
-
-    def opened_once_filled(control: Any, msg: dict[str, Any]) -> None:
-        arrival.fill_now(timeout=30)
-        opened(control, msg)
-
-    manager.register_target("jupyter.widget.control", opened_once_filled)
-
-
 _ARRIVAL: Arrival | None = None
 
 
@@ -114,8 +98,10 @@ def hold(name: str, **options: Any) -> w.Box:
         from empathydesk.widgets.session import get_ready
 
         get_ready()
+        from empathydesk._voila import wait_before_widget_states
+
         _ARRIVAL = Arrival(query_string, kernel_schedule(), build)
-        fill_before_widget_states(_ARRIVAL)
+        wait_before_widget_states(lambda: _ARRIVAL.fill_now(timeout=30))
     return _ARRIVAL.hold(name, **options)
 
 
