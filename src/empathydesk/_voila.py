@@ -54,6 +54,7 @@ KERNEL_MANAGER = "empathydesk._voila.RoomKernelManager"
 KERNEL_SECRET_ENV = "EMPATHYDESK_KERNEL_SECRET"
 KERNEL_SECRET_HEADER = "X-EmpathyDesk-Kernel-Secret"
 BROWSER_COOKIE = "empathydesk-browser"
+MAX_TOKEN = 64  # longer than any link token (storage.store.new_token): not looked up
 SIGN_IN_HOURS = 12
 # What this module was written for: it reaches into these packages' internals (handlers, templates, comms).
 WRITTEN_FOR = {"voila": "0.5.13", "jupyter_server": "2.", "nbconvert": "7.", "ipywidgets": "8."}
@@ -247,8 +248,14 @@ def room_voila_class() -> type:
             address = handler.request.remote_ip or "unknown"
             token = (handler.get_query_argument("token", "") or "").strip()
             valid = False
-            if token:
-                cohort = await asyncio.get_running_loop().run_in_executor(None, self.participant_cohort, token)
+            if 0 < len(token) <= MAX_TOKEN:
+                from empathydesk.storage import StorageError
+
+                try:
+                    cohort = await asyncio.get_running_loop().run_in_executor(None, self.participant_cohort, token)
+                except StorageError as error:
+                    return self.refuse(handler, 503, notice.page("Please try again in a minute", [error.message]),
+                                       retry_after=60)
                 valid = cohort is not None and cohort == self.cohort
             landing = path == self.app.landing
             if not landing and not valid:
@@ -264,7 +271,7 @@ def room_voila_class() -> type:
                     return self.refuse(handler, 503, notice.too_many_tabs(), retry_after=60)
                 await self.stop(spare)
             if len(self.ledger) >= self.max_kernels:
-                self.app.log.warning("The room is full: %d page kernels (--max-kernels)", len(self.ledger))
+                self.app.log.warning("The room is full: %d page kernels (--max-pages)", len(self.ledger))
                 return self.refuse(handler, 503, notice.room_full(), retry_after=60)
             handler._handout = (visitor, self.browser(handler))
             return True
