@@ -25,8 +25,22 @@ items:
   - {id: p-2, competency: perspective, text: I find it hard., reverse: true}
 checkpoints:
   - id: baseline
+    role: start
     title: Today
     prompt: Answer for today.
+  - id: after-module-1
+    role: after-module
+    module: module-1
+    title: After module 1
+    prompt: Answer for today.
+  - id: wrap-up
+    role: end
+    title: Now
+    prompt: Answer for now.
+  - id: retro-before
+    role: looking-back
+    title: Looking back
+    prompt: Answer for the day before.
 """
 
 MODULE = """\
@@ -159,6 +173,56 @@ def test_list_instead_of_mapping(tmp_path: Path) -> None:
 def test_scale_out_of_order(tmp_path: Path) -> None:
     [problem] = problems_for(tmp_path, instrument=INSTRUMENT.replace("{value: 2, label: Always}", "{value: 3, label: Always}"))
     assert "scale values must run 1, 2, 3" in problem
+
+
+def test_each_needed_role_is_required(tmp_path: Path) -> None:
+    no_end = INSTRUMENT.replace("  - id: wrap-up\n    role: end\n", "  - id: wrap-up\n    role: later\n")
+    assert problems_for(tmp_path, instrument=no_end) == ["instrument.yaml:13: checkpoints: no check-in has role 'end'; the code needs one"]
+
+
+def test_a_role_given_twice(tmp_path: Path) -> None:
+    two_starts = INSTRUMENT.replace("role: looking-back", "role: start")
+    assert problems_for(tmp_path, instrument=two_starts) == [
+        "instrument.yaml:28: checkpoints[3].role: role 'start' has a check-in already ('baseline'); one is allowed",
+        "instrument.yaml:13: checkpoints: no check-in has role 'looking-back'; the code needs one",
+    ]
+
+
+def test_two_check_ins_after_one_module(tmp_path: Path) -> None:
+    second = INSTRUMENT + "  - id: pulse-again\n    role: after-module\n    module: module-1\n    title: Again\n    prompt: Again.\n"
+    assert problems_for(tmp_path, instrument=second) == [
+        "instrument.yaml:32: checkpoints[4].role: module 'module-1' has a check-in already ('after-module-1'); one is allowed",
+    ]
+
+
+def test_unknown_role(tmp_path: Path) -> None:
+    problems = problems_for(tmp_path, instrument=INSTRUMENT.replace("role: looking-back", "role: retro"))
+    assert problems == ["instrument.yaml:28: checkpoints[3].role: must be one of: start, after-module, end, looking-back or later"]
+
+
+def test_after_module_names_an_unknown_module(tmp_path: Path) -> None:
+    problems = problems_for(tmp_path, instrument=INSTRUMENT.replace("module: module-1", "module: module-9"))
+    assert problems == ["instrument.yaml:20: checkpoints[1].module: unknown module 'module-9'"]
+
+
+def test_after_module_without_its_module(tmp_path: Path) -> None:
+    problems = problems_for(tmp_path, instrument=INSTRUMENT.replace("    module: module-1\n", ""))
+    assert problems == ["instrument.yaml:18: checkpoints[1]: an after-module check-in needs module: (the id of the module it follows)"]
+
+
+def test_only_an_after_module_check_in_names_a_module(tmp_path: Path) -> None:
+    problems = problems_for(tmp_path, instrument=INSTRUMENT.replace("    role: end\n", "    role: end\n    module: module-1\n"))
+    assert problems == ["instrument.yaml:23: checkpoints[2]: only an after-module check-in names a module; this one's role is end"]
+
+
+def test_role_helpers_find_check_ins(tmp_path: Path) -> None:
+    content, _ = check([write(tmp_path / "content", instrument=INSTRUMENT, module=MODULE)])
+    assert content is not None
+    assert [content.checkpoint_for(role).id for role in ("start", "end", "looking-back")] == ["baseline", "wrap-up", "retro-before"]
+    assert content.checkpoint_after("module-1").id == "after-module-1" and content.checkpoint_after("module-2") is None
+    assert content.checkpoint_for("looking-back").retrospective and not content.checkpoint_for("start").retrospective
+    with pytest.raises(KeyError):
+        content.checkpoint_for("later")
 
 
 def test_coverage_with_dangling_question(tmp_path: Path) -> None:

@@ -48,20 +48,42 @@ class Item(Strict):
     reverse: bool = False
 
 
+Role = Literal["start", "after-module", "end", "looking-back", "later"]
+NEEDED: tuple[Role, ...] = ("start", "end", "looking-back")  # the code needs a check-in with each of these
+
+
 class Checkpoint(Strict):
     """A moment at which the self-assessment is taken; `competencies` empty means all of them.
 
+    `role` says what the code does with it: `start` (the real before), `after-module` (the pulse of
+    `module`), `end`, `looking-back` (the retrospective before, rated at the end) or `later` (weeks on).
+    The code finds check-ins by role, never by id.
+
     `open_with`: the label of a button that opens the form. Until it is pressed, only the title, the
-    prompt and the button show (a form with answers shows at once): the follow-up is for a later visit,
-    and the wrap-up's look back comes after its first step.
+    prompt and the button show (a form with answers shows at once): the later check-in is for a later
+    visit, and the end's look back comes after its first step.
     """
 
     id: Id
+    role: Role
+    module: Id | None = None
     title: Text
     prompt: Text
     competencies: list[Id] = []
-    retrospective: bool = False
     open_with: Text | None = None
+
+    @model_validator(mode="after")
+    def _module_only_after_a_module(self) -> Checkpoint:
+        if self.role == "after-module" and self.module is None:
+            raise ValueError("an after-module check-in needs module: (the id of the module it follows)")
+        if self.role != "after-module" and self.module is not None:
+            raise ValueError(f"only an after-module check-in names a module; this one's role is {self.role}")
+        return self
+
+    @property
+    def retrospective(self) -> bool:
+        """Rated at the end, looking back at the start: never on the timeline, never pooled with real change."""
+        return self.role == "looking-back"
 
 
 class Instrument(Strict):
@@ -223,6 +245,8 @@ def _plain_message(error: dict[str, Any]) -> str:
         return "is not a known field (check its spelling)"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         return "must be one of: instrument, module, coverage"
+    if kind == "literal_error":
+        return f"must be one of: {error['ctx']['expected'].replace(chr(39), '')}"
     if kind == "string_type" and isinstance(error.get("input"), bool):
         return "reads as true/false in YAML (words like yes, no, on, off do); put the text in quotes"
     if kind == "string_pattern_mismatch":
@@ -298,6 +322,17 @@ class Content:
     def checkpoint(self, checkpoint_id: str) -> Checkpoint:
         return next(c for c in self.instrument.checkpoints if c.id == checkpoint_id)
 
+    def checkpoint_for(self, role: Role) -> Checkpoint:
+        """The check-in with `role` (start, end, looking-back, later); KeyError when there is none."""
+        found = next((c for c in self.instrument.checkpoints if c.role == role), None)
+        if found is None:
+            raise KeyError(f"the instrument has no check-in with role {role!r}")
+        return found
+
+    def checkpoint_after(self, module_id: str) -> Checkpoint | None:
+        """The pulse: the check-in taken after module `module_id`, or None when it has none."""
+        return next((c for c in self.instrument.checkpoints if c.role == "after-module" and c.module == module_id), None)
+
     def items_for(self, checkpoint_id: str) -> list[Item]:
         wanted = self.checkpoint(checkpoint_id).competencies
         return [i for i in self.instrument.items if not wanted or i.competency in wanted]
@@ -336,6 +371,25 @@ def content_files(paths: list[Path]) -> list[Path]:
     return found
 
 
+def _role_problems(f: LoadedFile, module_ids: set[str]) -> list[Problem]:
+    """One check-in per role (per module for after-module), every NEEDED role present, known modules only."""
+    inst: Instrument = f.model  # type: ignore[assignment]
+    problems: list[Problem] = []
+    first: dict[tuple[str, str | None], Checkpoint] = {}
+    for i, cp in enumerate(inst.checkpoints):
+        key = (cp.role, cp.module)
+        if key in first:
+            what = f"module {cp.module!r} has" if cp.module else f"role {cp.role!r} has"
+            problems.append(f.problem(("checkpoints", i, "role"), f"{what} a check-in already ({first[key].id!r}); one is allowed"))
+        first.setdefault(key, cp)
+        if cp.module and module_ids and cp.module not in module_ids:
+            problems.append(f.problem(("checkpoints", i, "module"), f"unknown module {cp.module!r}"))
+    for role in NEEDED:
+        if (role, None) not in first:
+            problems.append(f.problem(("checkpoints",), f"no check-in has role {role!r}; the code needs one"))
+    return problems
+
+
 def _cross_check(files: list[LoadedFile]) -> list[Problem]:
     problems: list[Problem] = []
     instruments = [f for f in files if isinstance(f.model, Instrument)]
@@ -343,6 +397,8 @@ def _cross_check(files: list[LoadedFile]) -> list[Problem]:
     coverages = [f for f in files if isinstance(f.model, Coverage)]
     if len(instruments) > 1:
         problems += [f.problem(("kind",), "there must be only one instrument file") for f in instruments[1:]]
+    module_ids = {m.model.id for m in modules}  # type: ignore[union-attr]
+    problems += [p for f in instruments for p in _role_problems(f, module_ids)]
     if not instruments:
         fallback, _ = load_file(content_root() / "instrument.yaml")
         instruments = [fallback] if fallback.model else []
