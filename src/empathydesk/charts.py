@@ -45,8 +45,8 @@ COMPETENCY_STYLE = [  # colour, marker, line style: each competency differs in a
 LIKERT_COLOURS = ["#B35806", "#F1A340", "#D9D9D9", "#998EC3", "#542788"]
 LIKERT_TEXT = ["white", "black", "black", "black", "white"]
 
-CHECKPOINT_LABELS = {
-    "baseline": "Start", "wrap-up": "End", "follow-up": "A month\non", "retro-before": "Start,\nlooking\nback",
+CHECKPOINT_LABELS = {  # by role; a pulse is labelled with its module's number
+    "start": "Start", "end": "End", "later": "A month\non", "looking-back": "Start,\nlooking\nback",
 }
 DPI = 100
 PARTICIPANT_WIDTH = 7.6  # inches: at DPI 100 the participant's charts fit a 48rem lesson column unscaled
@@ -123,11 +123,10 @@ def _competency_names(content: Content) -> dict[str, str]:
 
 
 def checkpoint_label(content: Content, cp_id: str) -> str:
-    if cp_id in CHECKPOINT_LABELS:
-        return CHECKPOINT_LABELS[cp_id]
-    if cp_id.startswith("after-module-"):
-        return f"After\nmodule {cp_id.removeprefix('after-module-')}"
-    return content.checkpoint(cp_id).title
+    cp = content.checkpoint(cp_id)
+    if cp.module:
+        return f"After\nmodule {content.module(cp.module).number}"
+    return CHECKPOINT_LABELS[cp.role]
 
 
 def _join(parts: Sequence[str]) -> str:
@@ -199,7 +198,7 @@ def scores_chart(content: Content, ratings: scoring.Ratings) -> Chart:
 
 
 def radar_chart(content: Content, ratings: scoring.Ratings) -> Chart:
-    """Radar chart of the real start (baseline) against each competency's latest score."""
+    """Radar chart of the real start against each competency's latest score."""
     title = "Where I started and where I am now"
     before, now = scoring.before_and_now(content, ratings)
     if not before or not now:
@@ -529,18 +528,22 @@ def cohort_charts(
     content: Content,
     rating_rows: Sequence[Mapping[str, Any]] | pd.DataFrame,
     attempt_rows: Sequence[Mapping[str, Any]],
-    likert_checkpoints: Sequence[str] = ("baseline", "wrap-up"),
 ) -> tuple[list[Chart], dict[str, Any]]:
-    """Every dashboard chart, plus the tables behind them: (charts, {"change", "reliability", "scores"})."""
+    """Every dashboard chart, plus the tables behind them: (charts, {"change", "reliability", "scores"}).
+
+    Likert bars and reliability are shown at the start and the end; reliability comes keyed by role:
+    ``{"start": table, "end": table}``.
+    """
     from empathydesk import stats
 
     frame = rating_rows if hasattr(rating_rows, "columns") else stats.ratings_frame(rating_rows)
     keyed = stats.keyed_frame(content, frame)
     scores = stats.competency_scores(content, keyed)
     change = stats.cohort_change(content, scores)
-    reliability = {cp: stats.reliability_table(content, keyed, cp) for cp in ("baseline", "wrap-up")}
+    ends = dict(zip(("start", "end"), stats.comparisons(content)["real"]))
+    reliability = {role: stats.reliability_table(content, keyed, cp) for role, cp in ends.items()}
     charts = [change_chart(content, change)]
-    charts.append(likert_chart(content, [stats.likert_counts(content, frame, cp) for cp in likert_checkpoints]))
+    charts.append(likert_chart(content, [stats.likert_counts(content, frame, cp) for cp in ends.values()]))
     charts.append(scenario_shares_chart(content, stats.scenario_shares(content, attempt_rows)))
     return charts, {"change": change, "reliability": reliability, "scores": scores}
 

@@ -35,7 +35,7 @@ from typing import Any
 
 from empathydesk import scoring
 from empathydesk.content import Content, load
-from empathydesk.joining import display_names
+from empathydesk.joining import WELCOME, WRAP_UP, display_names
 
 LIVE_INTERVAL = 5.0  # seconds between checks for new answers
 CHART_INTERVAL = 20.0  # at most this often are charts and statistics redrawn
@@ -92,9 +92,9 @@ def _ago(when: datetime | None, now: datetime) -> str:
 
 
 def page_short(content: Content, page_id: str) -> str:
-    if page_id == scoring.WELCOME:
+    if page_id == WELCOME:
         return "Welcome"
-    if page_id == scoring.WRAP_UP:
+    if page_id == WRAP_UP:
         return "Wrap-up"
     return f"M{content.module(page_id).number}"
 
@@ -109,14 +109,15 @@ def participant_progress(content: Content, store: Any, pid: int) -> dict[str, An
     parts: dict[str, tuple[int, int]] = {}
     for module in content.modules:
         got = scoring.module_parts(content, module, ratings, scenarios, exercises, reflections)
+        pulse = content.checkpoint_after(module.id)
         started = (
             any(scenarios.get(s.id) for s in module.scenarios)
             or any(exercises.get(e.id) for e in module.exercises)
             or any((reflections.get(r.id) or "").strip() for r in module.reflections)
-            or bool(ratings.get(f"after-{module.id}"))
+            or (pulse is not None and bool(ratings.get(pulse.id)))
         )
         parts[module.id] = (sum(got.values()) if started else 0, len(got))
-    for page, cp in ((scoring.WELCOME, scoring.BASELINE), (scoring.WRAP_UP, "wrap-up")):
+    for page, cp in scoring.page_checkpoints(content).items():
         items = content.items_for(cp)
         parts[page] = (len([i for i in items if i.id in ratings.get(cp, {})]), len(items))
     return {"pages": pages, "parts": parts}
@@ -192,7 +193,8 @@ def _ci(row: Mapping[str, Any]) -> str:
 
 
 def stats_html(tables: Mapping[str, Any]) -> str:
-    """The change table (real change and, beside it, the retrospective comparison) and the reliability table."""
+    """The change table (real change and, beside it, the retrospective comparison) and the reliability table
+    (keyed by role: start, end)."""
     real = tables["change"]["real"]
     retro = tables["change"]["retrospective"]
     rel = tables["reliability"]
@@ -217,15 +219,15 @@ def stats_html(tables: Mapping[str, Any]) -> str:
         'd_z: mean change divided by the standard deviation of the changes.</p>'
     )
     rel_rows = []
-    for comp_index in range(len(rel["baseline"])):
+    for comp_index in range(len(rel["start"])):
         cells, notes = [], []
-        for cp in ("baseline", "wrap-up"):
-            row = rel[cp].iloc[comp_index]
+        for role in ("start", "end"):
+            row = rel[role].iloc[comp_index]
             cells.append(f'<td class="ed-num">{_num(row["alpha"]) if row["shown"] else "<em>too few to show</em>"}'
                          f' (n={row["n"]})</td>')
             if row["warning"] and row["shown"]:
-                notes.append(f'{"start" if cp == "baseline" else "end"}: {row["warning"]}')
-        name = rel["baseline"].iloc[comp_index]["name"]
+                notes.append(f'{role}: {row["warning"]}')
+        name = rel["start"].iloc[comp_index]["name"]
         warn = f'⚠ {esc("; ".join(notes))}' if notes else ""
         rel_rows.append(f'<tr><th scope="row">{esc(name)}</th>{"".join(cells)}<td>{warn}</td></tr>')
     reliability = (
@@ -264,7 +266,7 @@ def individuals_html(content: Content, participants: list[Any], scores: Any, att
             got[0] += int(row["option"] == best[row["scenario"]])
             got[1] += 1
     head = "".join(f'<th class="ed-num" scope="col">{esc(c.name)}</th>' for c in comps)
-    wanted = [(cp, c.id) for c in comps for cp in ("baseline", "wrap-up")]
+    wanted = [(cp, c.id) for c in comps for cp in stats.comparisons(content)["real"]]
     table = scores.reindex(columns=pd.MultiIndex.from_tuples(wanted)) if len(scores) else None
     names = display_names(participants)
     ordered = sorted(sharing, key=lambda p: (names[p.id].lower(), p.id))

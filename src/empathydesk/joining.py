@@ -14,13 +14,15 @@ from typing import Any
 from urllib.parse import parse_qs, quote
 
 LANDING_NOTEBOOK = "index.ipynb"
+WELCOME = "welcome"  # the page ids before and after the modules
+WRAP_UP = "wrap-up"  # the page; the end check-in may share its name, but the code finds check-ins by role
 WELCOME_NOTEBOOK = "00-welcome.ipynb"
 WRAP_UP_NOTEBOOK = "06-wrap-up.ipynb"
 
 
 @dataclass(frozen=True)
 class PageLink:
-    page_id: str  # "welcome", "module-1" .. "module-5", "wrap-up"
+    page_id: str  # WELCOME, "module-1" .. "module-5", WRAP_UP
     title: str
     href: str  # relative to a page in notebooks/, carrying the token if there is one
     done: bool = False
@@ -79,17 +81,17 @@ def qr_svg(text: str, scale: int = 10, border: int = 2, sized: bool = True) -> s
 
 
 def notebook_for(content: Any, page_id: str) -> str:
-    if page_id == "welcome":
+    if page_id == WELCOME:
         return WELCOME_NOTEBOOK
-    if page_id == "wrap-up":
+    if page_id == WRAP_UP:
         return WRAP_UP_NOTEBOOK
     return content.module(page_id).notebook
 
 
 def page_title(content: Any, page_id: str) -> str:
-    if page_id == "welcome":
+    if page_id == WELCOME:
         return "Welcome"
-    if page_id == "wrap-up":
+    if page_id == WRAP_UP:
         return "Wrap-up"
     module = content.module(page_id)
     return f"Module {module.number}: {module.title}"
@@ -107,7 +109,7 @@ def page_links(store: Any, content: Any, participant: Any, token: str | None) ->
     """Welcome, the participant's modules in order, wrap-up: each with a link keeping `token`, and done or not."""
     from empathydesk import scoring
 
-    pages = ["welcome", *module_ids(store, content, participant), "wrap-up"]
+    pages = [WELCOME, *module_ids(store, content, participant), WRAP_UP]
     done: dict[str, bool] = {}
     if participant is not None:
         pid = participant.id

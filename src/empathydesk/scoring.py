@@ -16,16 +16,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from empathydesk.content import Content, Item, Module
+from empathydesk.joining import WELCOME, WRAP_UP
 
 Ratings = Mapping[str, Mapping[str, int]]  # checkpoint -> item -> answer
 ScenarioAttempts = Mapping[str, Sequence[int]]  # scenario -> chosen option indexes, in order
 ExerciseAttempts = Mapping[str, Sequence[Any]]  # exercise -> attempts, in order
 Reflections = Mapping[str, str]  # reflection -> text
-
-WELCOME = "welcome"
-WRAP_UP = "wrap-up"
-BASELINE = "baseline"
-RETRO_BEFORE = "retro-before"
 
 
 # --- the self-assessment --------------------------------------------------------------------------
@@ -91,16 +87,17 @@ def checkpoint_series(content: Content, ratings: Ratings) -> dict[str, list[tupl
 
 
 def before_and_now(content: Content, ratings: Ratings) -> tuple[dict[str, float], dict[str, float]]:
-    """(before, now): the real baseline's scores, and each competency's most recent score after it.
+    """(before, now): the real start's scores, and each competency's most recent score after it.
 
-    "Now" takes the latest non-retrospective checkpoint after the baseline that measured that
-    competency (a module's pulse, the wrap-up or the follow-up). A competency not measured since the
-    baseline is left out of "now".
+    "Now" takes the latest non-retrospective checkpoint after the start that measured that
+    competency (a module's pulse, the end or the later check-in). A competency not measured since the
+    start is left out of "now".
     """
-    before = competency_scores(content, ratings.get(BASELINE, {}))
+    start = content.checkpoint_for("start").id
+    before = competency_scores(content, ratings.get(start, {}))
     now: dict[str, float] = {}
     for comp, points in checkpoint_series(content, ratings).items():
-        later = [score for cp, score in points if cp != BASELINE]
+        later = [score for cp, score in points if cp != start]
         if later:
             now[comp] = later[-1]
     return before, now
@@ -142,12 +139,6 @@ def scenario_summary(content: Content, attempts: ScenarioAttempts) -> dict[str, 
 # --- progress -------------------------------------------------------------------------------------
 
 
-def pulse_id(content: Content, module: Module) -> str | None:
-    """The checkpoint taken after `module` ("after-module-1"), or None when the instrument has none."""
-    wanted = f"after-{module.id}"
-    return wanted if any(cp.id == wanted for cp in content.instrument.checkpoints) else None
-
-
 def module_parts(
     content: Content,
     module: Module,
@@ -160,9 +151,9 @@ def module_parts(
 
     A part the module does not have counts as done.
     """
-    pulse = pulse_id(content, module)
+    pulse = content.checkpoint_after(module.id)
     return {
-        "pulse": pulse is None or checkpoint_complete(content, ratings, pulse),
+        "pulse": pulse is None or checkpoint_complete(content, ratings, pulse.id),
         "scenarios": all(scenario_attempts.get(s.id) for s in module.scenarios),
         "exercise": not module.exercises or any(exercise_attempts.get(e.id) for e in module.exercises),
         "reflection": all((reflections.get(r.id) or "").strip() for r in module.reflections),
@@ -178,16 +169,22 @@ def page_progress(
 ) -> dict[str, bool]:
     """Done (True) or still to do (False) for every page, in page order: welcome, module-1 … , wrap-up.
 
-    The welcome page is done when the baseline is complete; a module when its pulse is complete, every
-    scenario is tried, an exercise is tried and the reflection is written; the wrap-up when the wrap-up
-    checkpoint is complete.
+    The welcome page is done when the start check-in is complete; a module when its pulse is complete,
+    every scenario is tried, an exercise is tried and the reflection is written; the wrap-up when the end
+    check-in is complete.
     """
-    pages = {WELCOME: checkpoint_complete(content, ratings, BASELINE)}
+    completes = page_checkpoints(content)
+    pages = {WELCOME: checkpoint_complete(content, ratings, completes[WELCOME])}
     for module in content.modules:
         parts = module_parts(content, module, ratings, scenario_attempts, exercise_attempts, reflections)
         pages[module.id] = all(parts.values())
-    pages[WRAP_UP] = checkpoint_complete(content, ratings, WRAP_UP)
+    pages[WRAP_UP] = checkpoint_complete(content, ratings, completes[WRAP_UP])
     return pages
+
+
+def page_checkpoints(content: Content) -> dict[str, str]:
+    """The check-in that completes the welcome page (the start) and the wrap-up page (the end)."""
+    return {WELCOME: content.checkpoint_for("start").id, WRAP_UP: content.checkpoint_for("end").id}
 
 
 def page_ids(content: Content) -> list[str]:

@@ -6,8 +6,8 @@ Import this module only where a dashboard is built: it imports pandas and numpy.
 
 Rules kept here, so that every view shares them:
 
-* The change is measured from the **real baseline** (taken at the start) to the wrap-up. The
-  retrospective "before" (rated at the end, looking back) is compared with the wrap-up in a separate
+* The change is measured from the **real start** (the check-in with role ``start``) to the ``end``. The
+  retrospective "before" (role ``looking-back``: rated at the end) is compared with the end in a separate
   table, labelled as retrospective; the two are never pooled, because looking back tends to inflate change.
 * Any number summarising a group needs at least ``MIN_GROUP`` (5) people; smaller groups come back with
   ``shown = False`` and the note "too few to show".
@@ -35,9 +35,6 @@ ALPHA_MIN_N = 20
 ALPHA_OK = 0.7
 TOO_FEW = "too few to show"
 CONFIDENCE = 0.95
-
-REAL = ("baseline", "wrap-up")
-RETROSPECTIVE = ("retro-before", "wrap-up")
 
 
 # --- Student's t, for whole-number degrees of freedom ---------------------------------------------
@@ -164,14 +161,22 @@ def paired_change(before: Iterable[float], after: Iterable[float], confidence: f
     return out
 
 
+def comparisons(content: Content) -> dict[str, tuple[str, str]]:
+    """The (before, after) check-in ids of each change: real (start -> end) and retrospective (looking back -> end)."""
+    start, end, looking_back = (content.checkpoint_for(role).id for role in ("start", "end", "looking-back"))
+    return {"real": (start, end), "retrospective": (looking_back, end)}
+
+
 def change_table(
     content: Content,
     scores: pd.DataFrame,
-    before: str = REAL[0],
-    after: str = REAL[1],
+    before: str | None = None,
+    after: str | None = None,
     confidence: float = CONFIDENCE,
 ) -> pd.DataFrame:
-    """Change per competency from checkpoint `before` to `after`, one row per competency (instrument order)."""
+    """Change per competency from checkpoint `before` to `after` (default: the real change), one row per competency."""
+    real_before, real_after = comparisons(content)["real"]
+    before, after = before or real_before, after or real_after
     records = []
     for comp in content.instrument.competencies:
         b = scores[(before, comp.id)] if (before, comp.id) in scores.columns else pd.Series(dtype=float)
@@ -189,8 +194,8 @@ def _has_cp(content: Content, cp_id: str) -> bool:
 
 
 def cohort_change(content: Content, scores: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """``{"real": baseline -> wrap-up, "retrospective": retro-before -> wrap-up}``; kept apart, never pooled."""
-    return {"real": change_table(content, scores, *REAL), "retrospective": change_table(content, scores, *RETROSPECTIVE)}
+    """``{"real": start -> end, "retrospective": looking back -> end}``; kept apart, never pooled."""
+    return {name: change_table(content, scores, *pair) for name, pair in comparisons(content).items()}
 
 
 # --- reliability ----------------------------------------------------------------------------------
@@ -208,13 +213,13 @@ def cronbach_alpha(matrix: pd.DataFrame | np.ndarray) -> float:
     return float(k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / total_var))
 
 
-def reliability_table(content: Content, rows: Iterable[Mapping[str, Any]] | pd.DataFrame, checkpoint: str = "baseline") -> pd.DataFrame:
-    """Cronbach's alpha per competency at one checkpoint, from people who answered all of its items.
+def reliability_table(content: Content, rows: Iterable[Mapping[str, Any]] | pd.DataFrame, checkpoint: str | None = None) -> pd.DataFrame:
+    """Cronbach's alpha per competency at one checkpoint (default: the start), from people who answered all its items.
 
     Columns: competency, name, k (items), n (people), alpha, shown, warning.
     """
     keyed = keyed_frame(content, rows)
-    keyed = keyed[keyed["checkpoint"] == checkpoint]
+    keyed = keyed[keyed["checkpoint"] == (checkpoint or content.checkpoint_for("start").id)]
     # one answer per (person, item) at a checkpoint (the store upserts), so a plain unstack is enough
     wide = keyed.set_index(["participant_id", "item"])["score"].unstack() if len(keyed) else pd.DataFrame()
     records = []

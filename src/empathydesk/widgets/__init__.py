@@ -5,7 +5,7 @@ and drive it. The names (`piece_names(content)` lists them all):
 
 - ``<page>/header``, ``<page>/footer`` for page welcome, module-1 … module-5, wrap-up: the progress strip,
   consent and "save my progress"; the link to the next page (keeping the page's ``?token=``)
-- ``checkpoint/<id>`` (any checkpoint) and ``module-N/pulse`` (checkpoint after-module-N): self-assessment
+- ``checkpoint/<id>`` (any checkpoint) and ``module-N/pulse`` (the module's after-module check-in): self-assessment
 - ``module-N/scenarios``, ``module-N/rewrite``, ``module-N/reflection``, ``module-N/discussion``
 - ``consent``, ``export``, ``import``, ``my-progress``, ``join``
 

@@ -1,4 +1,4 @@
-"""Piece names ("module-1/scenarios", "checkpoint/baseline", "consent" …) and what builds each one."""
+"""Piece names ("module-1/scenarios", "checkpoint/<id>", "consent" …) and what builds each one."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class Resolved:
 
 def piece_names(content: Content) -> list[str]:
     """Every name `show` knows, for messages and tests."""
-    pages = ["welcome", *(m.id for m in content.modules), "wrap-up"]
+    pages = scoring.page_ids(content)
     names = [*SINGLE, *PUBLIC]
     names += [f"checkpoint/{cp.id}" for cp in content.instrument.checkpoints]
     names += [f"{p}/{part}" for p in pages for part in PAGE_PARTS]
@@ -62,7 +62,7 @@ def resolve(name: str, content: Content) -> Resolved:
     head, _, part = name.partition("/")
     checkpoints = {cp.id for cp in content.instrument.checkpoints}
     modules = {m.id: m for m in content.modules}
-    pages = {"welcome", "wrap-up", *modules}
+    pages = set(scoring.page_ids(content))
     if head == "checkpoint" and part in checkpoints:
         return Resolved(lambda s: checkpoint_piece(s, part))
     if head in pages and part in PAGE_PARTS:
@@ -71,10 +71,10 @@ def resolve(name: str, content: Content) -> Resolved:
         return Resolved(lambda s: footer(s, head))
     if head in modules and part in MODULE_PARTS:
         if part == "pulse":
-            pulse = scoring.pulse_id(content, modules[head])
+            pulse = content.checkpoint_after(head)
             if pulse is None:
-                raise UnknownPiece(f"{head} has no pulse checkpoint (the instrument has no after-{head}).")
-            return Resolved(lambda s: checkpoint_form(s, pulse))
+                raise UnknownPiece(f"{head} has no pulse checkpoint (no check-in in the instrument follows {head}).")
+            return Resolved(lambda s: checkpoint_form(s, pulse.id))
         if part == "discussion":
             return Resolved(lambda s: discussion(s, head), personal=False)
         builder = {"scenarios": scenarios, "rewrite": rewrites, "reflection": reflections}[part]
@@ -83,7 +83,7 @@ def resolve(name: str, content: Content) -> Resolved:
     hint = f" Did you mean {close[0]!r}?" if close else ""
     raise UnknownPiece(
         f"There is no piece called {name!r}.{hint} Names look like 'module-1/scenarios', "
-        f"'checkpoint/baseline', 'welcome/header' or 'consent'."
+        f"'checkpoint/{content.checkpoint_for('start').id}', 'welcome/header' or 'consent'."
     )
 
 

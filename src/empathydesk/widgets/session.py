@@ -53,11 +53,11 @@ class Session:
         Read once per page view: the header and footer ask several times.
         """
         if self._page_ids is None:
-            self._page_ids = ["welcome", *joining.module_ids(self.store, self.content, self.participant), "wrap-up"]
+            self._page_ids = [joining.WELCOME, *joining.module_ids(self.store, self.content, self.participant), joining.WRAP_UP]
         return list(self._page_ids)
 
     def page_title(self, page_id: str, short: bool = False) -> str:
-        if short and page_id not in ("welcome", "wrap-up"):
+        if short and page_id not in (joining.WELCOME, joining.WRAP_UP):
             return f"Module {self.content.module(page_id).number}"
         return joining.page_title(self.content, page_id)
 
