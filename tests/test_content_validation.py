@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from empathydesk.content import check
+from empathydesk.content import check, load
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "empathydesk"
 
 INSTRUMENT = """\
 kind: instrument
@@ -259,3 +262,32 @@ def test_cli_passes_on_the_shipped_content() -> None:
     result = run_cli()
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("All good: ") and "modules" in result.stdout
+
+
+def checkpoint_literals(path: Path) -> list[str]:
+    """`file:line: 'text'` for each string literal in `path` that is a checkpoint id, or a prefix building one.
+
+    The one literal allowed is joining.WRAP_UP: the wrap-up *page*, whose name the end check-in shares.
+    """
+    ids = {cp.id for cp in load().instrument.checkpoints}
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    page_id = {
+        node.value for node in ast.walk(tree)
+        if path == SRC / "joining.py" and isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["WRAP_UP"]
+    }
+    return [
+        f"{path.relative_to(SRC)}:{node.lineno}: {node.value!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node not in page_id
+        and (node.value in ids or (node.value.endswith("-") and any(i.startswith(node.value) for i in ids)))
+    ]
+
+
+def test_no_checkpoint_id_is_written_in_the_code() -> None:
+    found = [hit for path in sorted(SRC.rglob("*.py")) if path.name != "demo.py" for hit in checkpoint_literals(path)]
+    assert found == [], "find check-ins by role (content.checkpoint_for, content.checkpoint_after), not by id"
+
+
+@pytest.mark.xfail(strict=True, reason="demo.py is being changed by another piece of work; it still answers check-ins by id")
+def test_no_checkpoint_id_in_the_demo_data() -> None:
+    assert checkpoint_literals(SRC / "demo.py") == []
