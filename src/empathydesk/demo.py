@@ -25,6 +25,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from empathydesk.content import Content
+from empathydesk.progress_file import FORMAT, VERSION, ProgressFile, read
 
 NAMES = [
     "Ada", "Bea", "Cai", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo", "Kit", "Lea", "Max", "Nia", "Oli",
@@ -155,42 +156,43 @@ def people(
     return result
 
 
-def export_data(content: Content, person: Person, cohort: str) -> dict[str, Any]:
-    """A person in the store's portable format (what `Store.import_participant` reads)."""
+def export_data(content: Content, person: Person, cohort: str) -> ProgressFile:
+    """A person as a progress file (what `Store.import_participant` reads), built through the same model
+    and checked against `content` by the same rules as a participant's own file."""
     first = min(person.times.values())
-    iso = lambda t: t.isoformat()  # noqa: E731
-    return {
-        "format": "empathydesk-participant",
-        "version": 1,
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
         "pseudonym": person.pseudonym,
         "cohort": cohort,
         "consent": person.consent,
-        "created_at": iso(first - timedelta(minutes=1)),
+        "created_at": first - timedelta(minutes=1),
         "checkpoints": [
             {
                 "checkpoint": cp,
-                "started_at": iso(person.times[cp]),
-                "ratings": [{"item": i, "value": v, "answered_at": iso(person.times[cp])} for i, v in answers.items()],
+                "started_at": person.times[cp],
+                "ratings": [{"item": i, "value": v, "answered_at": person.times[cp]} for i, v in answers.items()],
             }
             for cp, answers in person.ratings.items()
         ],
         "scenario_attempts": [
             {"scenario": sid, "attempt": k, "option": opt,
-             "created_at": iso(person.times[f"scenario:{sid}"] + timedelta(seconds=20 * (k - 1)))}
+             "created_at": person.times[f"scenario:{sid}"] + timedelta(seconds=20 * (k - 1))}
             for sid, options in person.scenario_attempts.items()
             for k, opt in enumerate(options, start=1)
         ],
         "exercise_attempts": [
             {"exercise": eid, "attempt": k, "text": text, "review": {"demo": True},
-             "created_at": iso(person.times[f"exercise:{eid}"] + timedelta(seconds=40 * (k - 1)))}
+             "created_at": person.times[f"exercise:{eid}"] + timedelta(seconds=40 * (k - 1))}
             for eid, texts in person.exercise_attempts.items()
             for k, text in enumerate(texts, start=1)
         ],
         "reflections": [
-            {"reflection": rid, "text": text, "updated_at": iso(person.times[f"reflection:{rid}"])}
+            {"reflection": rid, "text": text, "updated_at": person.times[f"reflection:{rid}"]}
             for rid, text in person.reflections.items()
         ],
     }
+    return read(data, content)
 
 
 def fill_cohort(store: Any, content: Content, cohort: str, n: int, seed: int = 7) -> int:
@@ -202,7 +204,7 @@ def fill_cohort(store: Any, content: Content, cohort: str, n: int, seed: int = 7
         store.create_cohort(cohort)
     existing = len(store.participants(cohort))
     for person in people(content, n, seed=seed + existing, start=existing):
-        store.import_participant(export_data(content, person, cohort), cohort=cohort)
+        store.import_participant(export_data(content, person, cohort), cohort=cohort, content=content)
     return n
 
 

@@ -48,19 +48,19 @@ def test_reflections_and_rewrites_are_cleaned_and_keep_newlines(store: Store) ->
 
 def test_an_imported_file_is_cleaned(store: Store) -> None:
     person = store.join(store.create_cohort("Alpha", ["module-1"]).join_code, "Sam")
-    store.save_reflection(person.id, "m1-r", ORDINARY)
-    store.add_exercise_attempt(person.id, "rw-1", "Fine", {"findings": []})
+    store.save_reflection(person.id, "module-1-reflection", ORDINARY)
+    store.add_exercise_attempt(person.id, "module-1-rewrite-1", "Fine", {"findings": []})
     data = json.loads(json.dumps(store.export_participant(person.id)))
     data["pseudonym"] = "Sa\x00m\u202e\n\tB"
-    data["reflections"].append({"reflection": "m2-r", "text": "bad\x00 \x1btext\u202e", "updated_at": data["created_at"]})
+    data["reflections"].append({"reflection": "module-2-reflection", "text": "bad\x00 \x1btext\u202e", "updated_at": data["created_at"]})
     data["exercise_attempts"][0]["text"] = "Fi\x00ne\u200e"
     store.create_cohort("Beta", ["module-1"])
     imported = store.import_participant(data, cohort="Beta")
     assert imported.pseudonym == "Sam B"
-    assert store.reflections(imported.id) == {"m1-r": ORDINARY, "m2-r": "bad text"}
-    assert [a["text"] for a in store.exercise_attempts(imported.id)["rw-1"]] == ["Fine"]
+    assert store.reflections(imported.id) == {"module-1-reflection": ORDINARY, "module-2-reflection": "bad text"}
+    assert [a["text"] for a in store.exercise_attempts(imported.id)["module-1-rewrite-1"]] == ["Fine"]
     local = store.import_participant(data)  # merged into the local participant
-    assert local.pseudonym == "Sam B" and store.reflections(local.id)["m2-r"] == "bad text"
+    assert local.pseudonym == "Sam B" and store.reflections(local.id)["module-2-reflection"] == "bad text"
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])

@@ -15,10 +15,10 @@ def _fill(store: Store, pid: int) -> None:
     store.save_rating(pid, "baseline", "rapport-1", 4)
     store.save_rating(pid, "follow-up", "perspective-1", 5)
     for option in (1, 0):
-        store.add_scenario_attempt(pid, "m1-s1", option)
-    store.add_exercise_attempt(pid, "m1-rw1", "Have you tried turning it off?", {"findings": ["blame"]})
-    store.add_exercise_attempt(pid, "m1-rw1", "Let's try a restart together.", {"findings": []})
-    store.save_reflection(pid, "m1-r", "I will ask before I fix. ✓")
+        store.add_scenario_attempt(pid, "module-1-scenario-1", option)
+    store.add_exercise_attempt(pid, "module-1-rewrite-1", "Have you tried turning it off?", {"findings": ["blame"]})
+    store.add_exercise_attempt(pid, "module-1-rewrite-1", "Let's try a restart together.", {"findings": []})
+    store.save_reflection(pid, "module-1-reflection", "I will ask before I fix. ✓")
 
 
 def _without(data: dict[str, Any], *keys: str) -> dict[str, Any]:
@@ -73,10 +73,10 @@ def test_import_merges_with_what_is_there_newest_answer_winning(store: Store) ->
     data = store.export_participant(person.id)
     local = store.local_participant()
     store.save_rating(local.id, "baseline", "perspective-1", 3)  # given after the export: stays
-    store.add_scenario_attempt(local.id, "m1-s1", 2)  # tried after: comes after the imported tries
+    store.add_scenario_attempt(local.id, "module-1-scenario-1", 2)  # tried after: comes after the imported tries
     store.import_participant(data)
     assert store.ratings(local.id)["baseline"] == {"perspective-1": 3, "rapport-1": 4}
-    assert store.scenario_attempts(local.id)["m1-s1"] == [1, 0, 2]
+    assert store.scenario_attempts(local.id)["module-1-scenario-1"] == [1, 0, 2]
 
 
 @pytest.mark.parametrize("bad", [{}, {"format": "something-else"}, [], {"format": "empathydesk-participant"}])

@@ -149,8 +149,8 @@ def test_activity_is_the_time_of_the_last_answer(store: Store) -> None:
     cohort = store.create_cohort("Alpha", ["module-1"])
     busy, idle = store.join(cohort.join_code, "Busy"), store.join(cohort.join_code, "Idle")
     store.save_rating(busy.id, "baseline", "perspective-1", 3)
-    store.add_scenario_attempt(busy.id, "s-1", 0)
-    store.save_reflection(busy.id, "m1-r", "done")
+    store.add_scenario_attempt(busy.id, "module-1-scenario-1", 0)
+    store.save_reflection(busy.id, "module-1-reflection", "done")
     activity = store.activity("Alpha")
     assert set(activity) == {busy.id} and idle.id not in activity
     assert activity[busy.id].isoformat() == store.export_participant(busy.id)["reflections"][0]["updated_at"]

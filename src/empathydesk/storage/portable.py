@@ -1,4 +1,5 @@
-"""Answer rows in and out: upserts shared by the store, and a participant's portable JSON file."""
+"""Answer rows in and out: upserts shared by the store, and a participant's progress file
+(its shape and checks are in `empathydesk.progress_file`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
+from empathydesk.progress_file import FORMAT, VERSION, ProgressFile
 from empathydesk.storage.models import (
     checkpoints,
     cohorts,
@@ -16,14 +18,6 @@ from empathydesk.storage.models import (
     reflections,
     scenario_attempts,
 )
-
-FORMAT = "empathydesk-participant"
-VERSION = 1
-NOT_OURS = (
-    "This file doesn't look like an EmpathyDesk progress file. "
-    'Please choose the file you saved with "save my progress".'
-)
-
 
 def dialect_insert(connection: Connection, table: Table) -> Any:
     """INSERT with ON CONFLICT support, for SQLite or PostgreSQL; only the dialect in use is imported."""
@@ -90,12 +84,8 @@ def read_ratings(connection: Connection, pid: int) -> dict[str, dict[str, int]]:
     return result
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat()
-
-
 def export(connection: Connection, pid: int) -> dict[str, Any]:
-    """Everything about participant `pid`, as JSON-able data in a stable order."""
+    """Everything about participant `pid`, as progress-file data (not yet checked: see `progress_file.read`)."""
     person = connection.execute(
         select(participants.c.pseudonym, cohorts.c.name, participants.c.consent, participants.c.created_at)
         .join(cohorts, cohorts.c.id == participants.c.cohort_id)
@@ -117,8 +107,8 @@ def export(connection: Connection, pid: int) -> dict[str, Any]:
         entries.append(
             {
                 "checkpoint": checkpoint,
-                "started_at": _iso(started_at),
-                "ratings": [{"item": i, "value": v, "answered_at": _iso(a)} for i, v, a in answers],
+                "started_at": started_at,
+                "ratings": [{"item": i, "value": v, "answered_at": a} for i, v, a in answers],
             }
         )
     scenarios = connection.execute(
@@ -153,57 +143,45 @@ def export(connection: Connection, pid: int) -> dict[str, Any]:
         "pseudonym": person.pseudonym,
         "cohort": person.name,
         "consent": person.consent,
-        "created_at": _iso(person.created_at),
+        "created_at": person.created_at,
         "checkpoints": entries,
         "scenario_attempts": [
-            {"scenario": s, "attempt": n, "option": o, "created_at": _iso(c)} for s, n, o, c in scenarios
+            {"scenario": s, "attempt": n, "option": o, "created_at": c} for s, n, o, c in scenarios
         ],
         "exercise_attempts": [
-            {"exercise": e, "attempt": n, "text": t, "review": r, "created_at": _iso(c)}
+            {"exercise": e, "attempt": n, "text": t, "review": r, "created_at": c}
             for e, n, t, r, c in exercises
         ],
-        "reflections": [{"reflection": r, "text": t, "updated_at": _iso(u)} for r, t, u in written],
+        "reflections": [{"reflection": r, "text": t, "updated_at": u} for r, t, u in written],
     }
 
 
-def check(data: Any) -> None:
-    """Raise ValueError (with a message fit for a participant) unless `data` is an export file."""
-    keys = {"pseudonym", "consent", "created_at", "checkpoints", "reflections"}
-    keys |= {"scenario_attempts", "exercise_attempts"}
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not keys <= data.keys():
-        raise ValueError(NOT_OURS)
-    if data.get("version") != VERSION:
-        raise ValueError("This progress file comes from a different version of EmpathyDesk, so it can't be read here.")
-
-
-def _when(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def merge(connection: Connection, pid: int, data: dict[str, Any]) -> None:
-    """Merge an export file into participant `pid` (see `Store.import_participant`)."""
+def merge(connection: Connection, pid: int, file: ProgressFile) -> None:
+    """Merge a checked progress file into participant `pid` (see `Store.import_participant`)."""
     created = connection.scalar(select(participants.c.created_at).where(participants.c.id == pid))
     connection.execute(
         update(participants)
         .where(participants.c.id == pid)
-        .values(
-            pseudonym=data["pseudonym"][:40],
-            consent=bool(data["consent"]),
-            created_at=min(created, _when(data["created_at"])),
-        )
+        .values(pseudonym=file.pseudonym, consent=file.consent, created_at=min(created, file.created_at))
     )
-    for entry in data["checkpoints"]:
-        put_checkpoint(connection, pid, entry["checkpoint"], _when(entry["started_at"]))
-        for answer in entry["ratings"]:
+    for entry in file.checkpoints:
+        put_checkpoint(connection, pid, entry.checkpoint, entry.started_at)
+        for answer in entry.ratings:
             put_rating(
-                connection, pid, entry["checkpoint"], answer["item"], int(answer["value"]),
-                _when(answer["answered_at"]), newer_only=True,
+                connection, pid, entry.checkpoint, answer.item, answer.value, answer.answered_at, newer_only=True
             )
-    for reflection in data["reflections"]:
-        when = _when(reflection["updated_at"])
-        put_reflection(connection, pid, reflection["reflection"], reflection["text"], when, newer_only=True)
-    _merge_attempts(connection, pid, scenario_attempts, "scenario", ["option"], data["scenario_attempts"])
-    _merge_attempts(connection, pid, exercise_attempts, "exercise", ["text", "review"], data["exercise_attempts"])
+    for reflection in file.reflections:
+        put_reflection(
+            connection, pid, reflection.reflection, reflection.text, reflection.updated_at, newer_only=True
+        )
+    _merge_attempts(
+        connection, pid, scenario_attempts, "scenario", ["option"],
+        [a.model_dump() for a in file.scenario_attempts],
+    )
+    _merge_attempts(
+        connection, pid, exercise_attempts, "exercise", ["text", "review"],
+        [a.model_dump() for a in file.exercise_attempts],
+    )
 
 
 def _merge_attempts(
@@ -218,7 +196,7 @@ def _merge_attempts(
             for *values, created in connection.execute(select(*columns, table.c.created_at).where(*mine))
         ]
         incoming = [
-            {**{f: a[f] for f in fields}, "created_at": _when(a["created_at"])}
+            {**{f: a[f] for f in fields}, "created_at": a["created_at"]}
             for a in imported
             if a[key] == key_value
         ]

@@ -10,11 +10,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
+from empathydesk import progress_file
+from empathydesk.limits import MAX_COHORT_NAME, MAX_NAME
 from empathydesk.storage import portable
 from empathydesk.storage.engine import default_url, make_engine
 from empathydesk.storage.models import (
@@ -32,11 +34,13 @@ from empathydesk.storage.records import Cohort, JoinError, Participant, StorageE
 from empathydesk.storage.schema import upgrade
 from empathydesk.text import clean, clean_all
 
+if TYPE_CHECKING:
+    from empathydesk.content import Content
+
 SELF_STUDY = "self-study"
 LOCAL_KEY = "local"
 LOCAL_NAME = "Me"
 LOCAL_LOCK = 7_240_002
-MAX_NAME = 40
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 READ_ONLY = "Your answers can't be saved right now, because the database is read-only. Please tell the facilitator."
@@ -120,6 +124,12 @@ def all_modules() -> list[str]:
     return [module.id for module in load().modules]
 
 
+def _course() -> Content:
+    from empathydesk.content import load
+
+    return load()
+
+
 def normalise_code(code: str) -> str:
     raw = re.sub(r"[^A-Z0-9]", "", code.upper())
     return f"{raw[:4]}-{raw[4:]}"
@@ -194,8 +204,8 @@ class Store:
     def create_cohort(self, name: str, modules: list[str] | None = None) -> Cohort:
         """A new cohort with a fresh join code; `modules` None means every module."""
         name = clean(name).strip()
-        if not name or len(name) > 80:
-            raise ValueError("A cohort name needs 1 to 80 characters.")
+        if not name or len(name) > MAX_COHORT_NAME:
+            raise ValueError(f"A cohort name needs 1 to {MAX_COHORT_NAME} characters.")
         modules = all_modules() if modules is None else list(modules)
         with self._write() as connection:
             if connection.scalar(select(cohorts.c.id).where(cohorts.c.name == name)) is not None:
@@ -449,19 +459,32 @@ class Store:
 
     # --- portability and privacy ---------------------------------------------------------------
 
-    def export_participant(self, pid: int) -> dict[str, Any]:
-        """Everything stored about one participant, as JSON-able data (no link token)."""
-        with self._read() as connection:
-            return portable.export(connection, pid)
+    def export_participant(self, pid: int, content: Content | None = None) -> dict[str, Any]:
+        """Everything stored about one participant, as progress-file data (no link token).
 
-    def import_participant(self, data: dict[str, Any], cohort: str | None = None) -> Participant:
-        """Bring an exported file into this instance: into `cohort` as a new participant, or else
+        It is written through `progress_file.ProgressFile` and checked against `content` (default: the
+        course), so that it always loads again; ProgressFileError says what stored answer does not fit.
+        """
+        with self._read() as connection:
+            data = portable.export(connection, pid)
+        return progress_file.read(data, content or _course(), saving=True).to_data()
+
+    def import_participant(
+        self, data: dict[str, Any] | progress_file.ProgressFile, cohort: str | None = None, content: Content | None = None
+    ) -> Participant:
+        """Bring a progress file into this instance: into `cohort` as a new participant, or else
         merged into the local participant. Answers merge: the newer rating or reflection wins,
-        attempts are combined in time order, and importing the same file twice changes nothing."""
-        portable.check(data)
-        data = clean_all(data)
-        if isinstance(data["pseudonym"], str):
-            data["pseudonym"] = " ".join(data["pseudonym"].split())[:MAX_NAME]
+        attempts are combined in time order, and importing the same file twice changes nothing.
+
+        The file is checked first against `content` (default: the course); a file that does not pass
+        raises ProgressFileError (a ValueError, its message fit for the participant) and stores nothing.
+        """
+        content = content or _course()
+        if isinstance(data, progress_file.ProgressFile):
+            progress_file.check(data, content)
+            file = data
+        else:
+            file = progress_file.read(data, content)
         local_id = self.local_participant().id if cohort is None else None
         with self._write() as connection:
             if local_id is not None:
@@ -470,8 +493,8 @@ class Store:
                 cohort_id = connection.scalar(select(cohorts.c.id).where(cohorts.c.name == cohort))
                 if cohort_id is None:
                     raise ValueError(f"There is no cohort called {cohort!r}.")
-                pid = self._add_participant(connection, cohort_id, data["pseudonym"][:MAX_NAME])
-            portable.merge(connection, pid, data)
+                pid = self._add_participant(connection, cohort_id, file.pseudonym)
+            portable.merge(connection, pid, file)
         imported = self.participant(pid)
         assert imported is not None
         return imported

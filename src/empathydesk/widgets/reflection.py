@@ -10,10 +10,10 @@ from typing import Any
 import ipywidgets as w
 
 from empathydesk.content import Reflection
+from empathydesk.limits import MAX_REFLECTION_CHARS
 from empathydesk.widgets import ui
 from empathydesk.widgets.session import Session
 
-MAX_REFLECTION_CHARS = 10_000
 QUIET_SECONDS = 0.8  # save once typing pauses this long …
 MAX_WAIT_SECONDS = 4.0  # … or at least this often while typing goes on
 

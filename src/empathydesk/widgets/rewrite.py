@@ -13,10 +13,10 @@ from typing import Any
 import ipywidgets as w
 
 from empathydesk.content import Content, Exercise
+from empathydesk.limits import MAX_REPLY_CHARS
 from empathydesk.widgets import ui
 from empathydesk.widgets.session import Session
 
-MAX_REPLY_CHARS = 4000
 
 
 def review_reply(text: str) -> dict[str, Any] | None:
