@@ -91,12 +91,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_participant(args: argparse.Namespace) -> int:
     import json
 
+    from empathydesk import progress_file
+    from empathydesk.storage import StorageError
+
     store = _store(args)
     if args.action == "import":
-        try:
-            person = store.import_participant(json.loads(Path(args.file).read_text(encoding="utf-8")), args.cohort)
-        except (ValueError, OSError) as error:
-            print(error, file=sys.stderr)
+        try:  # size and depth are checked before parsing; a refused file stores nothing
+            person = store.import_participant(progress_file.read_path(args.file), args.cohort)
+        except OSError as error:
+            print(f"The file could not be read: {error.strerror or error}.", file=sys.stderr)
+            return 1
+        except (ValueError, StorageError) as error:
+            print(getattr(error, "message", None) or error, file=sys.stderr)
             return 1
         print(f"Imported {person.pseudonym!r} into cohort {person.cohort!r}. Their link token: {person.token}")
         return 0
@@ -105,7 +111,12 @@ def cmd_participant(args: argparse.Namespace) -> int:
         print("No participant has that token (it may have been replaced by a newer link).", file=sys.stderr)
         return 1
     if args.action == "export":
-        _write_out(json.dumps(store.export_participant(person.id), indent=2, ensure_ascii=False) + "\n", args.output)
+        try:
+            data = store.export_participant(person.id)
+        except ValueError as error:  # a stored answer that no longer fits the course
+            print(getattr(error, "message", None) or error, file=sys.stderr)
+            return 1
+        _write_out(json.dumps(data, indent=2, ensure_ascii=False) + "\n", args.output)
     elif _confirm(f"Delete {person.pseudonym!r} and everything they saved?", args.yes):
         store.delete_participant(person.id)
         print(f"Deleted {person.pseudonym!r} and all their answers.")

@@ -1,7 +1,9 @@
 """Taking your progress with you: save it to a file, and load a saved file again.
 
 Saving makes a download link (a data: address, so it works in Voilà, JupyterLab and Binder alike);
-loading takes the file through a FileUpload and hands it to `store.import_participant`.
+loading takes the file through a FileUpload, reads it with `progress_file.parse` (size and depth checked
+before parsing) and hands it to `store.import_participant`, which checks it against the course and
+stores all of it or nothing. A refused file shows the message that names what is wrong.
 """
 
 from __future__ import annotations
@@ -14,14 +16,11 @@ from typing import Any
 
 import ipywidgets as w
 
+from empathydesk import progress_file
+from empathydesk.progress_file import NOT_OURS as NOT_A_PROGRESS_FILE
+from empathydesk.progress_file import ProgressFileError
 from empathydesk.widgets import ui
 from empathydesk.widgets.session import Session, forget_session, hosted
-
-MAX_UPLOAD_BYTES = 5_000_000
-NOT_A_PROGRESS_FILE = (
-    "This file does not look like an EmpathyDesk progress file. Choose the .json file you saved with "
-    "“Save my progress”."
-)
 
 
 def _json_default(value: Any) -> Any:
@@ -56,7 +55,11 @@ def save_controls(session: Session) -> w.Widget:
 
     @ui.guard(show_error)
     def on_click(_: Any) -> None:
-        data = session.store.export_participant(session.pid)
+        try:
+            data = session.store.export_participant(session.pid, session.content)
+        except ProgressFileError as refused:  # a stored answer that would not load again: say which
+            link.value = ui.note_html("error", refused.message, word="")
+            return
         link.value = download_html(data, file_name(session))
 
     make.on_click(on_click)
@@ -68,8 +71,8 @@ def export(session: Session) -> w.Widget:
     return ui.piece([ui.heading("Save my progress", intro=intro), save_controls(session)], name="export")
 
 
-def read_upload(value: Any) -> tuple[dict[str, Any] | None, str]:
-    """The uploaded progress file as a dict, or None and a message saying what is wrong."""
+def read_upload(value: Any) -> tuple[Any, str]:
+    """The uploaded file's JSON, or None and a message saying what is wrong (too big, too deep, not JSON)."""
     files = list(value.values()) if isinstance(value, dict) else list(value or ())
     if not files:
         return None, ""
@@ -77,16 +80,11 @@ def read_upload(value: Any) -> tuple[dict[str, Any] | None, str]:
     content = upload.get("content") if isinstance(upload, dict) else getattr(upload, "content", None)
     if content is None:
         return None, NOT_A_PROGRESS_FILE
-    raw = bytes(content)
-    if len(raw) > MAX_UPLOAD_BYTES:
-        return None, f"This file is too big ({len(raw) / 1e6:.1f} MB). A progress file is much smaller. {NOT_A_PROGRESS_FILE}"
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None, NOT_A_PROGRESS_FILE
-    if not isinstance(data, dict):
-        return None, NOT_A_PROGRESS_FILE
-    return data, ""
+        data = progress_file.parse(bytes(content))
+    except ProgressFileError as refused:
+        return None, refused.message
+    return (data, "") if data is not None else (None, NOT_A_PROGRESS_FILE)
 
 
 def import_(session: Session) -> w.Widget:
@@ -106,15 +104,12 @@ def import_(session: Session) -> w.Widget:
             upload.value = ()  # let the same file be chosen again, and drop it from the page's state
         if data is None:
             if problem:
-                status.value = ui.note_html("warn", problem, word="Not loaded:")
+                status.value = ui.note_html("warn", problem, word="")
             return
         try:
-            participant = session.store.import_participant(data)
-        except ValueError as exc:  # the store's own words: not our file, or another version
-            status.value = ui.note_html("warn", str(exc) or NOT_A_PROGRESS_FILE, word="Not loaded:")
-            return
-        except (KeyError, TypeError, AttributeError):
-            status.value = ui.note_html("warn", NOT_A_PROGRESS_FILE, word="Not loaded:")
+            participant = session.store.import_participant(data, content=session.content)
+        except ProgressFileError as refused:  # it names what is wrong; nothing was stored
+            status.value = ui.note_html("warn", refused.message, word="")
             return
         forget_session()
         name = getattr(participant, "pseudonym", "")
