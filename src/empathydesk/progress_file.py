@@ -108,11 +108,11 @@ def _review(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-def _text(limit: int, least: int = 0) -> Any:
-    return Annotated[str, BeforeValidator(_clean_text), StringConstraints(min_length=least, max_length=limit)]
-
-
-Moment = Annotated[datetime, BeforeValidator(_moment), PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used="json")]
+Moment = Annotated[
+    datetime, BeforeValidator(_moment), PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used="json")
+]
+ReplyText = Annotated[str, BeforeValidator(_clean_text), StringConstraints(max_length=MAX_REPLY_CHARS)]
+ReflectionText = Annotated[str, BeforeValidator(_clean_text), StringConstraints(max_length=MAX_REFLECTION_CHARS)]
 Name = Annotated[str, BeforeValidator(_clean_name), StringConstraints(min_length=1, max_length=MAX_NAME)]
 CohortName = Annotated[str, BeforeValidator(_clean_name), StringConstraints(min_length=1, max_length=MAX_COHORT_NAME)]
 CleanId = Annotated[Id, BeforeValidator(_clean_text)]
@@ -145,14 +145,14 @@ class ScenarioAttempt(Part):
 class ExerciseAttempt(Part):
     exercise: CleanId
     attempt: int = Field(ge=1)
-    text: _text(MAX_REPLY_CHARS)  # type: ignore[valid-type]
+    text: ReplyText
     review: Review
     created_at: Moment
 
 
 class ReflectionEntry(Part):
     reflection: CleanId
-    text: _text(MAX_REFLECTION_CHARS)  # type: ignore[valid-type]
+    text: ReflectionText
     updated_at: Moment
 
 

@@ -470,7 +470,10 @@ class Store:
         return progress_file.read(data, content or _course(), saving=True).to_data()
 
     def import_participant(
-        self, data: dict[str, Any] | progress_file.ProgressFile, cohort: str | None = None, content: Content | None = None
+        self,
+        data: dict[str, Any] | progress_file.ProgressFile,
+        cohort: str | None = None,
+        content: Content | None = None,
     ) -> Participant:
         """Bring a progress file into this instance: into `cohort` as a new participant, or else
         merged into the local participant. Answers merge: the newer rating or reflection wins,
