@@ -109,7 +109,7 @@ def people(
             person.ratings[cp] = answers
             person.times[cp] = tick(2)
 
-        answer("baseline", {})
+        answer(content.checkpoint_for("start").id, {})
         for number, module in enumerate(modules, start=1):
             if number > done_modules + 1:
                 break
@@ -139,15 +139,16 @@ def people(
             for ref in module.reflections:
                 person.reflections[ref.id] = rng.choice(REFLECTIONS)
                 person.times[f"reflection:{ref.id}"] = tick(3)
-            pulse = f"after-{module.id}"
-            if any(cp.id == pulse for cp in content.instrument.checkpoints):
-                answer(pulse, {comp: gain[comp] * rng.uniform(0.6, 0.9)}, [comp])
+            pulse = content.checkpoint_after(module.id)
+            if pulse is not None:
+                answer(pulse.id, {comp: gain[comp] * rng.uniform(0.6, 0.9)}, [comp])
         if finished:
-            answer("wrap-up", gain)
+            answer(content.checkpoint_for("end").id, gain)
             if rng.random() < 0.9:
-                answer("retro-before", {c: -abs(rng.gauss(0.35, 0.25)) for c in comps})
-            if rng.random() < follow_up_share:
-                answer("follow-up", {c: g - 0.15 for c, g in gain.items()})
+                answer(content.checkpoint_for("looking-back").id, {c: -abs(rng.gauss(0.35, 0.25)) for c in comps})
+            later = next((c for c in content.instrument.checkpoints if c.role == "later"), None)
+            if later is not None and rng.random() < follow_up_share:
+                answer(later.id, {c: g - 0.15 for c, g in gain.items()})
         # a live room: people still working answered a moment ago; people who finished, some time back
         latest = max(person.times.values())
         target = now - timedelta(minutes=rng.uniform(0.2, 6) if not finished else rng.uniform(2, 45))
