@@ -48,10 +48,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-FACILITATOR_KEY_ENV = "EMPATHYDESK_FACILITATOR_KEY"
-SIGN_IN_CODE_ENV = "EMPATHYDESK_SIGNIN_CODE"
+from empathydesk.settings import as_env, settings, take
+
 KERNEL_MANAGER = "empathydesk._voila.RoomKernelManager"
-KERNEL_SECRET_ENV = "EMPATHYDESK_KERNEL_SECRET"
 KERNEL_SECRET_HEADER = "X-EmpathyDesk-Kernel-Secret"
 BROWSER_COOKIE = "empathydesk-browser"
 MAX_TOKEN = 64  # longer than any link token (storage.store.new_token): not looked up
@@ -100,7 +99,7 @@ def _room_kernel_manager() -> type:
                 kernel_id = kwargs.get("kernel_id") or str(uuid.uuid4())
                 secret = secrets.token_urlsafe(24)
                 env = {k: v for k, v in env.items() if k != "VOILA_REQUEST_URL"}
-                env[KERNEL_SECRET_ENV] = secret
+                env |= as_env(kernel_secret=secret)
                 kwargs.update(env=env, kernel_id=kernel_id)
                 self.kernel_secrets[kernel_id] = secret
             return await super().start_kernel(*args, **kwargs)
@@ -133,7 +132,7 @@ def wait_for_request() -> None:
     The kernel proves who it is with the secret the app gave it (and keeps the secret out of the page's
     environment). Without one (plain Voilà), Voilà's own helper is used.
     """
-    secret = os.environ.pop(KERNEL_SECRET_ENV, None)
+    secret = take("kernel_secret")
     if secret is None:
         from voila.utils import wait_for_request as voila_wait
 
@@ -200,7 +199,7 @@ def room_voila_class() -> type:
 
         def __init__(self, app: RoomVoila) -> None:
             self.app = app
-            self.cohort = os.environ.get("EMPATHYDESK_COHORT", "")
+            self.cohort = settings().cohort or ""
             self.ledger = gate.KernelLedger()
             self.page_opens = gate.RateLimiter(app.page_opens_per_minute)
             self.join_pages = gate.RateLimiter(app.join_pages_per_minute)
@@ -519,7 +518,7 @@ def room_voila_class() -> type:
             super().initialize(argv)
             gate.protect_logs(self.log, *(logging.getLogger(n) for n in ("tornado.access", "tornado.application", "tornado.general")))
             self.sign_in_tries = gate.RateLimiter(self.sign_in_tries_per_minute, burst=max(self.sign_in_tries_per_minute, 10))
-            self._sign_in_code = os.environ.pop(SIGN_IN_CODE_ENV, "")
+            self._sign_in_code = take("signin_code") or ""
 
         def use_sign_in_code(self, code: str) -> bool:
             """True once for the one-time sign-in code; never again after."""
@@ -627,7 +626,7 @@ def main(argv: list[str] | None = None) -> None:
     skip_slow_optional_imports()  # the app starts faster and smaller too (see empathydesk.kernel)
     cache_compiled_templates()
     args = list(sys.argv[1:] if argv is None else argv)
-    key = os.environ.pop(FACILITATOR_KEY_ENV, None)
+    key = take("facilitator_key")
     if key:
         args.append(f"--Voila.token={key}")
     room_voila_class().launch_instance(argv=args)

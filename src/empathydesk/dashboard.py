@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import html
 import math
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -483,7 +482,9 @@ class Dashboard:
 
 def choose_cohort(store: Any, name: str | None = None) -> str | None:
     """The cohort to show: `name`, else $EMPATHYDESK_COHORT, else the newest cohort (not self-study)."""
-    name = name or os.environ.get("EMPATHYDESK_COHORT")
+    from empathydesk.settings import settings
+
+    name = name or settings().cohort
     if name:
         return name
     cohorts = [c for c in store.cohorts() if c.name != "self-study"]

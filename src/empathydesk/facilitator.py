@@ -10,13 +10,13 @@ Neither ever shows the facilitator key: it is not in their environment, and the 
 from __future__ import annotations
 
 import html
-import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from empathydesk import joining
+from empathydesk.settings import settings
 
 NOT_RUNNING = (
     "This page belongs to a running workshop. Start one with `empathydesk workshop` (or `make workshop`) "
@@ -53,8 +53,7 @@ class Room:
 
 def current_room(store: Any = None) -> Room | None:
     """The running workshop's cohort and address, or None when this page runs outside `empathydesk workshop`."""
-    name = os.environ.get("EMPATHYDESK_COHORT")
-    join_url = os.environ.get("EMPATHYDESK_JOIN_URL")
+    name, join_url = settings().cohort, settings().join_url
     if not name or not join_url:
         return None
     if store is None:

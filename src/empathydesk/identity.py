@@ -6,6 +6,7 @@ import os
 import threading
 from urllib.parse import parse_qs
 
+from empathydesk.settings import settings
 from empathydesk.storage import Participant, Store
 
 _query_string: str | None = None
@@ -46,7 +47,7 @@ def query_token() -> str | None:
 
 def hosted() -> bool:
     """True on the participant app that `empathydesk workshop` serves (`EMPATHYDESK_HOSTED=1`)."""
-    return os.environ.get("EMPATHYDESK_HOSTED") == "1"
+    return settings().hosted
 
 
 def page_cohort() -> str | None:
@@ -57,7 +58,7 @@ def page_cohort() -> str | None:
     """
     if not hosted():
         return None
-    return os.environ.get("EMPATHYDESK_COHORT", "").strip() or None
+    return settings().cohort
 
 
 def current_participant(store: Store) -> Participant | None:

@@ -1,33 +1,83 @@
-"""Where EmpathyDesk keeps its files: all inside the repository unless told otherwise."""
+"""Where EmpathyDesk keeps its files: the lessons found in a checkout or an installed copy, the data beside them."""
 
 from __future__ import annotations
 
 import os
+import sysconfig
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE_DIR = Path(__file__).resolve().parent / "share" / "voila" / "templates" / "empathydesk"
-# `empathydesk workshop` sets this (to the template's name) for its apps: their pages use the template above,
-# which carries the lesson pieces' stylesheet in the page's head.
-TEMPLATE_ENV = "EMPATHYDESK_TEMPLATE"
+from empathydesk.settings import env_name, settings
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATE_DIR = PACKAGE_DIR / "share" / "voila" / "templates" / "empathydesk"
+# The lesson folders. pyproject.toml installs them (as data files) in <environment>/share/empathydesk/.
+LESSON_FOLDERS = ("assessments", "notebooks", "workshop")
+INSTALLED = Path("share") / "empathydesk"
+
+
+class LessonsNotFound(FileNotFoundError):
+    """No folder with assessments/, notebooks/ and workshop/ was found."""
+
+
+def _has_lessons(folder: Path) -> bool:
+    return all((folder / name).is_dir() for name in LESSON_FOLDERS)
+
+
+def checkout() -> Path | None:
+    """The source checkout this package runs from (`pip install -e .`, or src/ on the path), if it is one."""
+    folder = PACKAGE_DIR.parents[1]
+    return folder if _has_lessons(folder) else None
+
+
+def installed_copies() -> list[Path]:
+    """Where `pip install .` puts the lesson folders: this environment's, then this user's share/empathydesk/."""
+    schemes = [sysconfig.get_default_scheme(), sysconfig.get_preferred_scheme("user")]
+    return [Path(sysconfig.get_path("data", scheme)) / INSTALLED for scheme in schemes]
+
+
+def lessons_root() -> Path:
+    """The folder holding assessments/, notebooks/ and workshop/: `EMPATHYDESK_ROOT`, else the source checkout,
+    else the installed copy. LessonsNotFound names what to set when there is none."""
+    chosen = settings().root
+    if chosen is not None:
+        if not _has_lessons(chosen):
+            raise LessonsNotFound(f"{env_name('root')}={chosen} does not hold {', '.join(f'{n}/' for n in LESSON_FOLDERS)}.")
+        return chosen
+    for folder in [checkout(), *installed_copies()]:
+        if folder is not None and _has_lessons(folder):
+            return folder
+    raise LessonsNotFound(
+        "EmpathyDesk cannot find its lessons (the folders assessments/, notebooks/ and workshop/). "
+        f"Set {env_name('root')} to the folder that holds them (a copy of the EmpathyDesk repository), "
+        "or install EmpathyDesk with pip, which puts them beside it."
+    )
 
 
 def content_root() -> Path:
-    """The folder of content files (`EMPATHYDESK_CONTENT`, or the repository's `assessments/`)."""
-    return Path(os.environ.get("EMPATHYDESK_CONTENT") or REPO_ROOT / "assessments")
+    """The folder of content files (`EMPATHYDESK_CONTENT`, or assessments/ in the lessons' folder)."""
+    return settings().content or lessons_root() / "assessments"
 
 
 def data_dir() -> Path:
-    """The folder for the embedded SQLite database (`EMPATHYDESK_DATA`, or the repository's `data/`)."""
-    return Path(os.environ.get("EMPATHYDESK_DATA") or REPO_ROOT / "data")
+    """The folder for the embedded SQLite database and the logs: `EMPATHYDESK_DATA`, else data/ in the
+    checkout (or `EMPATHYDESK_ROOT`), else this user's data folder (an installed copy's folder may be read-only)."""
+    chosen = settings()
+    if chosen.data is not None:
+        return chosen.data
+    root = chosen.root or checkout()
+    if root is not None:
+        return root / "data"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("empathydesk", appauthor=False))
 
 
 def notebooks_dir() -> Path:
-    return REPO_ROOT / "notebooks"
+    return lessons_root() / "notebooks"
 
 
 def workshop_dir() -> Path:
-    return REPO_ROOT / "workshop"
+    return lessons_root() / "workshop"
 
 
 def private_folder(path: Path) -> Path:

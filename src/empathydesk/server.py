@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from empathydesk._voila import FACILITATOR_KEY_ENV, KERNEL_MANAGER, SIGN_IN_CODE_ENV, version_problem
-from empathydesk.paths import TEMPLATE_DIR, TEMPLATE_ENV, data_dir, notebooks_dir, private_file, private_folder, workshop_dir
+from empathydesk._voila import KERNEL_MANAGER, version_problem
+from empathydesk.paths import TEMPLATE_DIR, data_dir, notebooks_dir, private_file, private_folder, workshop_dir
+from empathydesk.settings import as_env, env_name
 
 DEFAULT_PORT = 8866
 LOCALHOST = "127.0.0.1"
@@ -354,13 +355,6 @@ class Workshop:
         return f"http://{url_host(self.participant.host)}:{self.participant.port}/"
 
     @property
-    def join_url_with_code(self) -> str:
-        """What the QR code holds: the landing page with the code filled in."""
-        from urllib.parse import quote
-
-        return f"{self.join_url}?code={quote(self.join_code)}"
-
-    @property
     def facilitator_url(self) -> str:
         return f"http://{url_host(self.facilitator.host)}:{self.facilitator.port}/"
 
@@ -392,21 +386,16 @@ class Workshop:
 
     def _env(self, app: App) -> dict[str, str]:
         env = dict(os.environ)
-        for name in ("EMPATHYDESK_HOSTED", FACILITATOR_KEY_ENV, SIGN_IN_CODE_ENV, "JUPYTER_TOKEN", "QUERY_STRING"):
+        for name in (*map(env_name, ("hosted", "facilitator_key", "signin_code")), "JUPYTER_TOKEN", "QUERY_STRING"):
             env.pop(name, None)
         env["JUPYTER_PATH"] = share_jupyter_path(env.get("JUPYTER_PATH"))
-        env["EMPATHYDESK_DB_URL"] = self.db_url
-        env["EMPATHYDESK_COHORT"] = self.cohort_name
         env["PYTHONUNBUFFERED"] = "1"
-        env[TEMPLATE_ENV] = TEMPLATE
+        env |= as_env(db_url=self.db_url, cohort=self.cohort_name, template=TEMPLATE)
         if app is self.participant:
-            env["EMPATHYDESK_HOSTED"] = "1"
+            env |= as_env(hosted=True)
             env["VOILA_APP_IP"] = voila_app_ip(app.host)
         else:
-            env[FACILITATOR_KEY_ENV] = self.key
-            env[SIGN_IN_CODE_ENV] = self.sign_in_code
-            env["EMPATHYDESK_JOIN_URL"] = self.join_url
-            env["EMPATHYDESK_JOIN_CODE"] = self.join_code
+            env |= as_env(facilitator_key=self.key, signin_code=self.sign_in_code, join_url=self.join_url)
         return env
 
     def command(self, app: App) -> list[str]:

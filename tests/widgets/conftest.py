@@ -16,9 +16,9 @@ from widget_tree import all_html, find, text_of, walk  # noqa: F401  (re-exporte
 
 @pytest.fixture(autouse=True)
 def _page_address(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test starts as a plain (not hosted) page with no token in its address."""
-    monkeypatch.delenv("EMPATHYDESK_HOSTED", raising=False)
-    monkeypatch.delenv("EMPATHYDESK_COHORT", raising=False)
+    """Each test starts as a plain (not hosted, not strict) page with no token in its address."""
+    for name in ("EMPATHYDESK_HOSTED", "EMPATHYDESK_COHORT", "EMPATHYDESK_STRICT", "EMPATHYDESK_TEMPLATE"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(identity, "_query_string", "")
     monkeypatch.setattr(session_module, "_CURRENT", None)
 

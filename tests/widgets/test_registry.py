@@ -6,14 +6,17 @@ import subprocess
 import sys
 
 import ipywidgets as w
+import pytest
 
 from empathydesk import identity
 from empathydesk.widgets import build, piece_names, show
+from empathydesk.widgets.registry import UnknownPiece
 
 from .conftest import all_html, text_of
 
 
-def test_every_known_piece_builds(make, content):
+def test_every_known_piece_builds(make, content, monkeypatch):
+    monkeypatch.setenv("EMPATHYDESK_STRICT", "1")  # a piece that fails raises, with its traceback
     names = piece_names(content)
     assert {"consent", "export", "import", "my-progress", "checkpoint/baseline", "module-1/pulse",
             "module-1/scenarios", "module-1/rewrite", "module-1/reflection", "module-1/discussion",
@@ -83,6 +86,18 @@ def test_unexpected_error_at_build_is_a_friendly_message(store, participant, mon
     assert "reload the page" in text_of(widget) and "ZeroDivision" not in text_of(widget)
 
 
+def test_strict_mode_raises_what_participants_see_as_sorry(store, participant, monkeypatch):
+    monkeypatch.setattr(store, "ratings", lambda pid: 1 / 0)
+    monkeypatch.setenv("EMPATHYDESK_STRICT", "1")  # as the notebook tests run
+    with pytest.raises(ZeroDivisionError):
+        build("checkpoint/baseline", store=store, participant=participant)
+    with pytest.raises(UnknownPiece):
+        build("module-1/scenarioz", store=store, participant=participant)
+    monkeypatch.setenv("EMPATHYDESK_STRICT", "0")
+    assert "ed-broken" in build("checkpoint/baseline", store=store, participant=participant)._dom_classes
+    assert "ed-unknown" in build("module-1/scenarioz", store=store, participant=participant)._dom_classes
+
+
 def test_lesson_page_pieces_do_not_import_heavy_libraries(tmp_path):
     code = f"""
 import sys
@@ -122,7 +137,6 @@ def test_show_leaves_the_stylesheet_to_the_workshops_page_template(monkeypatch, 
     import IPython.display
 
     import empathydesk
-    from empathydesk.paths import TEMPLATE_ENV
     from empathydesk.server import SHARE_DIR, TEMPLATE
     from empathydesk.widgets.ui import STYLESHEET
 
@@ -132,7 +146,7 @@ def test_show_leaves_the_stylesheet_to_the_workshops_page_template(monkeypatch, 
     empathydesk.show("module-1/discussion", store=store, participant=participant)
     assert isinstance(shown[0], IPython.display.HTML) and len(shown) == 2
     shown.clear()
-    monkeypatch.setenv(TEMPLATE_ENV, TEMPLATE)  # as `empathydesk workshop` sets it for its apps
+    monkeypatch.setenv("EMPATHYDESK_TEMPLATE", TEMPLATE)  # as `empathydesk workshop` sets it for its apps
     empathydesk.show("module-1/discussion", store=store, participant=participant)
     assert [sorted(x._dom_classes) for x in shown] == [["ed-discussion", "ed-piece"]]
     template = SHARE_DIR / "voila" / "templates" / TEMPLATE / "index.html.j2"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,9 @@ BUSY_TIMEOUT_MS = 30_000
 def default_url() -> str:
     """`$EMPATHYDESK_DB_URL`, or an SQLite file in the data folder."""
     from empathydesk.paths import data_dir
+    from empathydesk.settings import settings
 
-    return os.environ.get("EMPATHYDESK_DB_URL") or f"sqlite:///{data_dir() / 'empathydesk.sqlite'}"
+    return settings().db_url or f"sqlite:///{data_dir() / 'empathydesk.sqlite'}"
 
 
 def make_engine(url: str) -> Engine:

@@ -10,6 +10,7 @@ import ipywidgets as w
 
 from empathydesk import scoring
 from empathydesk.content import Content, ContentError, load
+from empathydesk.settings import settings
 from empathydesk.widgets import ui
 from empathydesk.widgets.assessment import checkpoint_form, checkpoint_piece
 from empathydesk.widgets.consent import consent
@@ -88,14 +89,20 @@ def resolve(name: str, content: Content) -> Resolved:
 
 
 def build(piece: str, *, store: object = None, participant: object = None, content: Content | None = None) -> w.Widget:
-    """The widget for one piece of a page. Never raises: problems become a friendly message."""
+    """The widget for one piece of a page. Problems become a friendly message, unless `EMPATHYDESK_STRICT` is
+    on (the notebook tests): then they raise, so a page that would say "Sorry" fails its test."""
     given = content
+    strict = settings().strict
     try:
         content = content or load()
         resolved = resolve(piece, content)
     except UnknownPiece as exc:
+        if strict:
+            raise
         return ui.piece([ui.note("warn", exc.message, word="Page problem:")], name="unknown")
     except ContentError as exc:
+        if strict:
+            raise
         ui.log.error("content does not load: %s", exc)
         return ui.piece([ui.note("error", "The lesson content has a problem, so this part cannot be shown. Please tell the facilitator.", word="")], name="broken")
     try:
@@ -104,6 +111,8 @@ def build(piece: str, *, store: object = None, participant: object = None, conte
             return no_participant(short=not resolved.top)
         return resolved.build(session)
     except Exception as exc:  # noqa: BLE001 - a participant never sees a traceback
+        if strict:
+            raise
         if not isinstance(exc, ui.storage_errors()):
             ui.log.exception("could not build %s", piece)
         try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import html
 import logging
-import os
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -18,7 +17,8 @@ import ipywidgets as w
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
-from empathydesk.paths import TEMPLATE_DIR, TEMPLATE_ENV
+from empathydesk.paths import TEMPLATE_DIR
+from empathydesk.settings import settings
 
 log = logging.getLogger("empathydesk.widgets")
 if not log.handlers:  # to the kernel's real stderr (the server log), never into the page
@@ -89,7 +89,7 @@ def esc(text: Any) -> str:
 
 def page_has_stylesheet() -> bool:
     """True on the pages of `empathydesk workshop`, whose template has the stylesheet in the page's head."""
-    return os.environ.get(TEMPLATE_ENV) == TEMPLATE_DIR.name
+    return settings().template == TEMPLATE_DIR.name
 
 
 def stylesheet() -> Any:
@@ -184,10 +184,8 @@ def card(children: Iterable[w.Widget], *, name: str) -> w.VBox:
 
 
 def storage_errors() -> tuple[type[BaseException], ...]:
-    try:
-        from empathydesk.storage import StorageError
-    except ImportError:  # pragma: no cover - the storage package is part of the project
-        return ()
+    from empathydesk.storage import StorageError
+
     return (StorageError,)
 
 
