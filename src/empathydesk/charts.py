@@ -78,9 +78,6 @@ class Chart:
             f"</figure>"
         )
 
-    def save(self, path: str, dpi: int = DPI) -> None:
-        self.figure.savefig(path, dpi=dpi)
-
 
 # --- helpers --------------------------------------------------------------------------------------
 
