@@ -73,3 +73,36 @@ def test_notebooks_are_committed_without_outputs() -> None:
         cells = json.loads(path.read_text())["cells"]
         dirty = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
         assert not dirty, f"{path.name}: cells {dirty} have outputs"
+
+
+def test_a_non_editable_install_finds_its_lessons(tmp_path: Path) -> None:
+    """`pip install .` (not -e) into a fresh environment: the lessons come along, found from any folder."""
+    import shutil
+    import sysconfig
+
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source)
+    for name in ("src", "assessments", "notebooks", "workshop"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    Path(purelib, "dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")  # this venv's, not its -e empathydesk
+    installed = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", str(source)],
+                               capture_output=True, text=True, timeout=300)
+    assert installed.returncode == 0, installed.stderr
+    shutil.rmtree(source)  # nothing may come from the copy it was built from
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    code = "from empathydesk import paths; print(paths.__file__, paths.content_root(), paths.notebooks_dir(), paths.data_dir())"
+    found = subprocess.run([python, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert found.returncode == 0, found.stderr
+    module, content, notebooks, data = map(Path, found.stdout.split())
+    assert module.is_relative_to(venv) and (notebooks / "index.ipynb").is_file()
+    assert content == venv / "share" / "empathydesk" / "assessments"
+    assert data.is_relative_to(tmp_path) and not data.is_relative_to(venv)  # this user's folder, not the install's
+    checked = subprocess.run([python, "-m", "empathydesk", "validate"], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
