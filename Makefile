@@ -21,7 +21,7 @@ test: install-test browser postgres
 	echo "== browser tests (Chromium against Voila servers started by the tests)"; \
 	$(PY) -m pytest -ra tests/browser; t2=$$(date +%s); \
 	echo "== notebooks (nbval)"; tmp=$$(mktemp -d); \
-	EMPATHYDESK_DATA=$$tmp $(PY) -m pytest -ra $(NOTEBOOK_FLAGS) -p no:cacheprovider notebooks workshop; t3=$$(date +%s); \
+	EMPATHYDESK_DATA=$$tmp EMPATHYDESK_STRICT=1 $(PY) -m pytest -ra $(NOTEBOOK_FLAGS) -p no:cacheprovider notebooks workshop; t3=$$(date +%s); \
 	echo "== timings: unit+storage $$((t1-t0)) s, browser $$((t2-t1)) s, notebooks $$((t3-t2)) s, all tests $$((t3-t0)) s"
 
 ## The same notebooks in JupyterLab, for self-study.
