@@ -203,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--db", metavar="URL", help="database URL (default: $EMPATHYDESK_DB_URL or data/empathydesk.sqlite)")
+    db.add_argument("--db", metavar="URL", help="database URL (default: $EMPATHYDESK_DB_URL, else empathydesk.sqlite in the data folder)")
 
     p = sub.add_parser("cohort", help="create, list or delete workshop cohorts")
     cohort = p.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -41,7 +41,8 @@ def lessons_root() -> Path:
     chosen = settings().root
     if chosen is not None:
         if not _has_lessons(chosen):
-            raise LessonsNotFound(f"{env_name('root')}={chosen} does not hold {', '.join(f'{n}/' for n in LESSON_FOLDERS)}.")
+            folders = ", ".join(f"{name}/" for name in LESSON_FOLDERS)
+            raise LessonsNotFound(f"{env_name('root')}={chosen} does not hold {folders}.")
         return chosen
     for folder in [checkout(), *installed_copies()]:
         if folder is not None and _has_lessons(folder):

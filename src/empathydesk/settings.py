@@ -37,8 +37,8 @@ class Settings(BaseSettings):
                                     "workshop --host/--port")
     hosted: bool = _setting(False, "pages are served by `empathydesk workshop`'s participant app")
     template: str | None = _setting(None, "the Voilà template the page uses (`empathydesk` carries the stylesheet)")
-    facilitator_key: SecretStr | None = _setting(None, "the facilitator app's key (taken out of the environment)")
-    signin_code: SecretStr | None = _setting(None, "the facilitator's one-time sign-in code (taken out of the environment)")
+    facilitator_key: SecretStr | None = _setting(None, "the facilitator app's key (taken out of the environment once read)")
+    signin_code: SecretStr | None = _setting(None, "the facilitator's one-time sign-in code (taken out)")
     kernel_secret: SecretStr | None = _setting(None, "a preheated kernel's secret for fetching its visitor (taken out)")
     strict: bool = _setting(False, "a piece that fails while being built raises instead of showing 'Sorry' (for tests)")
 
