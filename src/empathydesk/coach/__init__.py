@@ -2,10 +2,16 @@
 
     >>> from empathydesk.coach import review
     >>> r = review("You need to clear your cache.")
-    >>> r.verdict, [f.code for f in r.findings]
-    ('needs-work', ['order', 'jargon'])
+    >>> r.verdict, [f.code for f in r.findings], r.decided_by
+    ('needs-work', ['order', 'jargon'], ('order', 'jargon'))
     >>> r.to_dict()["findings"][0]["lesson"]
     'offer-suggestions'
+
+The verdict comes from the whole reply, not from adding points: a reply is "relational" when nothing
+in it blocks (sarcasm, blame, a brush-off, a non-apology, a script, sympathy with nothing next, too
+much at once, an order or jargon with nothing warm around them) *and* it moves the person forward (an
+offer, an open door, a question, a step, or what happens next and when). `decided_by` names the
+findings that decided it. `review(text, exercise)` also runs the exercise's own checks (checks.py).
 
 The phrase lists live in `phrases/*.yaml` (data, not code). vaderSentiment's word list helps spot
 feelings ("that sounds stressful") and textstat gives the reading grade; both are imported the first
@@ -50,6 +56,8 @@ class Review:
     findings: tuple[Finding, ...] = ()
     grade: float | None = field(default=None, compare=False)
     """Flesch-Kincaid reading grade of the reply (textstat), when there was text to read."""
+    decided_by: tuple[str, ...] = ()
+    """The codes of the findings that decided the verdict (what blocks it, or what makes it work)."""
 
     @property
     def works(self) -> list[Finding]:
@@ -73,6 +81,8 @@ class Review:
             return self.notes[0].message
         if self.verdict == "relational":
             return "This reads like a reply to a person. Nice work."
+        if "exercise-missed" in self.decided_by and set(self.decided_by) == {"exercise-missed"}:
+            return "A kind reply. This exercise also asks for something more, below."
         if not self.changes:
             return "Nothing here is wrong, but it could feel warmer."
         if self.works:
@@ -80,11 +90,14 @@ class Review:
         return "A few changes would make this reply warmer and clearer."
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape: {"verdict", "score", "findings": [{"code", "message", "span", "lesson"}]}."""
-        return {"verdict": self.verdict, "score": self.score, "findings": [f.to_dict() for f in self.findings]}
+        """The JSON shape: {"verdict", "score", "decided_by", "findings": [{"code", "message", "span", "lesson"}]}."""
+        return {"verdict": self.verdict, "score": self.score, "decided_by": list(self.decided_by),
+                "findings": [f.to_dict() for f in self.findings]}
 
     def to_text(self) -> str:
         lines = [f"{self.headline} (score {self.score}/100)"]
+        if self.decided_by:
+            lines.append("Decided by: " + ", ".join(self.decided_by))
         for title, items, mark in (("", self.notes, "!"), ("What works", self.works, "+"), ("What to change", self.changes, "-")):
             if not items:
                 continue
@@ -98,10 +111,11 @@ class Review:
 
 
 def codes() -> dict[str, dict[str, Any]]:
-    """Every code the coach can give: {code: {"kind", "lesson", "weight", "message"}}."""
+    """Every code the coach can give: {code: {"kind", "lesson", "weight", "message", "blocks", "scored"}}."""
     from empathydesk.coach.data import rules
 
-    return {c: {"kind": i.kind, "lesson": i.lesson, "weight": i.weight, "message": i.message} for c, i in rules().codes.items()}
+    return {c: {"kind": i.kind, "lesson": i.lesson, "weight": i.weight, "message": i.message, "blocks": i.blocks,
+                "scored": i.scored} for c, i in rules().codes.items()}
 
 
 def _quote(text: str, start: int, end: int) -> str:
@@ -128,24 +142,46 @@ def _grade(text: str) -> float | None:
         return None
 
 
-def review(text: str | None) -> Review:
-    """Read a support reply and say what works and what to change."""
+def review(text: str | None, exercise: Any = None) -> Review:
+    """Read a support reply and say what works and what to change.
+
+    `exercise`: a rewrite exercise (empathydesk.content.Exercise, or a dict with "lesson" and
+    "checks"): its own checks are run too, so the same reply gets feedback on what that exercise asks.
+    """
     from empathydesk.coach.data import rules
-    from empathydesk.coach.engine import find
+    from empathydesk.coach.engine import WORKS_FIRST, find
 
     r = rules()
     text = "" if text is None else str(text)
     if not text.strip():
         note = Finding("empty", r.notes["empty"], (0, len(text)), None, "note")
-        return Review("needs-work", 0, (note,))
+        return Review("needs-work", 0, (note,), decided_by=("empty",))
     notes: list[Finding] = []
     if len(text) > MAX_CHARS:
-        message = r.notes["too-long"].format(limit=f"{MAX_CHARS:,}")
-        notes.append(Finding("too-long", message, (MAX_CHARS, len(text)), None, "note"))
+        message = r.notes["cut-short"].format(limit=f"{MAX_CHARS:,}")
+        notes.append(Finding("cut-short", message, (MAX_CHARS, len(text)), None, "note"))
         text = text[:MAX_CHARS]
 
     reply, found = find(text)
     grade = _grade(text) if reply.words >= 20 else None  # the grade matters only for longer replies
+
+    checks: list[Finding] = []
+    if exercise is not None:
+        from empathydesk.coach.checks import run_checks
+
+        checks = run_checks(exercise, reply, found)
+
+    # The verdict: nothing blocks, and the reply moves them forward.
+    warm = any(found.get(c) for c in ("acknowledges", "suggests", "asks-setup"))
+    blocking = []
+    for code in found:
+        info = r.codes[code]
+        if info.kind != "change":
+            continue
+        if info.blocks == "always" or (info.blocks == "unless-warm" and (not warm or len(found[code]) >= 3)):
+            blocking.append(code)
+    blocking += [c.code for c in checks if c.kind == "change" and c.code not in blocking]
+    relational = not blocking and reply.forward
 
     score = 50.0
     for code, matches in found.items():
@@ -160,6 +196,7 @@ def review(text: str | None) -> Review:
         score += 4
     if grade is not None and grade > 12:
         score -= 5
+    score = min(score, RELATIONAL_AT - 1) if not relational else max(score, RELATIONAL_AT)
     score_int = int(round(max(0.0, min(100.0, score))))
 
     findings: list[Finding] = list(notes)
@@ -169,10 +206,17 @@ def review(text: str | None) -> Review:
                 continue
             for m in found[code][:_SHOWN_PER_CODE]:
                 message = (m.message or info.message).format(quote=_quote(text, m.start, m.end))
-                findings.append(Finding(code, message, (m.start, m.end), info.lesson, kind))
+                findings.append(Finding(code, message, (m.start, m.end), m.lesson or info.lesson, kind))
+    findings += checks
     findings[len(notes):] = sorted(findings[len(notes):], key=lambda f: (f.kind != "works", f.span[0]))
-    verdict = "relational" if score_int >= RELATIONAL_AT else "needs-work"
+    verdict = "relational" if relational else "needs-work"
+    if relational:
+        decided = tuple(c for c in (*WORKS_FIRST, "next-step", "exercise-met") if c in found or any(f.code == c for f in checks))
+        decided = decided or ("next-step",)
+    else:
+        decided = tuple(dict.fromkeys(blocking))
     if verdict == "needs-work" and not any(f.kind == "change" for f in findings):
         # Always leave them something to try.
         findings.append(Finding("tips", r.notes["tips"], (0, len(text.rstrip())), None, "note"))
-    return Review(verdict, score_int, tuple(findings), grade)
+        decided = decided or ("tips",)
+    return Review(verdict, score_int, tuple(findings), grade, decided)

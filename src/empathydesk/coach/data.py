@@ -13,7 +13,8 @@ regard to case, whole words only). `{list}` inside a pattern stands for a word l
 - `question: true`: matched only in a question;
 - `feeling: true`: counts only when a feeling word follows within a few words (`strong`: only a
   strongly negative word from vaderSentiment's lexicon);
-- `message`: a message for this group instead of the code's.
+- `message`: a message for this group instead of the code's;
+- `lesson`: a lesson for this group instead of the code's.
 """
 
 from __future__ import annotations
@@ -35,9 +36,11 @@ _LIST = re.compile(r"\{([a-z_]+)\}")
 class CodeInfo:
     code: str
     kind: str  # "change" | "works"
-    lesson: str
+    lesson: str | None
     weight: int
     message: str
+    blocks: str = "never"  # change codes: "always", "unless-warm" or "never" (see codes.yaml)
+    scored: bool = True  # False: not marked in the labelled corpus
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class Group:
     name: str
     regex: re.Pattern[str]
     message: str | None = None
+    lesson: str | None = None  # a lesson for this group instead of the code's
     unless_before: tuple[re.Pattern[str], ...] = ()
     unless_sentence: tuple[re.Pattern[str], ...] = ()
     needs_in_sentence: tuple[re.Pattern[str], ...] = ()
@@ -116,7 +120,8 @@ def rules() -> Rules:
     words = _read("words.yaml")
     meta = _read("codes.yaml")
     codes = {
-        code: CodeInfo(code, info["kind"], info["lesson"], int(info["weight"]), " ".join(info["message"].split()))
+        code: CodeInfo(code, info["kind"], info["lesson"], int(info["weight"]), " ".join(info["message"].split()),
+                       str(info.get("blocks", "never")), bool(info.get("scored", True)))
         for code, info in meta["codes"].items()
     }
     notes = {k: " ".join(v.split()) for k, v in meta["notes"].items()}
@@ -144,6 +149,7 @@ def rules() -> Rules:
                     name=g["name"],
                     regex=regex,
                     message=" ".join(message.split()) if message else None,
+                    lesson=g.get("lesson"),
                     unless_before=_compile_all(g.get("unless_before"), words),
                     unless_sentence=_compile_all(g.get("unless_sentence"), words, whole=True),
                     needs_in_sentence=_compile_all(g.get("needs_in_sentence"), words),

@@ -8,6 +8,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from empathydesk.coach import context
 from empathydesk.coach.data import Group, Rules, rules
 
 # Typographic characters folded to plain ones, one character for one, so that spans stay true.
@@ -43,7 +44,11 @@ MAX_PER_CODE = 50
 MAX_CANDIDATES = 400  # phrase matches looked at per group; only pasted junk has more
 
 WORKS_FIRST = ("acknowledges", "suggests", "open-door", "asks-setup")
-CHANGE_ORDER = ("order", "admonishing", "dismissive", "jargon", "boilerplate")
+CHANGE_ORDER = ("sarcasm", "non-apology", "order", "admonishing", "dismissive", "jargon", "boilerplate")
+# Change codes that a quotation or a negator before them cancels ("I'd never say 'everyone knows'").
+CONTEXTUAL = ("sarcasm", "non-apology", "order", "admonishing", "dismissive", "boilerplate")
+# Groups that an honest limit with an alternative cancels ("I can't ..., because ..., so instead I've ...").
+LIMIT_GROUPS = ("not-mine", "brush-off")
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class Match:
     end: int
     group: str
     message: str | None = None
+    lesson: str | None = None
 
 
 class Reply:
@@ -64,6 +70,7 @@ class Reply:
         self.sentences = self._split(self.text)
         self._starts = [s for s, _ in self.sentences]
         self.words = len(_WORD.findall(self.text))
+        self.forward = False  # set by find(): whether the reply says what happens next
 
     @staticmethod
     def _split(text: str) -> list[tuple[int, int]]:
@@ -186,7 +193,7 @@ def _group_matches(reply: Reply, group: Group, r: Rules, found: dict[str, list[M
             continue  # no order in this sentence
         if group.unless_reply == "warm" and _is_warm(reply, found, m):
             continue
-        out.append(Match(group.code, m.start(), m.end(), group.name, group.message))
+        out.append(Match(group.code, m.start(), m.end(), group.name, group.message, group.lesson))
     return out
 
 
@@ -237,13 +244,55 @@ def _to_clause_end(reply: Reply, m: Match, most: int = 60) -> Match:
         cut = text.rfind(" ", m.end, m.start + most)
         end = cut if cut > m.end else m.end
     end = max(m.end, len(text[:end].rstrip()))
-    return Match(m.code, m.start, end, m.group, m.message)
+    return Match(m.code, m.start, end, m.group, m.message, m.lesson)
+
+
+class Context:
+    """What the reply says as a whole: quotes, reasons, promises, alternatives, what comes next."""
+
+    def __init__(self, reply: Reply):
+        text = reply.text
+        self.quotes = context.quote_spans(text)
+        self.promise = bool(context.PROMISE.search(text))
+        self.alternative = bool(context.ALTERNATIVE.search(text))
+        self.reason = bool(context.REASON.search(text))
+        self.forward = context.forward_spans(text)
+
+
+def _in_context(reply: Reply, ctx: Context, x: Match) -> bool:
+    """Whether a "change" match means what it says here (not quoted, not negated, not excused)."""
+    text = reply.text
+    if x.group != "eye-roll" and context.in_quote(ctx.quotes, x.start, x.end):
+        return False
+    s, e = reply.sentence_at(x.start)
+    if x.code != "order" and context.negated(text, s, x.start):
+        return False
+    if x.code == "order" and ctx.promise:
+        # An urgent instruction given with its reason, from someone who is coming to help.
+        i = bisect.bisect_right(reply._starts, x.start)
+        nxt = reply.sentences[i] if i < len(reply.sentences) else (e, e)
+        if context.REASON.search(text, s, nxt[1]):
+            return False
+    if x.code == "dismissive" and x.group in LIMIT_GROUPS and ctx.alternative and ctx.reason:
+        return False
+    return True
+
+
+def _imperative_clauses(reply: Reply, r: Rules) -> int:
+    groups = [g for g in r.groups.get("order", ()) if g.imperative]
+    count = 0
+    for s, e in reply.sentences[:200]:
+        for head in reply.clause_starts(s, e):
+            if any(g.regex.match(reply.text, head, e) for g in groups):
+                count += 1
+    return count
 
 
 def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
     """Every finding in `text`, by code, in the order they appear."""
     r = rules()
     reply = Reply(text)
+    ctx = Context(reply)
     found: dict[str, list[Match]] = {}
     for code in (*WORKS_FIRST, *CHANGE_ORDER):
         if code == "jargon":
@@ -252,6 +301,8 @@ def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
             matches = []
             for group in r.groups.get(code, ()):
                 matches += _group_matches(reply, group, r, found)
+        if code in CONTEXTUAL:
+            matches = [x for x in matches if _in_context(reply, ctx, x)]
         matches.sort(key=lambda x: (x.start, -x.end))
         kept: list[Match] = []
         for x in matches:
@@ -262,13 +313,21 @@ def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
                 break
         if kept:
             found[code] = kept
+    # Sarcasm makes the kind-sounding parts mock-kind: they are not praised.
+    if "sarcasm" in found:
+        for code in WORKS_FIRST:
+            found.pop(code, None)
     # Drop a "works" finding that sits inside a "change" finding (e.g. "sorry" inside boilerplate),
-    # and let the others, and orders, point at their whole clause ("I'm sorry you've been locked out").
+    # or that overlaps a non-apology, and let the others, and orders, point at their whole clause
+    # ("I'm sorry you've been locked out").
     change_spans = [(x.start, x.end) for c in CHANGE_ORDER for x in found.get(c, [])]
+    regret_spans = [(x.start, x.end) for x in found.get("non-apology", [])]
     for code in (*WORKS_FIRST, "order"):
         if code in found:
             inside = code != "order"
             kept = [x for x in found[code] if not (inside and any(s <= x.start and x.end <= e for s, e in change_spans))]
+            if code == "acknowledges":
+                kept = [x for x in kept if not any(x.start < e and s < _to_clause_end(reply, x).end for s, e in regret_spans)]
             stretched: list[Match] = []
             for x in (_to_clause_end(reply, x) for x in kept):
                 if stretched and x.start < stretched[-1].end:
@@ -277,6 +336,28 @@ def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
             found[code] = stretched
             if not found[code]:
                 del found[code]
-    if not found and reply.words < 15:
-        found["brief"] = [Match("brief", 0, len(text.rstrip()), "short")]
+    end = len(text.rstrip())
+    # Too much at once: many steps, or many words.
+    n_steps = context.steps(reply.text, _imperative_clauses(reply, r)) if reply.words >= 12 else 0
+    if n_steps >= context.MANY_STEPS or reply.words > context.LONG_WORDS:
+        found["too-long"] = [Match("too-long", 0, end, "steps" if n_steps >= context.MANY_STEPS else "words")]
+    # What moves them forward: an offer, an open door, a question, a step, or what happens next.
+    moves = any(found.get(c) for c in ("suggests", "open-door", "asks-setup", "order"))
+    questions = [(s, e) for s, e in reply.sentences if reply.text[s:e].rstrip(" \"')]\n").endswith("?")]
+    blocked = [(x.start, x.end) for c in ("sarcasm", "admonishing") for x in found.get(c, [])]
+    questions = [(s, e) for s, e in questions if not any(s <= a < e for a, _ in blocked)]
+    steps_given = _imperative_clauses(reply, r) > 0
+    nexts = [span for span in ctx.forward if not any(a <= span[0] < b for a, b in blocked)]
+    forward = moves or bool(questions) or steps_given or bool(nexts)
+    reply.forward = forward
+    if nexts and not any(found.get(c) for c in ("suggests", "open-door")):
+        s0 = nexts[0][0]
+        found["next-step"] = [_to_clause_end(reply, Match("next-step", s0, nexts[0][1], "next", None), 90)]
+    scripted = [(x.start, x.end) for c in ("boilerplate",) for x in found.get(c, [])]
+    kind_words = [m for m in itertools.islice(context.SYMPATHY.finditer(reply.text), 50)
+                  if not any(a <= m.start() < b for a, b in scripted)]
+    if not forward and (kind_words or found.get("acknowledges") or found.get("non-apology")):
+        found["no-next-step"] = [Match("no-next-step", 0, end, "nothing-next")]
+    if reply.words < 15 and not any(found.get(c) for c in (*WORKS_FIRST, *CHANGE_ORDER, "no-next-step")):
+        found["brief"] = [Match("brief", 0, end, "short")]
     return reply, found

@@ -40,20 +40,25 @@ class Report:
         return self.correct / self.cases if self.cases else 0.0
 
 
-def load_corpus(path: Path) -> list[dict[str, Any]]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+def load_corpus(*paths: Path) -> list[dict[str, Any]]:
+    """The cases of one or more corpus files (the shipped ones: tests/coach/corpus.yaml and heldout.yaml)."""
+    cases: list[dict[str, Any]] = []
+    for path in paths:
+        cases += yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+    return cases
 
 
 def evaluate(cases: list[dict[str, Any]], split: str | None = None) -> Report:
     """Run `review` over the cases (of one split, or all) and compare with their labels."""
     from empathydesk.coach import codes, review
 
-    report = Report(per_code={c: CodeScore() for c in codes()})
+    scored = {c for c, info in codes().items() if info["scored"]}
+    report = Report(per_code={c: CodeScore() for c in codes() if c in scored})
     for case in cases:
         if split and case["split"] != split:
             continue
         got = review(case["text"])
-        expected, found = set(case["codes"]), got.codes
+        expected, found = set(case["codes"]), got.codes & scored
         report.cases += 1
         report.correct += got.verdict == case["verdict"]
         for code, score in report.per_code.items():
@@ -63,6 +68,7 @@ def evaluate(cases: list[dict[str, Any]], split: str | None = None) -> Report:
         if got.verdict != case["verdict"] or expected != found:
             report.misses.append(
                 {"id": case["id"], "expected": case["verdict"], "got": got.verdict, "score": got.score,
+                 "decided_by": list(got.decided_by),
                  "missing": sorted(expected - found), "extra": sorted(found - expected), "text": case["text"]}
             )
     return report
