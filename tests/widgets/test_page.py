@@ -150,7 +150,8 @@ def test_a_wrong_file_is_refused_with_a_message(make, raw):
     widget = make("import")
     find(widget, w.FileUpload)[0].value = upload_value(raw, name="<img src=x onerror=alert(1)>.json")
     markup = text_of(widget)
-    assert "Not loaded" in markup and "<img" not in markup
+    refused = "could not be loaded" in markup or "does not look like an EmpathyDesk progress file" in markup
+    assert refused and "Your progress is loaded" not in markup and "<img" not in markup
 
 
 def test_loading_is_for_self_study(store, participant, monkeypatch):
