@@ -182,8 +182,17 @@ def cmd_coach(args: argparse.Namespace) -> int:
 
     if sys.stdin.isatty():
         print("Type or paste your reply, then press Ctrl-D (Ctrl-Z then Enter on Windows).", file=sys.stderr)
+    exercise = None
+    if getattr(args, "exercise", None):
+        from empathydesk.content import load
+
+        exercises = {ex.id: ex for module in load().modules for ex in module.exercises}
+        if args.exercise not in exercises:
+            print(f"No rewrite exercise called {args.exercise!r}. Known: {', '.join(sorted(exercises))}", file=sys.stderr)
+            return 2
+        exercise = exercises[args.exercise]
     data = sys.stdin.buffer.read(8_000_000)  # more than the coach reads; the rest is left unread
-    result = review(data.decode("utf-8", errors="replace"))
+    result = review(data.decode("utf-8", errors="replace"), exercise)
     utf8 = (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
@@ -272,7 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo_data)
 
     p = sub.add_parser("coach", help="feedback on a support reply read from standard input")
-    p.add_argument("--json", action="store_true", help='print JSON: {"verdict", "score", "findings"}')
+    p.add_argument("--json", action="store_true", help='print JSON: {"verdict", "score", "decided_by", "findings"}')
+    p.add_argument("--exercise", metavar="ID", help="also run this rewrite exercise's own checks (e.g. module-2-rewrite-1)")
     p.set_defaults(func=cmd_coach)
 
     return parser

@@ -139,6 +139,16 @@ class Scenario(Strict):
         return next(i for i, o in enumerate(self.options) if o.best)
 
 
+class ExerciseCheck(Strict):
+    """One point of "what a good reply does", as a check the reply coach runs (empathydesk.coach.checks)."""
+
+    point: Text
+    wants: list[Id] = []  # any one of these coach concepts or codes
+    avoids: list[Id] = []  # none of these coach codes
+    mentions: list[Text] = []  # at least one of these words: the reply is about the situation
+    message: Text | None = None
+
+
 class Exercise(Strict):
     """A curt reply for the participant to rewrite, with what a good rewrite does."""
 
@@ -148,6 +158,7 @@ class Exercise(Strict):
     curt_reply: Text
     good_rewrite: list[Text] = Field(min_length=1)
     example: Text
+    checks: list[ExerciseCheck] = []
 
 
 class Reflection(Strict):

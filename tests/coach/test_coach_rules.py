@@ -22,7 +22,7 @@ FOUND = [
     ("Everybody knows not to share passwords.", "admonishing"),
     ("As I mentioned before, the backup runs at night.", "admonishing"),
     ("I've told you this before.", "admonishing"),
-    ("This is the third time this week.", "admonishing"),
+    ("This is the third time this week.", "sarcasm"),
     ("It's your own fault for ignoring the warning.", "admonishing"),
     ("You keep forgetting your password.", "admonishing"),
     ("Did you not read my email?", "admonishing"),

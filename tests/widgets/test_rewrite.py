@@ -13,7 +13,7 @@ from .conftest import find, text_of
 HOSTILE = '<script>alert("x")</script> Just <b>reboot</b> it & stop asking.'
 
 
-def fake_review(text):
+def fake_review(text, exercise=None):
     at = text.find("Just")
     findings = []
     if at >= 0:
@@ -100,7 +100,7 @@ def test_last_attempt_comes_back(make, coach):
 
 
 def test_without_a_coach_the_attempt_is_still_saved(make, store, participant, monkeypatch):
-    monkeypatch.setattr(rewrite, "review_reply", lambda text: None)
+    monkeypatch.setattr(rewrite, "review_reply", lambda text, exercise=None: None)
     card, box, check = card_parts(make("module-1/rewrite"))
     box.value = "Happy to help!"
     check.click()
@@ -150,3 +150,23 @@ def test_the_real_coach_if_it_is_there(make, store, participant):
     attempt = store.exercise_attempts(participant.id)["module-1-rewrite-1"][0]
     assert {"verdict", "findings"} <= set(attempt["review"])
     assert "Attempt 1 is saved" in text_of(card)
+
+
+def test_the_real_coach_runs_the_exercise_checks_and_shows_new_findings(content):
+    exercise = content.module("module-2").exercises[0]
+    text = "Wow, you found the settings all by yourself! Let me know if you need help with the next one."
+    review = rewrite.review_reply(text, exercise)
+    codes = [f["code"] for f in review["findings"]]
+    assert "sarcasm" in codes and "exercise-missed" in codes
+    markup = review_html(content, text, review, 1)
+    assert "sarcasm" in markup.lower() and "This exercise asks" in markup
+    assert "mostly because of" in markup
+    kind = review_reply_kinds = [rewrite.kind_of(f) for f in review["findings"]]
+    assert "change" in kind and review_reply_kinds
+
+
+def test_the_same_reply_gets_different_feedback_in_different_exercises(content):
+    text = "Sorry about that! Which browser are you on? We can go through it together on a quick call."
+    a = rewrite.review_reply(text, content.module("module-2").exercises[0])
+    b = rewrite.review_reply(text, content.module("module-4").exercises[0])
+    assert a["verdict"] == "relational" and b["verdict"] == "needs-work"

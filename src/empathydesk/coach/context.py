@@ -25,7 +25,7 @@ REASON = re.compile(
     r"in case|or (?:it|else|you)|could (?:start|catch|wipe|lose|break|damage|spread|leak|burn|hurt|shock)|"
     r"might (?:wipe|lose|break|damage|spread)|(?:it|this|that) (?:is|was|'s) (?:halfway|still|melting|leaking|smoking|sparking|"
     r"infected|compromised|hot)|(?:was|were|has been|have been) (?:seen|leaked|stolen|posted|shared|compromised|hacked)|"
-    r"(?:could|would|might|will|may) (?:\w+ )?(?:start|catch|wipe|lose|break|damage|spread|leak|burn|hurt|shock|delete|corrupt|infect|stop|mean)|"
+    r"(?:could|would|might|will|may) (?:\w+ )?(?:start|catch|wipe|lose|break|damage|spread|leak|burn|hurt|shock|delete|corrupt|infect|stop|mean|carry|have)|"
     r"(?:carries|has|contains|is) (?:a )?(?:virus|malware)|spreads?|infected|phishing|scam|"
     r"to (?:stop|keep|avoid|protect|prevent|make sure)|it(?:'s| is) (?:not safe|unsafe|dangerous)|for (?:safety|security))\b",
     re.IGNORECASE,
@@ -49,7 +49,7 @@ ALTERNATIVE = re.compile(
 _FORWARD = [
     PROMISE,
     re.compile(
-        r"\b(?:I|we|[A-Z][a-z]+(?: from [\w ]+?)?|someone|they|he|she|the \w+ team)(?:'ll| will| is going to| are going to|'re going to|'m going to| am going to)"
+        r"\b(?:I|we|[A-Z][a-z]+(?: from [\w ]+?)?|someone|they|he|she|it|this|that|the \w+ team)(?:'ll| will| is going to| are going to|'re going to|'m going to| am going to)"
         r"\s+(?!never\b|not\b|be (?:happy|glad)\b)\w+",
     ),
     re.compile(
@@ -89,6 +89,8 @@ _FORWARD = [
         r"(?:it's|it is|they're|they are|you'll find (?:it|them)|you can find (?:it|them)) (?:in|on|under|at) (?:the|your)|"
         r"(?:your|the|my) (?:new |old )?\w+ (?:is|are|has been|have been|was) (?:now |already |all |just )?(?!\w+ed (?:by|with)\b)[a-z]+ed\b|"
         r"(?:first|then|next|after that|and then),? you\b|you (?:can|could|just|'ll need to|need to|should) \w+|"
+        r"(?:take|takes|taking) (?:about |around |up to )?(?:\w+ )?(?:minutes?|hours?|days?)|(?:is|are|'s) (?:now )?set up|"
+        r"(?:is|are|'s) now (?:on|in|with|available|at)|"
         r"next step|the plan is|(?:will|shall) be \w+ed|(?:issue|problem|ticket|request) (?:is )?(?:now )?(?:resolved|fixed|sorted)|here's what|here is what|what happens next|is yours|will be ready|ready on|ships|lands)\b",
         re.IGNORECASE,
     ),

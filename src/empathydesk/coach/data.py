@@ -127,7 +127,7 @@ def rules() -> Rules:
     notes = {k: " ".join(v.split()) for k, v in meta["notes"].items()}
     groups: dict[str, list[Group]] = {code: [] for code in codes}
     for path in sorted(PHRASES.iterdir(), key=lambda p: p.name):
-        if not path.name.endswith(".yaml") or path.name in ("words.yaml", "codes.yaml"):
+        if not path.name.endswith(".yaml") or path.name in ("words.yaml", "codes.yaml", "checks.yaml"):
             continue
         data = _read(path.name)
         code = data["code"]

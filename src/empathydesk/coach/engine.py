@@ -350,9 +350,11 @@ def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
     nexts = [span for span in ctx.forward if not any(a <= span[0] < b for a, b in blocked)]
     forward = moves or bool(questions) or steps_given or bool(nexts)
     reply.forward = forward
-    if nexts and not any(found.get(c) for c in ("suggests", "open-door")):
-        s0 = nexts[0][0]
-        found["next-step"] = [_to_clause_end(reply, Match("next-step", s0, nexts[0][1], "next", None), 90)]
+    changes = [reply.sentence_at(x.start) for c in CHANGE_ORDER for x in found.get(c, [])]
+    shown = [span for span in nexts if not any(a <= span[0] < b for a, b in changes)]
+    if shown and not any(found.get(c) for c in ("suggests", "open-door")):
+        s0 = shown[0][0]
+        found["next-step"] = [_to_clause_end(reply, Match("next-step", s0, shown[0][1], "next", None), 90)]
     scripted = [(x.start, x.end) for c in ("boilerplate",) for x in found.get(c, [])]
     kind_words = [m for m in itertools.islice(context.SYMPATHY.finditer(reply.text), 50)
                   if not any(a <= m.start() < b for a, b in scripted)]

@@ -19,13 +19,16 @@ from empathydesk.widgets.session import Session
 
 
 
-def review_reply(text: str) -> dict[str, Any] | None:
-    """The coach's review as a plain dict, or None when the coach is not installed."""
+def review_reply(text: str, exercise: Exercise | None = None) -> dict[str, Any] | None:
+    """The coach's review as a plain dict, or None when the coach is not installed.
+
+    With an exercise, the coach also runs that exercise's own checks (its "what a good reply does").
+    """
     try:
         from empathydesk.coach import review
     except ImportError:
         return None
-    result = review(text)
+    result = review(text, exercise) if exercise is not None else review(text)
     data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
     if isinstance(getattr(result, "headline", None), str):
         data["headline"] = result.headline  # the coach's one-line summary, kept for showing it again later
@@ -197,6 +200,11 @@ def review_html(content: Content, text: str, review: dict[str, Any] | None, atte
             )
         if rows:
             sections.append(f'<h5 class="ed-findings-title">{ui.esc(title)}</h5><ul class="ed-findings ed-{kind}">{"".join(rows)}</ul>')
+    decided = [str(c) for c in review.get("decided_by") or []]
+    numbers = [str(n) for n, f in enumerate(marked, start=1) if f.get("code") in decided]
+    if numbers:
+        word = "This is" if good else "This needs work"
+        sections.append(f'<p class="ed-decided ed-muted">{ui.esc(word)} mostly because of {ui.esc(", ".join("[" + n + "]" for n in numbers))}.</p>')
     note = " (marked parts are numbered like the notes below)" if marked else ""
     shown = (
         f"<p><strong>Your reply</strong>{note}:</p>"
@@ -265,7 +273,7 @@ def exercise_card(session: Session, exercise: Exercise, number: int, total: int,
             ))
             return
         say(ui.note_html("info", "Checking…", word=""))
-        review = review_reply(text)
+        review = review_reply(text, exercise)
         stored = review if review is not None else {"verdict": None, "score": None, "findings": None}
         count[0] = session.store.add_exercise_attempt(session.pid, exercise.id, text, stored)
         reviewed = review_html(session.content, text, review, count[0]) + guidance_html(exercise)
