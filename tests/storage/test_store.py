@@ -7,7 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from empathydesk.storage import JoinError, Store
+from empathydesk.storage import Answers, JoinError, Store
+from empathydesk.storage.counting import counting_queries
 
 
 def test_open_returns_the_cached_store(store: Store) -> None:
@@ -154,6 +155,46 @@ def test_activity_is_the_time_of_the_last_answer(store: Store) -> None:
     activity = store.activity("Alpha")
     assert set(activity) == {busy.id} and idle.id not in activity
     assert activity[busy.id].isoformat() == store.export_participant(busy.id)["reflections"][0]["updated_at"]
+
+
+def _answer_everything(store: Store, pid: int, n: int) -> None:
+    store.save_rating(pid, "baseline", "perspective-1", 1 + n % 5)
+    store.add_scenario_attempt(pid, "module-1-scenario-1", n % 2)
+    store.add_scenario_attempt(pid, "module-1-scenario-1", 2)
+    store.add_exercise_attempt(pid, "module-1-rewrite", f"Try {n}", {"ok": True})
+    store.save_reflection(pid, "module-1-reflection", f"Thought {n}")
+
+
+def test_answers_is_everything_one_participant_answered(store: Store) -> None:
+    cohort = store.create_cohort("Room")
+    person = store.join(cohort.join_code, "Ana")
+    assert store.answers(person.id) == Answers()
+    _answer_everything(store, person.id, 3)
+    answers = store.answers(person.id)
+    assert answers.ratings == store.ratings(person.id) == {"baseline": {"perspective-1": 4}}
+    assert answers.scenario_attempts == {"module-1-scenario-1": [1, 2]}
+    assert answers.exercise_attempts == store.exercise_attempts(person.id)
+    assert answers.reflections == {"module-1-reflection": "Thought 3"}
+
+
+def test_cohort_answers_reads_everyone_in_the_same_number_of_queries(store: Store) -> None:
+    def read(cohort: str, size: int) -> tuple[dict[int, Answers], int]:
+        code = store.create_cohort(cohort).join_code
+        people = [store.join(code, f"Person {n}") for n in range(size)]
+        for n, person in enumerate(people[1:]):  # the first answers nothing
+            _answer_everything(store, person.id, n)
+        with counting_queries(store.engine) as statements:
+            answers = store.cohort_answers(cohort)
+        assert answers == {p.id: store.answers(p.id) for p in people}
+        assert answers[people[0].id] == Answers()
+        return answers, len(statements)
+
+    small, few = read("Small", 2)
+    large, many = read("Large", 12)
+    assert few == many and len(large) == 12
+    some = sorted(large)[:2]
+    assert store.cohort_answers("Large", only=some) == {pid: large[pid] for pid in some}
+    assert store.cohort_answers("Small", only=some) == {}
 
 
 def test_deleting_a_cohort_deletes_its_participants_answers(store: Store) -> None:

@@ -4,7 +4,7 @@
 with its schema migrated to the newest version.
 """
 
-from empathydesk.storage.records import Cohort, JoinError, Participant, StorageError
+from empathydesk.storage.records import Answers, Cohort, JoinError, Participant, StorageError
 from empathydesk.storage.store import Store
 
-__all__ = ["Cohort", "JoinError", "Participant", "Store", "StorageError"]
+__all__ = ["Answers", "Cohort", "JoinError", "Participant", "Store", "StorageError"]

@@ -72,18 +72,6 @@ def put_reflection(
     )
 
 
-def read_ratings(connection: Connection, pid: int) -> dict[str, dict[str, int]]:
-    query = (
-        select(checkpoints.c.checkpoint, ratings.c.item, ratings.c.value)
-        .join(ratings, ratings.c.checkpoint_entry_id == checkpoints.c.id)
-        .where(checkpoints.c.participant_id == pid)
-    )
-    result: dict[str, dict[str, int]] = {}
-    for checkpoint, item, value in connection.execute(query):
-        result.setdefault(checkpoint, {})[item] = value
-    return result
-
-
 def export(connection: Connection, pid: int) -> dict[str, Any]:
     """Everything about participant `pid`, as progress-file data (not yet checked: see `progress_file.read`)."""
     person = connection.execute(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,17 @@ class Participant:
     cohort: str
     consent: bool
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Everything one participant has answered (empty by default: nothing yet)."""
+
+    ratings: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # checkpoint -> item -> value
+    scenario_attempts: Mapping[str, Sequence[int]] = field(default_factory=dict)  # scenario -> options, in order
+    # exercise -> [{"text", "review", "created_at"}], in order
+    exercise_attempts: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
+    reflections: Mapping[str, str] = field(default_factory=dict)  # reflection -> text
 
 
 class StorageError(RuntimeError):

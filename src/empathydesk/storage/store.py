@@ -7,7 +7,7 @@ import hmac
 import re
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -30,7 +30,7 @@ from empathydesk.storage.models import (
     scenario_attempts,
     utcnow,
 )
-from empathydesk.storage.records import Cohort, JoinError, Participant, StorageError
+from empathydesk.storage.records import Answers, Cohort, JoinError, Participant, StorageError
 from empathydesk.storage.schema import upgrade
 from empathydesk.text import clean, clean_all
 
@@ -154,6 +154,81 @@ def _participant_query() -> Any:
             (access_tokens.c.participant_id == participants.c.id) & access_tokens.c.revoked_at.is_(None),
         )
     )
+
+
+Whose = Callable[[Any], Any]  # a participant-id column -> the condition picking the people wanted
+
+
+def _of(pid: int) -> Whose:
+    return lambda owner: owner == pid
+
+
+def _in_cohort(cohort_name: str) -> Any:
+    """The ids of the cohort's participants, as a query."""
+    return (
+        select(participants.c.id)
+        .join(cohorts, cohorts.c.id == participants.c.cohort_id)
+        .where(cohorts.c.name == cohort_name)
+    )
+
+
+def _ratings(connection: Connection, whose: Whose) -> dict[int, dict[str, dict[str, int]]]:
+    """pid -> checkpoint -> item -> value."""
+    query = (
+        select(checkpoints.c.participant_id, checkpoints.c.checkpoint, ratings.c.item, ratings.c.value)
+        .join(ratings, ratings.c.checkpoint_entry_id == checkpoints.c.id)
+        .where(whose(checkpoints.c.participant_id))
+    )
+    result: dict[int, dict[str, dict[str, int]]] = {}
+    for pid, checkpoint, item, value in connection.execute(query):
+        result.setdefault(pid, {}).setdefault(checkpoint, {})[item] = value
+    return result
+
+
+def _scenario_attempts(connection: Connection, whose: Whose) -> dict[int, dict[str, list[int]]]:
+    """pid -> scenario -> chosen option indexes, in order."""
+    table = scenario_attempts
+    query = (
+        select(table.c.participant_id, table.c.scenario, table.c.option)
+        .where(whose(table.c.participant_id))
+        .order_by(table.c.participant_id, table.c.scenario, table.c.attempt)
+    )
+    result: dict[int, dict[str, list[int]]] = {}
+    for pid, scenario, option in connection.execute(query):
+        result.setdefault(pid, {}).setdefault(scenario, []).append(option)
+    return result
+
+
+def _exercise_attempts(connection: Connection, whose: Whose) -> dict[int, dict[str, list[dict[str, Any]]]]:
+    """pid -> exercise -> [{"text", "review", "created_at"}], in order."""
+    table = exercise_attempts
+    query = (
+        select(table.c.participant_id, table.c.exercise, table.c.text, table.c.review, table.c.created_at)
+        .where(whose(table.c.participant_id))
+        .order_by(table.c.participant_id, table.c.exercise, table.c.attempt)
+    )
+    result: dict[int, dict[str, list[dict[str, Any]]]] = {}
+    for pid, exercise, text, review, created_at in connection.execute(query):
+        attempt = {"text": text, "review": review, "created_at": created_at}
+        result.setdefault(pid, {}).setdefault(exercise, []).append(attempt)
+    return result
+
+
+def _reflections(connection: Connection, whose: Whose) -> dict[int, dict[str, str]]:
+    """pid -> reflection -> text."""
+    query = select(reflections.c.participant_id, reflections.c.reflection, reflections.c.text).where(
+        whose(reflections.c.participant_id)
+    )
+    result: dict[int, dict[str, str]] = {}
+    for pid, reflection, text in connection.execute(query):
+        result.setdefault(pid, {})[reflection] = text
+    return result
+
+
+def _answers(connection: Connection, whose: Whose, pids: Iterable[int]) -> dict[int, Answers]:
+    """pid -> Answers for each of `pids`: one query per kind of answer, for all of them at once."""
+    found = [read(connection, whose) for read in (_ratings, _scenario_attempts, _exercise_attempts, _reflections)]
+    return {pid: Answers(*(kind.get(pid, {}) for kind in found)) for pid in pids}
 
 
 class Store:
@@ -367,7 +442,7 @@ class Store:
     def ratings(self, pid: int) -> dict[str, dict[str, int]]:
         """checkpoint -> item -> value."""
         with self._read() as connection:
-            return portable.read_ratings(connection, pid)
+            return _ratings(connection, _of(pid)).get(pid, {})
 
     def _add_attempt(self, table: Table, pid: int, key: str, key_value: str, **values: Any) -> int:
         with self._write() as connection:
@@ -391,16 +466,8 @@ class Store:
 
     def scenario_attempts(self, pid: int) -> dict[str, list[int]]:
         """scenario -> chosen option indexes, in order."""
-        query = (
-            select(scenario_attempts.c.scenario, scenario_attempts.c.option)
-            .where(scenario_attempts.c.participant_id == pid)
-            .order_by(scenario_attempts.c.scenario, scenario_attempts.c.attempt)
-        )
-        result: dict[str, list[int]] = {}
         with self._read() as connection:
-            for scenario, option in connection.execute(query):
-                result.setdefault(scenario, []).append(option)
-        return result
+            return _scenario_attempts(connection, _of(pid)).get(pid, {})
 
     def add_exercise_attempt(self, pid: int, exercise_id: str, text: str, review: dict[str, Any]) -> int:
         """Keep a rewrite and the coach's review; returns its attempt number."""
@@ -410,21 +477,8 @@ class Store:
 
     def exercise_attempts(self, pid: int) -> dict[str, list[dict[str, Any]]]:
         """exercise -> [{"text", "review", "created_at"}], in order."""
-        query = (
-            select(
-                exercise_attempts.c.exercise,
-                exercise_attempts.c.text,
-                exercise_attempts.c.review,
-                exercise_attempts.c.created_at,
-            )
-            .where(exercise_attempts.c.participant_id == pid)
-            .order_by(exercise_attempts.c.exercise, exercise_attempts.c.attempt)
-        )
-        result: dict[str, list[dict[str, Any]]] = {}
         with self._read() as connection:
-            for exercise, text, review, created_at in connection.execute(query):
-                result.setdefault(exercise, []).append({"text": text, "review": review, "created_at": created_at})
-        return result
+            return _exercise_attempts(connection, _of(pid)).get(pid, {})
 
     def save_reflection(self, pid: int, reflection_id: str, text: str) -> None:
         """Save a reflection, replacing the earlier text."""
@@ -432,17 +486,29 @@ class Store:
             portable.put_reflection(connection, pid, reflection_id, clean(text), utcnow())
 
     def reflections(self, pid: int) -> dict[str, str]:
-        query = select(reflections.c.reflection, reflections.c.text).where(reflections.c.participant_id == pid)
+        """reflection -> text."""
         with self._read() as connection:
-            return dict(connection.execute(query).all())
+            return _reflections(connection, _of(pid)).get(pid, {})
+
+    def answers(self, pid: int) -> Answers:
+        """Everything this participant has answered, in one read (a query per kind of answer)."""
+        with self._read() as connection:
+            return _answers(connection, _of(pid), [pid])[pid]
+
+    def cohort_answers(self, cohort_name: str, only: Collection[int] | None = None) -> dict[int, Answers]:
+        """participant id -> Answers for everyone in the cohort (or only the people in `only`).
+
+        The same five queries whatever the cohort's size: who is in it, then one per kind of answer.
+        """
+        people = _in_cohort(cohort_name)
+        if only is not None:
+            people = people.where(participants.c.id.in_(list(only)))
+        with self._read() as connection:
+            return _answers(connection, lambda owner: owner.in_(people), connection.scalars(people).all())
 
     def activity(self, cohort_name: str) -> dict[int, datetime]:
         """participant id -> time of their last answer (participants with no answer are left out)."""
-        in_cohort = (
-            select(participants.c.id)
-            .join(cohorts, cohorts.c.id == participants.c.cohort_id)
-            .where(cohorts.c.name == cohort_name)
-        )
+        in_cohort = _in_cohort(cohort_name)
         sources = [
             (ratings.c.answered_at, checkpoints.c.participant_id, ratings.join(checkpoints)),
             (scenario_attempts.c.created_at, scenario_attempts.c.participant_id, scenario_attempts),
