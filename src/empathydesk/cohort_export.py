@@ -18,7 +18,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from empathydesk.storage import Store
+from empathydesk.storage import Answers, Store
 from empathydesk.text import clean
 
 MIN_GROUP = 5
@@ -43,33 +43,31 @@ def _row(
 
 def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
     """Every row of the export, in a stable order."""
+    from empathydesk import scoring
     from empathydesk.content import load
     from empathydesk.joining import display_names
-    from empathydesk.scoring import page_progress
 
     content = load()
     people = store.participants(cohort_name)
     names = display_names(people)
     last_seen = store.activity(cohort_name)
+    everyone = store.cohort_answers(cohort_name)
     rows: list[dict[str, Any]] = []
     rating_groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     first_tries: dict[str, list[int]] = defaultdict(list)
     for person in people:
-        ratings = store.ratings(person.id)
-        scenarios = store.scenario_attempts(person.id)
-        exercises = store.exercise_attempts(person.id)
-        reflections = store.reflections(person.id)
-        done = [page for page, ok in page_progress(content, ratings, scenarios, exercises, reflections).items() if ok]
+        answers = everyone.get(person.id, Answers())
+        done = [page for page, ok in scoring.progress(content, answers)["pages"].items() if ok]
         when = last_seen[person.id].isoformat() if person.id in last_seen else ""
         rows.append(_row("progress", names[person.id], "pages done", value="; ".join(done), n=len(done), when=when))
-        for checkpoint, answers in ratings.items():
-            for item, value in answers.items():
+        for checkpoint, given in answers.ratings.items():
+            for item, value in given.items():
                 rating_groups[(checkpoint, item)].append(value)
-        for scenario, options in scenarios.items():
-            first_tries[scenario].append(options[0])
+        for scenario, option in scoring.first_tries(answers.scenario_attempts).items():
+            first_tries[scenario].append(option)
         if not person.consent:
             continue
-        rows += _individual_rows(names[person.id], ratings, scenarios, exercises, reflections)
+        rows += _individual_rows(names[person.id], answers)
     for (checkpoint, item), values in sorted(rating_groups.items()):
         if len(values) >= MIN_GROUP:
             mean = round(sum(values) / len(values), 2)
@@ -82,26 +80,20 @@ def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _individual_rows(
-    who: str,
-    ratings: dict[str, dict[str, int]],
-    scenarios: dict[str, list[int]],
-    exercises: dict[str, list[dict[str, Any]]],
-    reflections: dict[str, str],
-) -> list[dict[str, Any]]:
+def _individual_rows(who: str, answers: Answers) -> list[dict[str, Any]]:
     rows = [
         _row("rating", who, checkpoint, item, value)
-        for checkpoint, answers in sorted(ratings.items())
-        for item, value in sorted(answers.items())
+        for checkpoint, given in sorted(answers.ratings.items())
+        for item, value in sorted(given.items())
     ]
-    for scenario, options in sorted(scenarios.items()):
+    for scenario, options in sorted(answers.scenario_attempts.items()):
         rows += [_row("scenario", who, scenario, f"attempt {i}", option) for i, option in enumerate(options, 1)]
-    for exercise, attempts in sorted(exercises.items()):
+    for exercise, attempts in sorted(answers.exercise_attempts.items()):
         rows += [
             _row("rewrite", who, exercise, f"attempt {i}", a["text"], when=a["created_at"].isoformat())
             for i, a in enumerate(attempts, 1)
         ]
-    rows += [_row("reflection", who, reflection, value=text) for reflection, text in sorted(reflections.items())]
+    rows += [_row("reflection", who, reflection, value=text) for reflection, text in sorted(answers.reflections.items())]
     return rows
 
 

@@ -110,16 +110,7 @@ def page_links(store: Any, content: Any, participant: Any, token: str | None) ->
     from empathydesk import scoring
 
     pages = [WELCOME, *module_ids(store, content, participant), WRAP_UP]
-    done: dict[str, bool] = {}
-    if participant is not None:
-        pid = participant.id
-        done = scoring.page_progress(
-            content,
-            store.ratings(pid),
-            store.scenario_attempts(pid),
-            store.exercise_attempts(pid),
-            store.reflections(pid),
-        )
+    done = {} if participant is None else scoring.progress(content, store.answers(participant.id))["pages"]
     links = []
     for page_id in pages:
         target = quote(notebook_for(content, page_id))

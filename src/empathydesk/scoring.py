@@ -1,9 +1,10 @@
-"""Scores and progress for one participant, computed from the plain dicts the store returns.
+"""Scores, first tries and progress for one participant, computed from the plain data the store returns.
 
-Every function here is pure: it takes the course content and a participant's saved answers
-(``store.ratings(pid)``, ``store.scenario_attempts(pid)``, ``store.exercise_attempts(pid)``,
-``store.reflections(pid)``) and returns plain Python data. Nothing is imported that a lesson
-kernel would not already have.
+Every function here is pure: it takes the course content and a participant's saved answers (an
+``Answers`` from ``store.answers(pid)`` or ``store.cohort_answers(cohort)``, or one of its parts) and
+returns plain Python data. Nothing is imported that a lesson kernel would not already have. Every view
+(landing page, progress strip, dashboard, cohort export, statistics) asks here what is done and what
+counted as a first try.
 
 Reverse keying: an item marked ``reverse: true`` is worded so that agreeing means *less* of the
 skill, so its answer is flipped (on the 1-5 scale: 6 minus the answer) before the competency mean is
@@ -13,15 +14,23 @@ taken. A competency score is the mean of the answered items only, on the scale's
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from empathydesk.content import Content, Item, Module
 from empathydesk.joining import WELCOME, WRAP_UP
+
+if TYPE_CHECKING:
+    from empathydesk.storage.records import Answers
 
 Ratings = Mapping[str, Mapping[str, int]]  # checkpoint -> item -> answer
 ScenarioAttempts = Mapping[str, Sequence[int]]  # scenario -> chosen option indexes, in order
 ExerciseAttempts = Mapping[str, Sequence[Any]]  # exercise -> attempts, in order
 Reflections = Mapping[str, str]  # reflection -> text
+
+
+class Progress(TypedDict):
+    pages: dict[str, bool]  # page -> done, in page order
+    parts: dict[str, tuple[int, int]]  # page -> (parts done, parts in all); a page not started has 0 done
 
 
 # --- the self-assessment --------------------------------------------------------------------------
@@ -106,23 +115,28 @@ def before_and_now(content: Content, ratings: Ratings) -> tuple[dict[str, float]
 # --- scenarios ------------------------------------------------------------------------------------
 
 
+def first_tries(attempts: ScenarioAttempts) -> dict[str, int]:
+    """scenario -> the option chosen on the first try (the one that counts), for every scenario tried."""
+    return {scenario: options[0] for scenario, options in attempts.items() if options}
+
+
 def scenario_results(content: Content, attempts: ScenarioAttempts) -> dict[str, dict[str, Any]]:
     """Per scenario of every module: first-try choice and whether it was the best option.
 
     ``{"module", "first" (option index or None), "best" (index), "first_try_best" (bool or None when not
     tried), "attempts" (int)}``. Only the first try counts.
     """
+    firsts = first_tries(attempts)
     out: dict[str, dict[str, Any]] = {}
     for module in content.modules:
         for sc in module.scenarios:
-            tries = list(attempts.get(sc.id, ()))
-            first = tries[0] if tries else None
+            first = firsts.get(sc.id)
             out[sc.id] = {
                 "module": module.id,
                 "first": first,
                 "best": sc.best_index,
                 "first_try_best": None if first is None else first == sc.best_index,
-                "attempts": len(tries),
+                "attempts": len(attempts.get(sc.id, ())),
             }
     return out
 
@@ -134,6 +148,12 @@ def scenario_summary(content: Content, attempts: ScenarioAttempts) -> dict[str, 
         key = {True: "best", False: "other", None: "not_tried"}[result["first_try_best"]]
         summary[result["module"]][key] += 1
     return summary
+
+
+def first_try_score(content: Content, attempts: ScenarioAttempts) -> tuple[int, int]:
+    """(scenarios answered with the best option on the first try, scenarios tried), over the course's scenarios."""
+    summary = scenario_summary(content, attempts).values()
+    return sum(s["best"] for s in summary), sum(s["best"] + s["other"] for s in summary)
 
 
 # --- progress -------------------------------------------------------------------------------------
@@ -180,6 +200,29 @@ def page_progress(
         pages[module.id] = all(parts.values())
     pages[WRAP_UP] = checkpoint_complete(content, ratings, completes[WRAP_UP])
     return pages
+
+
+def progress(content: Content, answers: Answers) -> Progress:
+    """What is done per page (`page_progress`), and how many parts of each page: a module's four parts once
+    anything in it is answered, a check-in page's items answered."""
+    ratings, scenarios = answers.ratings, answers.scenario_attempts
+    exercises, reflections = answers.exercise_attempts, answers.reflections
+    parts: dict[str, tuple[int, int]] = {}
+    for module in content.modules:
+        got = module_parts(content, module, ratings, scenarios, exercises, reflections)
+        pulse = content.checkpoint_after(module.id)
+        started = (
+            any(scenarios.get(s.id) for s in module.scenarios)
+            or any(exercises.get(e.id) for e in module.exercises)
+            or any((reflections.get(r.id) or "").strip() for r in module.reflections)
+            or (pulse is not None and bool(ratings.get(pulse.id)))
+        )
+        parts[module.id] = (sum(got.values()) if started else 0, len(got))
+    for page, cp in page_checkpoints(content).items():
+        items = content.items_for(cp)
+        parts[page] = (len([i for i in items if i.id in ratings.get(cp, {})]), len(items))
+    pages = page_progress(content, ratings, scenarios, exercises, reflections)
+    return {"pages": pages, "parts": parts}
 
 
 def page_checkpoints(content: Content) -> dict[str, str]:

@@ -17,17 +17,6 @@ from empathydesk.widgets.transfer import save_controls
 SHORT_EXPLAIN = "When this is off, the facilitator sees only group totals. You can change it at any time."
 
 
-def pages_done(session: Session) -> dict[str, bool]:
-    store, pid = session.store, session.pid
-    return scoring.page_progress(
-        session.content,
-        store.ratings(pid),
-        store.scenario_attempts(pid),
-        store.exercise_attempts(pid),
-        store.reflections(pid),
-    )
-
-
 def strip_html(session: Session, done: dict[str, bool], here: str) -> str:
     """Every page as a chip: a link, its name, and "done" or "to do" in words (and ✓ / ○)."""
     chips = []
@@ -55,7 +44,7 @@ def strip_html(session: Session, done: dict[str, bool], here: str) -> str:
 
 
 def header(session: Session, page_id: str) -> w.Widget:
-    done = pages_done(session)
+    done = scoring.progress(session.content, session.store.answers(session.pid))["pages"]
     who = getattr(session.participant, "pseudonym", "")
     greeting = f'<p class="ed-muted">You are taking part as <strong>{ui.esc(who)}</strong>.</p>' if session.url_token and who else ""
     top = ui.markup(greeting + strip_html(session, done, page_id))
@@ -106,7 +95,7 @@ def progress_view(store: Any, participant: Any, content: Content) -> w.Widget:
 
     @ui.guard(show_error)
     def refresh(_: Any = None) -> None:
-        from empathydesk.charts import progress_parts
+        from empathydesk.widgets.my_progress import progress_parts
 
         nonlocal shown
         drawn.value = ui.note_html("info", "Drawing your charts…", word="") + shown
