@@ -103,7 +103,8 @@ def test_scenario_chart_uses_hatching_as_well_as_colour(content, room):
 
 def test_cohort_charts(content, room):
     _, ratings, attempts = room
-    made, tables = charts.cohort_charts(content, ratings, attempts)
+    tables = stats.cohort_tables(content, ratings, attempts)
+    made = charts.cohort_charts(content, tables)
     assert [c.name for c in made] == ["change", "likert-baseline-wrap-up", "scenario-shares"]
     for chart in made:
         check_accessible(chart)
@@ -112,7 +113,7 @@ def test_cohort_charts(content, room):
     assert titles[0].startswith("Real change") and titles[1].startswith("Retrospective")
     assert "not mixed" in change.alt
     assert "✓" in texts(made[2])
-    assert set(tables) == {"change", "reliability", "scores"}
+    assert set(tables) == {"change", "reliability", "scores", "likert", "shares"}
 
 
 def test_small_groups_are_too_few_to_show(content, room):
@@ -120,7 +121,8 @@ def test_small_groups_are_too_few_to_show(content, room):
     four = {1, 2, 3, 4}
     few_ratings = [r for r in ratings if r["participant_id"] in four]
     few_attempts = [a for a in attempts if a["participant_id"] in four]
-    made, tables = charts.cohort_charts(content, few_ratings, few_attempts)
+    tables = stats.cohort_tables(content, few_ratings, few_attempts)
+    made = charts.cohort_charts(content, tables)
     assert "Too few to show" in made[0].alt
     assert "too few to show" in texts(made[1])
     assert "too few to show" in texts(made[2]) or "Nobody" in made[2].alt

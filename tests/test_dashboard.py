@@ -14,6 +14,7 @@ from empathydesk import dashboard, demo, scoring
 from empathydesk.cli import main
 from empathydesk.content import load
 from empathydesk.storage import Store
+from empathydesk.storage.counting import counting_queries
 from widget_tree import all_html
 
 REPO = Path(__file__).resolve().parents[1]
@@ -137,14 +138,27 @@ def test_dashboard_reads_env_and_updates_in_place(filled, monkeypatch, content):
     grid_before, charts_before = board.grid.value, board.charts.value
     # nothing new: nothing is re-read or re-sent
     reads = []
-    monkeypatch.setattr(dashboard, "participant_progress", lambda *a: reads.append(a) or {"pages": {}, "parts": {}})
+    read = filled.cohort_answers
+    monkeypatch.setattr(filled, "cohort_answers", lambda cohort, only=None: reads.append(only) or read(cohort, only))
     board.refresh()
     assert reads == [] and board.grid.value == grid_before and board.charts.value == charts_before
     # one person answers: only they are re-read
     someone = filled.participants("demo")[0]
     filled.save_reflection(someone.id, content.modules[0].reflections[0].id, "A new thought.")
     board.refresh()
-    assert [a[2] for a in reads] == [someone.id]
+    assert reads == [[someone.id]]
+
+
+def test_a_refresh_makes_the_same_number_of_queries_for_3_or_30_people(store, content):
+    def queries(cohort: str, size: int) -> int:
+        demo.fill_cohort(store, content, cohort, size, seed=size)
+        board = dashboard.Dashboard(store, cohort, content)
+        with counting_queries(store.engine) as statements:
+            board.refresh(force=True)
+        assert f"{size} joined" in board.header.value and "Could not" not in board.status.value
+        return len(statements)
+
+    assert queries("small", 3) == queries("large", 30)
 
 
 def test_live_tick_runs_on_the_event_loop(filled, content):

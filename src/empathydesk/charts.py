@@ -1,4 +1,5 @@
-"""Charts for the participant ("My progress") and for the facilitator's dashboard.
+"""Charts for the participant ("My progress") and for the facilitator's dashboard. They only draw: a
+participant's scores come from `empathydesk.scoring`, the cohort's tables from `empathydesk.stats`.
 
 Every chart comes back as a :class:`Chart`: a matplotlib ``Figure`` (drawn with the Agg canvas, no
 pyplot state), a title and a one-sentence text alternative saying what it shows. Colours come from the
@@ -521,28 +522,14 @@ def change_chart(content: Content, change: Mapping[str, pd.DataFrame]) -> Chart:
     return Chart(fig, title, alt, name="change")
 
 
-def cohort_charts(
-    content: Content,
-    rating_rows: Sequence[Mapping[str, Any]] | pd.DataFrame,
-    attempt_rows: Sequence[Mapping[str, Any]],
-) -> tuple[list[Chart], dict[str, Any]]:
-    """Every dashboard chart, plus the tables behind them: (charts, {"change", "reliability", "scores"}).
-
-    Likert bars and reliability are shown at the start and the end; reliability comes keyed by role:
-    ``{"start": table, "end": table}``.
-    """
-    from empathydesk import stats
-
-    frame = rating_rows if hasattr(rating_rows, "columns") else stats.ratings_frame(rating_rows)
-    keyed = stats.keyed_frame(content, frame)
-    scores = stats.competency_scores(content, keyed)
-    change = stats.cohort_change(content, scores)
-    ends = dict(zip(("start", "end"), stats.comparisons(content)["real"]))
-    reliability = {role: stats.reliability_table(content, keyed, cp) for role, cp in ends.items()}
-    charts = [change_chart(content, change)]
-    charts.append(likert_chart(content, [stats.likert_counts(content, frame, cp) for cp in ends.values()]))
-    charts.append(scenario_shares_chart(content, stats.scenario_shares(content, attempt_rows)))
-    return charts, {"change": change, "reliability": reliability, "scores": scores}
+def cohort_charts(content: Content, tables: Mapping[str, Any]) -> list[Chart]:
+    """Every dashboard chart, drawn from :func:`empathydesk.stats.cohort_tables`: change, Likert bars (start
+    and end), scenario choices."""
+    return [
+        change_chart(content, tables["change"]),
+        likert_chart(content, tables["likert"]),
+        scenario_shares_chart(content, tables["shares"]),
+    ]
 
 
 # --- the participant's PDF report -----------------------------------------------------------------
@@ -568,7 +555,7 @@ def summary_pages(
     written = [(rid, text) for rid, text in reflections.items() if (text or "").strip()]
     if not written:
         lines.append(("body", "No reflections written yet."))
-    for rid, text in _ordered_reflections(content, written):
+    for rid, text in ordered_reflections(content, written):
         lines += [("bold", line) for line in textwrap.wrap(rid_prompt(content, rid), 80)]
         for para in text.strip().splitlines() or [""]:
             lines += [("body", line) for line in textwrap.wrap(para, 88) or [""]]
@@ -616,7 +603,8 @@ def rid_prompt(content: Content, reflection_id: str) -> str:
         return reflection_id
 
 
-def _ordered_reflections(content: Content, written: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def ordered_reflections(content: Content, written: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(reflection id, text) pairs in the course's order; unknown ids last."""
     order = {r.id: i for i, r in enumerate(r for m in content.modules for r in m.reflections)}
     return sorted(written, key=lambda pair: order.get(pair[0], len(order)))
 
@@ -630,52 +618,3 @@ def close(charts: Sequence[Chart]) -> None:
     """Free the figures (Figures made without pyplot are freed once unreferenced; this clears them early)."""
     for chart in charts:
         chart.figure.clear()
-
-
-# --- "My progress": the participant's view --------------------------------------------------------
-
-
-def report_file_name(pseudonym: str, when: str | None = None) -> str:
-    import re
-    from datetime import date
-
-    name = re.sub(r"[^A-Za-z0-9_-]+", "-", pseudonym or "").strip("-")[:40]
-    return f"empathydesk-report{'-' + name if name else ''}-{when or date.today().isoformat()}.pdf"
-
-
-def reflections_html(content: Content, reflections: Mapping[str, str]) -> str:
-    """The participant's reflections, each under its prompt (all text escaped)."""
-    written = _ordered_reflections(content, [(r, t) for r, t in reflections.items() if (t or "").strip()])
-    if not written:
-        return "<h4>My reflections</h4><p class=\"ed-muted\">You have not written a reflection yet. They will show here.</p>"
-    items = "".join(
-        f'<li><p class="ed-muted">{html.escape(rid_prompt(content, rid))}</p>'
-        f'<p class="ed-quote">{html.escape(text.strip())}</p></li>'
-        for rid, text in written
-    )
-    return f'<h4>My reflections</h4><ul style="list-style:none;padding-left:0">{items}</ul>'
-
-
-def progress_parts(content: Content, store: Any, participant: Any) -> dict[str, str]:
-    """The markup of the "My progress" view: {"charts", "reflections", "download"} (charts drawn and closed)."""
-    ratings = store.ratings(participant.id)
-    attempts = store.scenario_attempts(participant.id)
-    reflections = store.reflections(participant.id)
-    charts = participant_charts(content, ratings, attempts)
-    try:
-        chart_html = "".join(
-            f'<p class="ed-muted"><strong>{html.escape(c.title)}:</strong> {html.escape(c.alt.split(": ", 1)[-1])}</p>'
-            if c.extra.get("empty") else c.html()
-            for c in charts
-        )
-        pdf = report_pdf(content, participant.pseudonym, charts, reflections)
-    finally:
-        close(charts)
-    name = report_file_name(participant.pseudonym)
-    payload = base64.b64encode(pdf).decode("ascii")
-    download = (
-        f'<p><a class="ed-download ed-next" download="{html.escape(name, quote=True)}" '
-        f'href="data:application/pdf;base64,{payload}">⬇ Download my report (PDF)</a></p>'
-        f'<p class="ed-muted">The report has your charts, what they show in words, and your reflections.</p>'
-    )
-    return {"charts": chart_html, "reflections": reflections_html(content, reflections), "download": download}

@@ -12,10 +12,13 @@ What it shows, and the privacy rules it keeps:
   to 4 people have *not* consented: with the cohort's averages on the same screen, the shared scores of
   everyone else would let anyone work out those few people's answers.
 
-Live refresh: an asyncio task on the kernel's own event loop checks the store every few seconds (one
-cheap query for the latest activity) and re-reads only the people who answered something new. Widget
-values are replaced in place and only when their text changed, so the page does not flicker or jump.
-Charts are redrawn (in a worker thread) only when answers changed, at most every ``CHART_INTERVAL``.
+Live refresh: an asyncio task on the kernel's own event loop checks the store every few seconds (cheap
+queries for who joined and the latest activity) and re-reads, in one read (``store.cohort_answers``: the
+same few queries for any number of people), only the people who answered something new. Their progress
+comes from ``scoring.progress``; the statistics are built by ``stats.cohort_tables`` from the answers
+already read and drawn by ``charts.cohort_charts``. Widget values are replaced in place and only when their
+text changed, so the page does not flicker or jump. Charts are redrawn (in a worker thread) only when
+answers changed, at most every ``CHART_INTERVAL``.
 
 The cohort and database come from ``EMPATHYDESK_COHORT`` and ``EMPATHYDESK_DB_URL`` (set by
 ``empathydesk workshop``), so the notebook also runs headless with nbconvert.
@@ -30,11 +33,15 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from empathydesk import scoring
 from empathydesk.content import Content, load
 from empathydesk.joining import WELCOME, WRAP_UP, display_names
+from empathydesk.storage.records import Answers
+
+if TYPE_CHECKING:  # pandas and numpy are imported only when the results are built
+    from empathydesk.stats import AttemptsIn, RatingsIn
 
 LIVE_INTERVAL = 5.0  # seconds between checks for new answers
 CHART_INTERVAL = 20.0  # at most this often are charts and statistics redrawn
@@ -96,30 +103,6 @@ def page_short(content: Content, page_id: str) -> str:
     if page_id == WRAP_UP:
         return "Wrap-up"
     return f"M{content.module(page_id).number}"
-
-
-def participant_progress(content: Content, store: Any, pid: int) -> dict[str, Any]:
-    """{"pages": page -> bool, "parts": page -> (done, of)} for one participant, from the store."""
-    ratings = store.ratings(pid)
-    scenarios = store.scenario_attempts(pid)
-    exercises = store.exercise_attempts(pid)
-    reflections = store.reflections(pid)
-    pages = scoring.page_progress(content, ratings, scenarios, exercises, reflections)
-    parts: dict[str, tuple[int, int]] = {}
-    for module in content.modules:
-        got = scoring.module_parts(content, module, ratings, scenarios, exercises, reflections)
-        pulse = content.checkpoint_after(module.id)
-        started = (
-            any(scenarios.get(s.id) for s in module.scenarios)
-            or any(exercises.get(e.id) for e in module.exercises)
-            or any((reflections.get(r.id) or "").strip() for r in module.reflections)
-            or (pulse is not None and bool(ratings.get(pulse.id)))
-        )
-        parts[module.id] = (sum(got.values()) if started else 0, len(got))
-    for page, cp in scoring.page_checkpoints(content).items():
-        items = content.items_for(cp)
-        parts[page] = (len([i for i in items if i.id in ratings.get(cp, {})]), len(items))
-    return {"pages": pages, "parts": parts}
 
 
 def progress_grid_html(
@@ -240,7 +223,7 @@ def stats_html(tables: Mapping[str, Any]) -> str:
     return f"<h3>Change per skill</h3>{change}<h3>Reliability of the self-check</h3>{reliability}"
 
 
-def individuals_html(content: Content, participants: list[Any], scores: Any, attempts: list[dict[str, Any]],
+def individuals_html(content: Content, participants: list[Any], scores: Any, attempts: AttemptsIn,
                      max_rows: int = MAX_ROWS) -> str:
     """Start and end scores of the people who chose to share their answers (see the module notes on hiding)."""
     import pandas as pd
@@ -257,13 +240,7 @@ def individuals_html(content: Content, participants: list[Any], scores: Any, att
                 f'{len(private)} (fewer than {stats.MIN_GROUP}) have not: with the averages above, the shared scores '
                 'would give away the answers of those few people.</p>')
     comps = content.instrument.competencies
-    best_first: dict[int, list[int]] = {}
-    best = {s.id: s.best_index for m in content.modules for s in m.scenarios}
-    for row in attempts:
-        if row["attempt"] == 1 and row["scenario"] in best:
-            got = best_first.setdefault(row["participant_id"], [0, 0])
-            got[0] += int(row["option"] == best[row["scenario"]])
-            got[1] += 1
+    best_first = stats.first_try_scores(content, attempts)
     head = "".join(f'<th class="ed-num" scope="col">{esc(c.name)}</th>' for c in comps)
     wanted = [(cp, c.id) for c in comps for cp in stats.comparisons(content)["real"]]
     table = scores.reindex(columns=pd.MultiIndex.from_tuples(wanted)) if len(scores) else None
@@ -290,19 +267,21 @@ def individuals_html(content: Content, participants: list[Any], scores: Any, att
 # --- building all results at once (also what the benchmark times) ----------------------------------
 
 
-def build_results(content: Content, rating_rows: list[dict[str, Any]], attempt_rows: list[dict[str, Any]],
+def build_results(content: Content, ratings: RatingsIn, attempts: AttemptsIn,
                   participants: list[Any] | None = None) -> dict[str, str]:
     """Every statistic and chart of the dashboard as markup: {"stats", "charts", "individuals"}."""
     from empathydesk import charts as ch
+    from empathydesk import stats
 
-    figures, tables = ch.cohort_charts(content, rating_rows, attempt_rows)
+    tables = stats.cohort_tables(content, ratings, attempts)
+    figures = ch.cohort_charts(content, tables)
     try:
         chart_html = "".join(f.html() for f in figures)
     finally:
         ch.close(figures)
     out = {"stats": stats_html(tables), "charts": chart_html, "individuals": ""}
     if participants is not None:
-        out["individuals"] = individuals_html(content, participants, tables["scores"], attempt_rows)
+        out["individuals"] = individuals_html(content, participants, tables["scores"], attempts)
     return out
 
 
@@ -313,8 +292,9 @@ def build_results(content: Content, rating_rows: list[dict[str, Any]], attempt_r
 class State:
     participants: list[Any] = field(default_factory=list)
     activity: dict[int, datetime] = field(default_factory=dict)
-    progress: dict[int, dict[str, Any]] = field(default_factory=dict)
-    seen: dict[int, Any] = field(default_factory=dict)  # pid -> activity time the progress was read at
+    answers: dict[int, Answers] = field(default_factory=dict)
+    progress: dict[int, scoring.Progress] = field(default_factory=dict)
+    seen: dict[int, Any] = field(default_factory=dict)  # pid -> activity time the answers were read at
     results_key: Any = None
     results_at: float = 0.0
 
@@ -362,14 +342,17 @@ class Dashboard:
     # reading the store -----------------------------------------------------------------------------
 
     def read_live(self) -> bool:
-        """Re-read who joined and the progress of people who answered since last time; True if anything changed."""
+        """Re-read who joined and the answers of people who answered since last time; True if anything changed."""
         state = self.state
         participants = self.store.participants(self.cohort)
         activity = self.store.activity(self.cohort)
         changed = [p.id for p in participants if state.seen.get(p.id, "never") != activity.get(p.id)]
-        for pid in changed:
-            state.progress[pid] = participant_progress(self.content, self.store, pid)
-            state.seen[pid] = activity.get(pid)
+        if changed:
+            answers = self.store.cohort_answers(self.cohort, changed if state.seen else None)
+            for pid in changed:
+                state.answers[pid] = answers.get(pid, Answers())
+                state.progress[pid] = scoring.progress(self.content, state.answers[pid])
+                state.seen[pid] = activity.get(pid)
         before = [(p.id, p.pseudonym, p.consent) for p in state.participants]
         state.participants = sorted(participants, key=lambda p: (p.pseudonym.lower(), p.id))
         state.activity = activity
@@ -379,10 +362,12 @@ class Dashboard:
         latest = max(self.state.activity.values(), default=None)
         return (latest, tuple((p.id, p.consent) for p in self.state.participants))
 
-    def compute_results(self) -> dict[str, str]:
-        rating_rows = self.store.cohort_ratings(self.cohort)
-        attempt_rows = self.store.cohort_scenario_attempts(self.cohort)
-        return build_results(self.content, rating_rows, attempt_rows, self.state.participants)
+    def results_input(self) -> tuple[RatingsIn, AttemptsIn, list[Any]]:
+        """What `build_results` needs, taken from the answers already read (now: the build may run in a thread)."""
+        people = list(self.state.participants)
+        answers = {p.id: self.state.answers.get(p.id, Answers()) for p in people}
+        ratings = {pid: a.ratings for pid, a in answers.items()}
+        return ratings, {pid: a.scenario_attempts for pid, a in answers.items()}, people
 
     # showing ---------------------------------------------------------------------------------------
 
@@ -423,7 +408,7 @@ class Dashboard:
             self._show_grid()
             key = self.results_key()
             if force or key != self.state.results_key:
-                self._show_results(self.compute_results())
+                self._show_results(build_results(self.content, *self.results_input()))
                 self.state.results_key, self.state.results_at = key, time.monotonic()
             self._stamp()
         except Exception as exc:  # noqa: BLE001 - show it, keep the dashboard alive
@@ -441,7 +426,7 @@ class Dashboard:
             if key != self.state.results_key and due and not self._building:
                 self._building = True
                 try:
-                    results = await loop.run_in_executor(None, self.compute_results)
+                    results = await loop.run_in_executor(None, build_results, self.content, *self.results_input())
                 finally:
                     self._building = False
                 self._show_results(results)

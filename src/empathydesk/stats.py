@@ -1,8 +1,10 @@
 """Cohort statistics for the facilitator: change per competency, its confidence interval and effect size,
 Cronbach's alpha, and the counts behind the Likert and scenario charts.
 
-Input is what the store's cohort-wide reads return (lists of plain dicts); output is pandas data frames.
-Import this module only where a dashboard is built: it imports pandas and numpy.
+Input is a cohort's answers, either per person (participant id -> ratings, or -> scenario attempts, as in
+``store.cohort_answers``) or as long rows (lists of plain dicts, as ``store.cohort_ratings`` returns); output
+is pandas data frames. ``cohort_tables`` builds every table the dashboard shows; `empathydesk.charts` only
+draws them. Import this module only where a dashboard is built: it imports pandas and numpy.
 
 Rules kept here, so that every view shares them:
 
@@ -11,6 +13,7 @@ Rules kept here, so that every view shares them:
   table, labelled as retrospective; the two are never pooled, because looking back tends to inflate change.
 * Any number summarising a group needs at least ``MIN_GROUP`` (5) people; smaller groups come back with
   ``shown = False`` and the note "too few to show".
+* Only the first try at a scenario counts (``scoring.first_tries``).
 * Cronbach's alpha is computed per competency from people who answered all its items; it carries a
   warning below 0.7, or when fewer than ``ALPHA_MIN_N`` people answered.
 
@@ -22,13 +25,18 @@ dependency; the tests check it against ``scipy.stats.t``.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from empathydesk import scoring
 from empathydesk.content import Content
+
+RatingsIn = Iterable[Mapping[str, Any]] | Mapping[int, scoring.Ratings]  # rows, or participant id -> ratings
+AttemptsIn = Iterable[Mapping[str, Any]] | Mapping[int, scoring.ScenarioAttempts]  # rows, or id -> attempts
 
 MIN_GROUP = 5
 ALPHA_MIN_N = 20
@@ -91,16 +99,37 @@ def t_quantile(p: float, df: int) -> float:
     return (lo + hi) / 2
 
 
-# --- from store rows to scores --------------------------------------------------------------------
+# --- from the cohort's answers to scores ------------------------------------------------------------
 
 
-def ratings_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """``store.cohort_ratings(...)`` as a frame with columns participant_id, checkpoint, item, value."""
-    frame = pd.DataFrame.from_records(list(rows), columns=["participant_id", "checkpoint", "item", "value"])
+def ratings_frame(ratings: RatingsIn) -> pd.DataFrame:
+    """The cohort's ratings as a frame with columns participant_id, checkpoint, item, value."""
+    columns = ["participant_id", "checkpoint", "item", "value"]
+    if isinstance(ratings, Mapping):
+        records: Iterable[Any] = (
+            (pid, cp, item, value)
+            for pid, mine in ratings.items()
+            for cp, answers in mine.items()
+            for item, value in answers.items()
+        )
+    else:
+        records = ratings
+    frame = pd.DataFrame.from_records(list(records), columns=columns)
     return frame.astype({"value": "float64"}) if len(frame) else frame
 
 
-def keyed_frame(content: Content, rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+def attempts_by_person(attempts: AttemptsIn) -> Mapping[int, scoring.ScenarioAttempts]:
+    """participant id -> scenario -> chosen options in order, from rows (participant_id, scenario, attempt,
+    option) or as given."""
+    if isinstance(attempts, Mapping):
+        return attempts
+    people: dict[int, dict[str, list[int]]] = {}
+    for row in sorted(attempts, key=lambda r: (r["participant_id"], r["scenario"], r["attempt"])):
+        people.setdefault(row["participant_id"], {}).setdefault(row["scenario"], []).append(row["option"])
+    return people
+
+
+def keyed_frame(content: Content, rows: RatingsIn | pd.DataFrame) -> pd.DataFrame:
     """The ratings with each item's competency and its keyed score (reverse-keyed items flipped).
 
     A frame that is already keyed (has a "score" column) comes back as it is, so callers can key once.
@@ -119,7 +148,7 @@ def keyed_frame(content: Content, rows: Iterable[Mapping[str, Any]] | pd.DataFra
     return frame
 
 
-def competency_scores(content: Content, rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+def competency_scores(content: Content, rows: RatingsIn | pd.DataFrame) -> pd.DataFrame:
     """One row per participant; columns (checkpoint, competency) holding the mean keyed score (answered items only)."""
     keyed = keyed_frame(content, rows)
     if keyed.empty:
@@ -213,7 +242,7 @@ def cronbach_alpha(matrix: pd.DataFrame | np.ndarray) -> float:
     return float(k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / total_var))
 
 
-def reliability_table(content: Content, rows: Iterable[Mapping[str, Any]] | pd.DataFrame, checkpoint: str | None = None) -> pd.DataFrame:
+def reliability_table(content: Content, rows: RatingsIn | pd.DataFrame, checkpoint: str | None = None) -> pd.DataFrame:
     """Cronbach's alpha per competency at one checkpoint (default: the start), from people who answered all its items.
 
     Columns: competency, name, k (items), n (people), alpha, shown, warning.
@@ -251,7 +280,7 @@ def reliability_table(content: Content, rows: Iterable[Mapping[str, Any]] | pd.D
 # --- counts behind the cohort charts --------------------------------------------------------------
 
 
-def likert_counts(content: Content, rows: Iterable[Mapping[str, Any]] | pd.DataFrame, checkpoint: str) -> pd.DataFrame:
+def likert_counts(content: Content, rows: RatingsIn | pd.DataFrame, checkpoint: str) -> pd.DataFrame:
     """Raw answer counts per item at a checkpoint (not reverse-keyed: these are the words people agreed with).
 
     Index: item id (instrument order, only items the checkpoint asks). Columns: 1..top, n, shown.
@@ -269,19 +298,15 @@ def likert_counts(content: Content, rows: Iterable[Mapping[str, Any]] | pd.DataF
     return counts
 
 
-def scenario_shares(content: Content, attempt_rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """First-try choices per scenario: one row per (scenario, option) with count, share, best, n, shown.
-
-    `attempt_rows` is ``store.cohort_scenario_attempts(...)``: dicts with participant_id, scenario, attempt, option.
-    Only attempt 1 counts.
-    """
-    frame = pd.DataFrame.from_records(list(attempt_rows), columns=["participant_id", "scenario", "attempt", "option"])
-    first = frame[frame["attempt"] == 1]
-    counts = first.groupby(["scenario", "option"]).size() if len(first) else pd.Series(dtype=int)
+def scenario_shares(content: Content, attempts: AttemptsIn) -> pd.DataFrame:
+    """First-try choices per scenario: one row per (scenario, option) with count, share, best, n, shown."""
+    counts = Counter(
+        first for tried in attempts_by_person(attempts).values() for first in scoring.first_tries(tried).items()
+    )
     records = []
     for module in content.modules:
         for sc in module.scenarios:
-            per = [int(counts.get((sc.id, i), 0)) for i in range(len(sc.options))]
+            per = [counts[(sc.id, i)] for i in range(len(sc.options))]
             n = sum(per)
             for i, count in enumerate(per):
                 records.append({"module": module.id, "scenario": sc.id, "option": i, "count": count,
@@ -301,3 +326,32 @@ def checkpoint_means(content: Content, scores: pd.DataFrame) -> pd.DataFrame:
             records.append({"checkpoint": cp.id, "competency": comp.id, "n": n,
                             "mean": float(values.mean()) if n >= MIN_GROUP else math.nan, "shown": n >= MIN_GROUP})
     return pd.DataFrame.from_records(records)
+
+
+def first_try_scores(content: Content, attempts: AttemptsIn) -> dict[int, tuple[int, int]]:
+    """participant id -> (scenarios answered best on the first try, scenarios tried), for everyone who tried one."""
+    scores = {pid: scoring.first_try_score(content, tried) for pid, tried in attempts_by_person(attempts).items()}
+    return {pid: score for pid, score in scores.items() if score[1]}
+
+
+# --- every table of the dashboard -----------------------------------------------------------------
+
+
+def cohort_tables(content: Content, ratings: RatingsIn, attempts: AttemptsIn) -> dict[str, Any]:
+    """The dashboard's cohort tables: {"change", "reliability", "scores", "likert", "shares"}.
+
+    Change is kept real and retrospective (``cohort_change``); reliability and Likert counts are taken at the
+    start and at the end, reliability keyed by role (``{"start": table, "end": table}``), Likert counts as a
+    list in that order.
+    """
+    frame = ratings_frame(ratings)
+    keyed = keyed_frame(content, frame)
+    scores = competency_scores(content, keyed)
+    ends = dict(zip(("start", "end"), comparisons(content)["real"]))
+    return {
+        "change": cohort_change(content, scores),
+        "reliability": {role: reliability_table(content, keyed, cp) for role, cp in ends.items()},
+        "scores": scores,
+        "likert": [likert_counts(content, frame, cp) for cp in ends.values()],
+        "shares": scenario_shares(content, attempts),
+    }

@@ -12,7 +12,8 @@ and drive it. The names (`piece_names(content)` lists them all):
 Modules, one job each: `registry` (names), `session` (content, store, participant, shared state),
 `arrival` (a preheated page's pieces, filled in when its visitor comes),
 `ui` (stylesheet, escaping, notes, error guard), `assessment`, `scenario`, `rewrite`, `reflection`,
-`consent`, `transfer` (save/load a file), `page` (header, footer, discussion, my progress), `join`.
+`consent`, `transfer` (save/load a file), `page` (header, footer, discussion, my progress), `my_progress`
+(the markup of my progress: charts, reflections, the report), `join`.
 Every piece of text reaches the page escaped; no error reaches it as a traceback.
 """
 
