@@ -18,16 +18,13 @@ from empathydesk.widgets import ui
 from empathydesk.widgets.session import Session
 
 
-
-def review_reply(text: str, exercise: Exercise | None = None) -> dict[str, Any] | None:
-    """The coach's review as a plain dict, or None when the coach is not installed.
+def review_reply(text: str, exercise: Exercise | None = None) -> dict[str, Any]:
+    """The coach's review as a plain dict.
 
     With an exercise, the coach also runs that exercise's own checks (its "what a good reply does").
     """
-    try:
-        from empathydesk.coach import review
-    except ImportError:
-        return None
+    from empathydesk.coach import review
+
     result = review(text, exercise) if exercise is not None else review(text)
     data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
     if isinstance(getattr(result, "headline", None), str):
@@ -57,13 +54,10 @@ def warm_up_coach() -> None:
 
 @functools.cache
 def finding_kinds() -> dict[str, str]:
-    """code -> "works" or "change", from the coach's own rules (empty without a coach)."""
-    try:
-        from empathydesk.coach import codes
+    """code -> "works" or "change", from the coach's own rules."""
+    from empathydesk.coach import codes
 
-        return {code: str(info.get("kind", "change")) for code, info in codes().items()}
-    except Exception:  # noqa: BLE001 - without the coach's rules every finding is shown as a change
-        return {}
+    return {code: str(info.get("kind", "change")) for code, info in codes().items()}
 
 
 def kind_of(finding: dict[str, Any]) -> str:
@@ -274,8 +268,7 @@ def exercise_card(session: Session, exercise: Exercise, number: int, total: int,
             return
         say(ui.note_html("info", "Checking…", word=""))
         review = review_reply(text, exercise)
-        stored = review if review is not None else {"verdict": None, "score": None, "findings": None}
-        count[0] = session.store.add_exercise_attempt(session.pid, exercise.id, text, stored)
+        count[0] = session.store.add_exercise_attempt(session.pid, exercise.id, text, review)
         reviewed = review_html(session.content, text, review, count[0]) + guidance_html(exercise)
         say()
         check.description = "Check my reply again"
