@@ -2,7 +2,9 @@
 
 Corpus: tests/coach/corpus.yaml (the "tune" replies, used while writing the phrase lists and the
 verdict rules, and 38 older held-out replies) and tests/coach/heldout.yaml (110 held-out replies in
-many voices, written before the rules for the new codes and never used to tune them).
+many voices, written before the rules for the new codes and never used to tune them), and
+tests/coach/heldout2.yaml ("held-out 2": 150 more replies in new words, written before the coach's
+phrase lists were widened, and never used to tune them; only its aggregate figures were looked at).
 Run alone: .venv/bin/python bench/bench_coach.py
 """
 
@@ -14,6 +16,8 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "coach" / "corpus.yaml"
 HELD_OUT = CORPUS.with_name("heldout.yaml")
+HELD_OUT_2 = CORPUS.with_name("heldout2.yaml")
+SPLITS = {"tune": "tune", "held-out": "held-out", "held-out-2": "held-out 2"}
 
 
 def _pct(x: float | None) -> str:
@@ -28,9 +32,10 @@ def run() -> list[tuple[str, str, str]]:
     review("Sorry about that! Would you like me to come by?")
     cold = time.perf_counter() - start
 
-    cases = load_corpus(CORPUS, HELD_OUT)
+    cases = load_corpus(CORPUS, HELD_OUT, *([HELD_OUT_2] if HELD_OUT_2.exists() else []))
     rows: list[tuple[str, str, str]] = []
-    reports = {split: evaluate(cases, split) for split in ("tune", "held-out")}
+    reports = {name: evaluate(cases, split) for split, name in SPLITS.items()}
+    reports = {name: rep for name, rep in reports.items() if rep.cases}
     for split, rep in reports.items():
         rows.append((f"verdict accuracy, {split} ({rep.cases} replies)", f"{rep.accuracy:.2f}", ">= 0.90"))
     for code in reports["tune"].per_code:

@@ -69,6 +69,7 @@ class Rules:
     feeling_words: re.Pattern[str]
     not_feelings: frozenset[str]
     plain_acronyms: frozenset[str]
+    tech_acronyms: frozenset[str] = frozenset()
     softeners: re.Pattern[str] = field(repr=False, default=re.compile("(?!)"))
 
 
@@ -168,6 +169,7 @@ def rules() -> Rules:
         feeling_words=re.compile(whole_words(_alternatives(words["feeling_words"])), FLAGS),
         not_feelings=frozenset(w.lower() for w in words["not_feelings"]),
         plain_acronyms=frozenset(a.upper() for a in words["plain_acronyms"]),
+        tech_acronyms=frozenset(a.upper() for a in words.get("tech_acronyms", ())),
         softeners=re.compile(whole_words(_alternatives(words["softeners"])), FLAGS),
     )
 

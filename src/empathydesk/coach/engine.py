@@ -26,6 +26,8 @@ _CONDITION = re.compile(r"(?:if|when|once|after|before|until|unless|as soon as)\
 _ASKING = re.compile(r"\b(?:(?:could|can|would) you )?(?:tell|let) me(?: know)? (?:which|what|whether|if|how)\b|\b(?:could|can|would) you (?:tell|let) me\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
 _ACRONYM = re.compile(r"(?<![\w-])([A-Z]{2,6}[0-9]?)s?(?![\w-])")  # DNS, SSO, MP3; not KB0012
+# Mixed-case technical tokens: vCPU, IPv6, eDiscovery-style names with two or more capitals in a row.
+_TECH_TOKEN = re.compile(r"(?<![\w-])(?:[a-z][A-Z]{2,}[A-Za-z0-9]*|[A-Z]{2,}[a-z][0-9]+)(?![\w-])")
 _EXPLAINED_AFTER = re.compile(
     r"""(?:\s*[\w'-]+){0,2}?['"]?\s*(?:\(|,\s*(?:which|that|a|an|the|or|meaning|i\.e\.|ie|basically|in other words|short for)\b|"""
     r"""\s-\s|:\s|\s(?:means|just means|stands for|(?:is|are) (?:just|basically|like|what|where|how|when|a|an|the|our|your|"""
@@ -214,11 +216,13 @@ def _jargon(reply: Reply, r: Rules) -> list[Match]:
         word = m.group(1)
         if word in r.plain_acronyms:
             continue
-        if easy is None:
-            easy = _easy_words()
-        if word.lower() in easy:
-            continue  # shouting ("NOT", "NOW"), not an acronym
+        if word not in r.tech_acronyms:
+            if easy is None:
+                easy = _easy_words()
+            if word.lower() in easy:
+                continue  # shouting ("NOT", "NOW"), not an acronym
         spans.append((m.start(), m.end()))
+    spans += [(m.start(), m.end()) for m in itertools.islice(_TECH_TOKEN.finditer(text), MAX_CANDIDATES)]
     out: list[Match] = []
     for start, end in sorted(set(spans)):
         if out and start < out[-1].end:
