@@ -11,6 +11,7 @@ from matplotlib.colors import to_hex
 
 from course_fixture import course
 from empathydesk import charts, demo, stats
+from empathydesk.storage.records import Answers
 from empathydesk.widgets.page import progress_view
 from widget_tree import all_html
 
@@ -165,15 +166,9 @@ class FakeStore:
         self.person = person
         self.reads = 0
 
-    def ratings(self, pid):
+    def answers(self, pid):
         self.reads += 1
-        return self.person.ratings
-
-    def scenario_attempts(self, pid):
-        return self.person.scenario_attempts
-
-    def reflections(self, pid):
-        return self.person.reflections
+        return Answers(self.person.ratings, self.person.scenario_attempts, {}, self.person.reflections)
 
 
 class Who:
@@ -205,14 +200,8 @@ def test_progress_view(content, room):
 
 def test_progress_view_before_any_answers_says_so_in_words(content):
     class Empty:
-        def ratings(self, pid):
-            return {}
-
-        def scenario_attempts(self, pid):
-            return {}
-
-        def reflections(self, pid):
-            return {}
+        def answers(self, pid):
+            return Answers()
 
     view = progress_view(Empty(), Who(), content=content)
     next(b for b in view.children if isinstance(b, w.Button)).click()
@@ -225,7 +214,7 @@ def test_progress_view_shows_storage_errors_kindly(content, room):
     from empathydesk.storage import StorageError
 
     class Broken(FakeStore):
-        def ratings(self, pid):
+        def answers(self, pid):
             raise StorageError("The database is busy. Please try again in a moment.")
 
     view = progress_view(Broken(room[0][0]), Who(), content=content)

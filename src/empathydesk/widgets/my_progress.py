@@ -36,10 +36,9 @@ def reflections_html(content: Content, reflections: Mapping[str, str]) -> str:
 
 def progress_parts(content: Content, store: Any, participant: Any) -> dict[str, str]:
     """The markup of the "My progress" view: {"charts", "reflections", "download"} (charts drawn and closed)."""
-    ratings = store.ratings(participant.id)
-    attempts = store.scenario_attempts(participant.id)
-    reflections = store.reflections(participant.id)
-    charts = participant_charts(content, ratings, attempts)
+    answers = store.answers(participant.id)
+    reflections = answers.reflections
+    charts = participant_charts(content, answers.ratings, answers.scenario_attempts)
     try:
         chart_html = "".join(
             f'<p class="ed-muted"><strong>{html.escape(c.title)}:</strong> {html.escape(c.alt.split(": ", 1)[-1])}</p>'
