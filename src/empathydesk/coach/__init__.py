@@ -48,6 +48,10 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "span": [self.span[0], self.span[1]], "lesson": self.lesson}
 
+    def to_record(self) -> dict[str, Any]:
+        """`to_dict` and the finding's kind ("works", "change" or "note")."""
+        return {**self.to_dict(), "kind": self.kind}
+
 
 @dataclass(frozen=True)
 class Review:
@@ -93,6 +97,11 @@ class Review:
         """The JSON shape: {"verdict", "score", "decided_by", "findings": [{"code", "message", "span", "lesson"}]}."""
         return {"verdict": self.verdict, "score": self.score, "decided_by": list(self.decided_by),
                 "findings": [f.to_dict() for f in self.findings]}
+
+    def to_record(self) -> dict[str, Any]:
+        """`to_dict` with the headline and each finding's kind: what a rewrite attempt saves, so the page
+        shows it again as the coach gave it."""
+        return {**self.to_dict(), "headline": self.headline, "findings": [f.to_record() for f in self.findings]}
 
     def to_text(self) -> str:
         lines = [f"{self.headline} (score {self.score}/100)"]

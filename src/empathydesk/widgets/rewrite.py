@@ -19,17 +19,13 @@ from empathydesk.widgets.session import Session
 
 
 def review_reply(text: str, exercise: Exercise | None = None) -> dict[str, Any]:
-    """The coach's review as a plain dict.
+    """The coach's review as saved with an attempt: findings with their kind, and the headline.
 
     With an exercise, the coach also runs that exercise's own checks (its "what a good reply does").
     """
     from empathydesk.coach import review
 
-    result = review(text, exercise) if exercise is not None else review(text)
-    data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
-    if isinstance(getattr(result, "headline", None), str):
-        data["headline"] = result.headline  # the coach's one-line summary, kept for showing it again later
-    return data
+    return review(text, exercise).to_record()
 
 
 @functools.cache
@@ -54,14 +50,16 @@ def warm_up_coach() -> None:
 
 @functools.cache
 def finding_kinds() -> dict[str, str]:
-    """code -> "works" or "change", from the coach's own rules."""
+    """code -> "works" or "change", from the coach's own rules (for reviews saved without kinds)."""
     from empathydesk.coach import codes
 
     return {code: str(info.get("kind", "change")) for code, info in codes().items()}
 
 
 def kind_of(finding: dict[str, Any]) -> str:
-    """ "works", "change" or "note" (the coach's notes, like "this was cut short", have no lesson)."""
+    """ "works", "change" or "note": the coach's own, or for a review saved before it gave one, its rules'."""
+    if finding.get("kind") in ("works", "change", "note"):
+        return str(finding["kind"])
     code = str(finding.get("code", ""))
     kinds = finding_kinds()
     if code in kinds:
@@ -135,7 +133,8 @@ def lesson_name(content: Content, lesson: Any) -> str:
 
 
 def headline(review: dict[str, Any], kinds: list[str]) -> str:
-    """One kind sentence about the whole reply: the coach's own, or one in its words."""
+    """One kind sentence about the whole reply: the coach's own, or for a review saved before it gave one,
+    one in its words."""
     if isinstance(review.get("headline"), str) and review["headline"].strip():
         return review["headline"]
     if kinds and all(k == "note" for k in kinds):
