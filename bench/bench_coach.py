@@ -4,7 +4,9 @@ Corpus: tests/coach/corpus.yaml (the "tune" replies, used while writing the phra
 verdict rules, and 38 older held-out replies) and tests/coach/heldout.yaml (110 held-out replies in
 many voices, written before the rules for the new codes and never used to tune them), and
 tests/coach/heldout2.yaml ("held-out 2": 150 more replies in new words, written before the coach's
-phrase lists were widened, and never used to tune them; only its aggregate figures were looked at).
+phrase lists were widened, and never used to tune them; only its aggregate figures were looked at),
+and tests/coach/heldout3.yaml ("held-out 3": 163 replies in many voices, written before the third
+round of rule changes and never used to tune them).
 Run alone: .venv/bin/python bench/bench_coach.py
 """
 
@@ -17,7 +19,8 @@ from pathlib import Path
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "coach" / "corpus.yaml"
 HELD_OUT = CORPUS.with_name("heldout.yaml")
 HELD_OUT_2 = CORPUS.with_name("heldout2.yaml")
-SPLITS = {"tune": "tune", "held-out": "held-out", "held-out-2": "held-out 2"}
+HELD_OUT_3 = CORPUS.with_name("heldout3.yaml")
+SPLITS = {"tune": "tune", "held-out": "held-out", "held-out-2": "held-out 2", "held-out-3": "held-out 3"}
 
 
 def _pct(x: float | None) -> str:
@@ -32,7 +35,7 @@ def run() -> list[tuple[str, str, str]]:
     review("Sorry about that! Would you like me to come by?")
     cold = time.perf_counter() - start
 
-    cases = load_corpus(CORPUS, HELD_OUT, *([HELD_OUT_2] if HELD_OUT_2.exists() else []))
+    cases = load_corpus(CORPUS, HELD_OUT, *(p for p in (HELD_OUT_2, HELD_OUT_3) if p.exists()))
     rows: list[tuple[str, str, str]] = []
     reports = {name: evaluate(cases, split) for split, name in SPLITS.items()}
     reports = {name: rep for name, rep in reports.items() if rep.cases}

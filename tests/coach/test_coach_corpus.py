@@ -65,3 +65,20 @@ def test_report_held_out(capsys) -> None:
             r = "-" if s.recall is None else f"{s.recall:.2f}"
             print(f"  {code:13} precision {p}  recall {r}")
     assert report.cases > 0
+
+
+def test_held_out_3_is_well_formed() -> None:
+    """Held-out 3 (written before the third round of rule changes): big, in many voices, and with at
+    least 15 replies for each code the round aimed at."""
+    cases = load_corpus(Path(__file__).with_name("heldout3.yaml"))
+    assert len(cases) >= 120
+    assert len({c["id"] for c in cases}) == len(cases)
+    assert not {c["id"] for c in cases} & {c["id"] for c in CASES}
+    known = set(codes())
+    for case in cases:
+        assert case["split"] == "held-out-3"
+        assert case["verdict"] in ("relational", "needs-work")
+        assert set(case["codes"]) <= known, case["id"]
+    counts = Counter(code for c in cases for code in c["codes"])
+    aimed = ("open-door", "dismissive", "order", "admonishing", "sarcasm", "brief")
+    assert {c: counts[c] for c in aimed if counts[c] < 15} == {}
