@@ -54,7 +54,7 @@ def test_before_and_now_take_real_baseline_and_latest(content):
     ratings = {
         "baseline": {"perspective-1": 2},
         "after-module-1": {"perspective-1": 3},
-        "wrap-up": {"perspective-1": 4, "rapport-1": 5},
+        "wrap-up": {"perspective-1": 4, "rapport-5": 5},
         "follow-up": {"perspective-1": 5},
         "retro-before": {"perspective-1": 1},
     }

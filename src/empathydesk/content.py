@@ -89,6 +89,9 @@ class Checkpoint(Strict):
 class Instrument(Strict):
     kind: Literal["instrument"]
     title: Text
+    # Bumped whenever an item, a competency or a prompt changes; each saved answer keeps the version it
+    # was given under, so that statistics compare like with like (1 for files that predate versions).
+    version: int = Field(default=1, ge=1)
     scale: list[ScalePoint] = Field(min_length=2)
     competencies: list[Competency] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)

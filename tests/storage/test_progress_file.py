@@ -27,7 +27,7 @@ NOW = datetime.now(timezone.utc)
 def _fill(store: Store, pid: int) -> None:
     store.set_consent(pid, True)
     store.save_rating(pid, "baseline", "perspective-1", 2)
-    store.save_rating(pid, "baseline", "rapport-1", 4)
+    store.save_rating(pid, "baseline", "rapport-5", 4)
     store.save_rating(pid, "follow-up", "perspective-1", 5)
     for option in (1, 0):
         store.add_scenario_attempt(pid, "module-1-scenario-1", option)
@@ -51,7 +51,7 @@ def _everything(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _rating(d: dict[str, Any]) -> dict[str, Any]:
-    return next(r for c in d["checkpoints"] if c["checkpoint"] == "baseline" for r in c["ratings"] if r["item"] == "rapport-1")
+    return next(r for c in d["checkpoints"] if c["checkpoint"] == "baseline" for r in c["ratings"] if r["item"] == "rapport-5")
 
 
 def _later(days: float = 2) -> str:
@@ -60,11 +60,11 @@ def _later(days: float = 2) -> str:
 
 # (what is changed, words the message must have: the field, then what is wrong)
 BAD: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
-    "rating 99": (lambda d: _rating(d).update(value=99), "ratings → baseline → rapport-1: 99 is not on the 1 to 5 scale."),
-    "rating -5": (lambda d: _rating(d).update(value=-5), "ratings → baseline → rapport-1: -5 is not on the 1 to 5 scale."),
-    "rating 4.5": (lambda d: _rating(d).update(value=4.5), "ratings → baseline → rapport-1: must be a whole number"),
-    "rating as text": (lambda d: _rating(d).update(value="4"), "ratings → baseline → rapport-1: must be a whole number"),
-    "rating true": (lambda d: _rating(d).update(value=True), "ratings → baseline → rapport-1: must be a whole number"),
+    "rating 99": (lambda d: _rating(d).update(value=99), "ratings → baseline → rapport-5: 99 is not on the 1 to 5 scale."),
+    "rating -5": (lambda d: _rating(d).update(value=-5), "ratings → baseline → rapport-5: -5 is not on the 1 to 5 scale."),
+    "rating 4.5": (lambda d: _rating(d).update(value=4.5), "ratings → baseline → rapport-5: must be a whole number"),
+    "rating as text": (lambda d: _rating(d).update(value="4"), "ratings → baseline → rapport-5: must be a whole number"),
+    "rating true": (lambda d: _rating(d).update(value=True), "ratings → baseline → rapport-5: must be a whole number"),
     "unknown item": (lambda d: _rating(d).update(item="rapport-99"), "ratings → baseline → rapport-99: this course has no question"),
     "item not asked there": (
         lambda d: d["checkpoints"].append({"checkpoint": "after-module-1", "started_at": d["created_at"], "ratings": [
@@ -106,7 +106,7 @@ BAD: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
     "empty name": (lambda d: d.update(pseudonym=" \n "), "pseudonym: is empty."),
     "long cohort name": (lambda d: d.update(cohort="c" * 81), "cohort: is 81 characters long, and it can be at most 80."),
     "joined in the future": (lambda d: d.update(created_at=_later()), "created_at: "),
-    "rated in the future": (lambda d: _rating(d).update(answered_at=_later(1)), "ratings → baseline → rapport-1 → answered_at: "),
+    "rated in the future": (lambda d: _rating(d).update(answered_at=_later(1)), "ratings → baseline → rapport-5 → answered_at: "),
     "tried in the future": (lambda d: d["scenario_attempts"][1].update(created_at=_later(400)), "try 2 → created_at: "),
     "reflected in the future": (lambda d: d["reflections"][0].update(updated_at=_later(0.1)), "updated_at: "),
     "a moment without a time zone": (lambda d: _rating(d).update(answered_at="2024-01-01T10:00:00"), "needs a time zone"),
@@ -137,7 +137,7 @@ def test_a_bad_file_is_refused_naming_the_field_and_stores_nothing(
 def test_future_checks_allow_a_few_minutes_of_clock_skew(store: Store, exported: dict[str, Any]) -> None:
     _rating(exported).update(answered_at=(NOW + timedelta(minutes=2)).isoformat())
     local = store.import_participant(exported)
-    assert store.ratings(local.id)["baseline"]["rapport-1"] == 4
+    assert store.ratings(local.id)["baseline"]["rapport-5"] == 4
 
 
 def test_consent_false_stays_false_and_a_refused_consent_changes_nothing(store: Store, exported: dict[str, Any]) -> None:
@@ -168,11 +168,11 @@ def test_a_normal_export_goes_through_the_model_and_round_trips_exactly(
 
 def test_the_export_refuses_what_could_not_be_loaded_again(store: Store) -> None:
     person = store.join(store.create_cohort("Alpha", ["module-1"]).join_code, "Sam")
-    store.save_rating(person.id, "baseline", "rapport-1", 7)  # the store takes up to 7; this course's scale ends at 5
+    store.save_rating(person.id, "baseline", "rapport-5", 7)  # the store takes up to 7; this course's scale ends at 5
     with pytest.raises(ProgressFileError) as refused:
         store.export_participant(person.id)
     assert refused.value.message == (
-        "Your progress could not be put in a file: ratings → baseline → rapport-1: 7 is not on the 1 to 5 scale."
+        "Your progress could not be put in a file: ratings → baseline → rapport-5: 7 is not on the 1 to 5 scale."
     )
 
 

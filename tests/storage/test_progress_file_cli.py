@@ -27,7 +27,7 @@ def _rows(store: Store) -> dict[str, int]:
 @pytest.fixture
 def saved(store: Store, tmp_path: Path) -> dict:
     person = store.join(store.create_cohort("Alpha", ["module-1"]).join_code, "Sam")
-    store.save_rating(person.id, "baseline", "rapport-1", 4)
+    store.save_rating(person.id, "baseline", "rapport-5", 4)
     return json.loads(json.dumps(store.export_participant(person.id)))
 
 
@@ -67,7 +67,7 @@ def test_a_bad_answer_names_the_field(
     for extra in ((), ("--cohort", "Alpha")):
         status, err = _import(store, bad, capsys, *extra)
         assert status == 1
-        assert err.strip() == "The file could not be loaded: ratings → baseline → rapport-1: 99 is not on the 1 to 5 scale."
+        assert err.strip() == "The file could not be loaded: ratings → baseline → rapport-5: 99 is not on the 1 to 5 scale."
 
 
 def test_not_a_progress_file_or_no_file(store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
