@@ -180,3 +180,30 @@ def test_no_answers_at_all(content):
     assert not stats.change_table(content, scores)["shown"].any()
     assert not stats.reliability_table(content, [])["shown"].any()
     assert stats.likert_counts(content, [], "baseline")["n"].sum() == 0
+
+
+def test_start_and_end_are_paired_only_under_the_same_instrument_version(content, rows):
+    """An answer keeps the version it was given under; change compares like with like."""
+    versioned = [dict(r, version=2) for r in rows]
+    same = stats.cohort_tables(content, versioned, {})["change"]["real"].set_index("competency")
+    # Ten people took the start under version 1 and the end under version 2: they drop out of the change.
+    moved = {pid for pid in range(1, 11)}
+    mixed = [dict(r, version=1) if r["participant_id"] in moved and r["checkpoint"] == "baseline" else r
+             for r in versioned]
+    table = stats.cohort_tables(content, mixed, {})["change"]["real"].set_index("competency")
+    scores = stats.competency_scores(content, [r for r in rows if r["participant_id"] not in moved])
+    expected = stats.change_table(content, scores).set_index("competency")
+    for comp in table.index:
+        assert table.loc[comp, "n"] == expected.loc[comp, "n"] < same.loc[comp, "n"]
+        assert table.loc[comp, "mean_change"] == pytest.approx(expected.loc[comp, "mean_change"])
+    # The same from per-person answers with Answers.versions (what the dashboard passes).
+    by_person: dict = {}
+    for r in rows:
+        by_person.setdefault(r["participant_id"], {}).setdefault(r["checkpoint"], {})[r["item"]] = r["value"]
+    versions = {pid: {cp: (1 if pid in moved and cp == "baseline" else 2) for cp in mine}
+                for pid, mine in by_person.items()}
+    again = stats.cohort_tables(content, by_person, {}, versions)["change"]["real"].set_index("competency")
+    assert (again["n"] == table["n"]).all()
+    # Without any version (rows from before versions), everyone is paired as before.
+    plain = stats.cohort_tables(content, rows, {})["change"]["real"].set_index("competency")
+    assert (plain["n"] == same["n"]).all()

@@ -268,12 +268,15 @@ def individuals_html(content: Content, participants: list[Any], scores: Any, att
 
 
 def build_results(content: Content, ratings: RatingsIn, attempts: AttemptsIn,
-                  participants: list[Any] | None = None) -> dict[str, str]:
-    """Every statistic and chart of the dashboard as markup: {"stats", "charts", "individuals"}."""
+                  participants: list[Any] | None = None,
+                  versions: Mapping[int, Mapping[str, int]] | None = None) -> dict[str, str]:
+    """Every statistic and chart of the dashboard as markup: {"stats", "charts", "individuals"}.
+
+    `versions` (participant id -> check-in -> instrument version) keeps the change to like with like."""
     from empathydesk import charts as ch
     from empathydesk import stats
 
-    tables = stats.cohort_tables(content, ratings, attempts)
+    tables = stats.cohort_tables(content, ratings, attempts, versions)
     figures = ch.cohort_charts(content, tables)
     try:
         chart_html = "".join(f.html() for f in figures)
@@ -362,12 +365,13 @@ class Dashboard:
         latest = max(self.state.activity.values(), default=None)
         return (latest, tuple((p.id, p.consent) for p in self.state.participants))
 
-    def results_input(self) -> tuple[RatingsIn, AttemptsIn, list[Any]]:
+    def results_input(self) -> tuple[RatingsIn, AttemptsIn, list[Any], dict[int, Mapping[str, int]]]:
         """What `build_results` needs, taken from the answers already read (now: the build may run in a thread)."""
         people = list(self.state.participants)
         answers = {p.id: self.state.answers.get(p.id, Answers()) for p in people}
         ratings = {pid: a.ratings for pid, a in answers.items()}
-        return ratings, {pid: a.scenario_attempts for pid, a in answers.items()}, people
+        versions = {pid: a.versions for pid, a in answers.items()}
+        return ratings, {pid: a.scenario_attempts for pid, a in answers.items()}, people, versions
 
     # showing ---------------------------------------------------------------------------------------
 

@@ -127,6 +127,7 @@ class Rating(Part):
     item: CleanId
     value: int
     answered_at: Moment
+    version: int = Field(default=1, ge=1)  # the instrument version it was given under; files without it: 1
 
 
 class CheckpointEntry(Part):

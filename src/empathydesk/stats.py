@@ -8,6 +8,8 @@ draws them. Import this module only where a dashboard is built: it imports panda
 
 Rules kept here, so that every view shares them:
 
+* Start and end are paired only when both were answered under the same instrument version (the
+  ``version`` each rating keeps), so that answers to different statements are never compared.
 * The change is measured from the **real start** (the check-in with role ``start``) to the ``end``. The
   retrospective "before" (role ``looking-back``: rated at the end) is compared with the end in a separate
   table, labelled as retrospective; the two are never pooled, because looking back tends to inflate change.
@@ -37,6 +39,7 @@ from empathydesk.content import Content
 
 RatingsIn = Iterable[Mapping[str, Any]] | Mapping[int, scoring.Ratings]  # rows, or participant id -> ratings
 AttemptsIn = Iterable[Mapping[str, Any]] | Mapping[int, scoring.ScenarioAttempts]  # rows, or id -> attempts
+VersionsIn = Mapping[int, Mapping[str, int]]  # participant id -> checkpoint -> instrument version
 
 MIN_GROUP = 5
 ALPHA_MIN_N = 20
@@ -102,8 +105,13 @@ def t_quantile(p: float, df: int) -> float:
 # --- from the cohort's answers to scores ------------------------------------------------------------
 
 
-def ratings_frame(ratings: RatingsIn) -> pd.DataFrame:
-    """The cohort's ratings as a frame with columns participant_id, checkpoint, item, value."""
+def ratings_frame(ratings: RatingsIn, versions: VersionsIn | None = None) -> pd.DataFrame:
+    """The cohort's ratings as a frame with columns participant_id, checkpoint, item, value and version.
+
+    `version` is the instrument version each answer was given under: from the rows (``store.cohort_ratings``
+    gives it) or from `versions` (participant id -> checkpoint -> version, as ``Answers.versions``); missing
+    (NaN) when neither says.
+    """
     columns = ["participant_id", "checkpoint", "item", "value"]
     if isinstance(ratings, Mapping):
         records: Iterable[Any] = (
@@ -112,10 +120,28 @@ def ratings_frame(ratings: RatingsIn) -> pd.DataFrame:
             for cp, answers in mine.items()
             for item, value in answers.items()
         )
+        frame = pd.DataFrame.from_records(list(records), columns=columns)
     else:
-        records = ratings
-    frame = pd.DataFrame.from_records(list(records), columns=columns)
-    return frame.astype({"value": "float64"}) if len(frame) else frame
+        rows = list(ratings)
+        if rows and isinstance(rows[0], Mapping):
+            frame = pd.DataFrame([dict(r) for r in rows]).reindex(columns=columns + ["version"])
+        else:
+            frame = pd.DataFrame.from_records(rows, columns=(columns + ["version"])[: len(rows[0]) if rows else 4])
+    if "version" not in frame.columns:
+        frame["version"] = np.nan
+    known = [(pid, cp, v) for pid, mine in (versions or {}).items() for cp, v in mine.items()]
+    if known and len(frame):
+        given = pd.DataFrame.from_records(known, columns=["participant_id", "checkpoint", "given"])
+        frame = frame.merge(given, how="left", on=["participant_id", "checkpoint"])
+        frame["version"] = frame["version"].astype("float64").fillna(frame.pop("given").astype("float64"))
+    return frame.astype({"value": "float64", "version": "float64"}) if len(frame) else frame
+
+
+def checkpoint_versions(frame: pd.DataFrame) -> pd.DataFrame:
+    """participant x checkpoint: the instrument version each check-in was answered under (the newest, if mixed)."""
+    if "version" not in frame.columns or frame.empty:
+        return pd.DataFrame()
+    return frame.groupby(["participant_id", "checkpoint"])["version"].max().unstack("checkpoint")
 
 
 def attempts_by_person(attempts: AttemptsIn) -> Mapping[int, scoring.ScenarioAttempts]:
@@ -202,15 +228,23 @@ def change_table(
     before: str | None = None,
     after: str | None = None,
     confidence: float = CONFIDENCE,
+    versions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Change per competency from checkpoint `before` to `after` (default: the real change), one row per competency."""
+    """Change per competency from checkpoint `before` to `after` (default: the real change), one row per competency.
+
+    With `versions` (``checkpoint_versions``), a person counts only when both check-ins were answered under
+    the same instrument version: answers to different items are never compared. Unknown versions are kept.
+    """
     real_before, real_after = comparisons(content)["real"]
     before, after = before or real_before, after or real_after
+    mismatched = _mismatched(versions, before, after)
     records = []
     for comp in content.instrument.competencies:
         b = scores[(before, comp.id)] if (before, comp.id) in scores.columns else pd.Series(dtype=float)
         a = scores[(after, comp.id)] if (after, comp.id) in scores.columns else pd.Series(dtype=float)
         b, a = b.align(a, join="inner")
+        if len(mismatched):
+            b, a = b.drop(mismatched, errors="ignore"), a.drop(mismatched, errors="ignore")
         records.append({"competency": comp.id, "name": comp.name, **paired_change(b, a, confidence)})
     table = pd.DataFrame.from_records(records)
     table.attrs.update(before=before, after=after, confidence=confidence,
@@ -218,13 +252,23 @@ def change_table(
     return table
 
 
+def _mismatched(versions: pd.DataFrame | None, before: str, after: str) -> pd.Index:
+    """The people whose `before` and `after` check-ins were answered under different known versions."""
+    if versions is None or before not in versions.columns or after not in versions.columns:
+        return pd.Index([])
+    b, a = versions[before], versions[after]
+    return versions.index[b.notna() & a.notna() & (b != a)]
+
+
 def _has_cp(content: Content, cp_id: str) -> bool:
     return any(cp.id == cp_id for cp in content.instrument.checkpoints)
 
 
-def cohort_change(content: Content, scores: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """``{"real": start -> end, "retrospective": looking back -> end}``; kept apart, never pooled."""
-    return {name: change_table(content, scores, *pair) for name, pair in comparisons(content).items()}
+def cohort_change(content: Content, scores: pd.DataFrame, versions: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """``{"real": start -> end, "retrospective": looking back -> end}``; kept apart, never pooled.
+
+    Each pairs only check-ins answered under the same instrument version (see ``change_table``)."""
+    return {name: change_table(content, scores, *pair, versions=versions) for name, pair in comparisons(content).items()}
 
 
 # --- reliability ----------------------------------------------------------------------------------
@@ -337,19 +381,20 @@ def first_try_scores(content: Content, attempts: AttemptsIn) -> dict[int, tuple[
 # --- every table of the dashboard -----------------------------------------------------------------
 
 
-def cohort_tables(content: Content, ratings: RatingsIn, attempts: AttemptsIn) -> dict[str, Any]:
+def cohort_tables(content: Content, ratings: RatingsIn, attempts: AttemptsIn,
+                  versions: VersionsIn | None = None) -> dict[str, Any]:
     """The dashboard's cohort tables: {"change", "reliability", "scores", "likert", "shares"}.
 
     Change is kept real and retrospective (``cohort_change``); reliability and Likert counts are taken at the
     start and at the end, reliability keyed by role (``{"start": table, "end": table}``), Likert counts as a
     list in that order.
     """
-    frame = ratings_frame(ratings)
+    frame = ratings_frame(ratings, versions)
     keyed = keyed_frame(content, frame)
     scores = competency_scores(content, keyed)
     ends = dict(zip(("start", "end"), comparisons(content)["real"]))
     return {
-        "change": cohort_change(content, scores),
+        "change": cohort_change(content, scores, checkpoint_versions(frame)),
         "reliability": {role: reliability_table(content, keyed, cp) for role, cp in ends.items()},
         "scores": scores,
         "likert": [likert_counts(content, frame, cp) for cp in ends.values()],

@@ -52,3 +52,28 @@ def test_the_migrations_build_exactly_the_models_tables(store: Store) -> None:
 
 def test_the_head_kept_in_code_is_alembics_head() -> None:
     assert HEAD == head_revision()
+
+
+def test_ratings_saved_before_versions_are_version_1(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade(engine, "0003")
+    rows = [
+        "INSERT INTO cohorts (id, name, join_code, modules, created_at, locked)"
+        " VALUES (1, 'Old', 'ABCD-EFGH', '[\"module-1\"]', :t, false)",
+        "INSERT INTO participants (id, cohort_id, pseudonym, consent, local_key, created_at)"
+        " VALUES (1, 1, 'Ana', true, NULL, :t)",
+        "INSERT INTO checkpoints (id, participant_id, checkpoint, started_at) VALUES (1, 1, 'baseline', :t)",
+        "INSERT INTO ratings (checkpoint_entry_id, item, value, answered_at) VALUES (1, 'rapport-1', 4, :t)",
+    ]
+    with engine.begin() as db:
+        for row in rows:
+            db.execute(text(row), {"t": "2024-06-01 10:00:00"})
+    engine.dispose()
+    store = Store.open(db_url)
+    try:
+        assert store.cohort_ratings("Old") == [
+            {"participant_id": 1, "checkpoint": "baseline", "item": "rapport-1", "value": 4, "version": 1}
+        ]
+        assert store.answers(1).versions == {"baseline": 1}
+    finally:
+        store.close()

@@ -235,3 +235,16 @@ def test_a_locked_cohort_takes_nobody_new_but_keeps_everyone_in(store: Store) ->
     assert store.join(other.join_code, "Elsewhere").cohort == "Beta"
     store.set_locked("Alpha", False)
     assert store.join(cohort.join_code, "Late").pseudonym == "Late"
+
+
+def test_a_rating_keeps_the_instrument_version_it_was_given_under(store: Store) -> None:
+    from empathydesk.content import load
+
+    cohort = store.create_cohort("Versions")
+    person = store.join(cohort.join_code, "Ana")
+    store.save_rating(person.id, "baseline", "perspective-1", 4)
+    store.save_rating(person.id, "wrap-up", "perspective-1", 5, version=1)
+    assert store.answers(person.id).versions == {"baseline": load().instrument.version, "wrap-up": 1}
+    assert {r["checkpoint"]: r["version"] for r in store.cohort_ratings("Versions")} == {
+        "baseline": load().instrument.version, "wrap-up": 1,
+    }

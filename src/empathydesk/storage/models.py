@@ -101,7 +101,7 @@ checkpoints = Table(
     UniqueConstraint("participant_id", "checkpoint"),
 )
 
-# A self-assessment answer (1..5); answering again replaces it.
+# A self-assessment answer (1..5); answering again replaces it (and its version).
 ratings = Table(
     "ratings",
     metadata,
@@ -110,6 +110,8 @@ ratings = Table(
     _text("item", 60),
     _number("value"),
     _stamp("answered_at"),
+    # The instrument version the answer was given under (assessments/instrument.yaml); 1 before versions.
+    Column("version", Integer, nullable=False, server_default="1"),
     UniqueConstraint("checkpoint_entry_id", "item"),
 )
 

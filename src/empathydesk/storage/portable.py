@@ -40,17 +40,19 @@ def put_checkpoint(connection: Connection, pid: int, checkpoint: str, started_at
 
 
 def put_rating(
-    connection: Connection, pid: int, checkpoint: str, item: str, value: int, when: datetime, newer_only: bool = False
+    connection: Connection, pid: int, checkpoint: str, item: str, value: int, when: datetime, newer_only: bool = False,
+    version: int = 1,
 ) -> None:
-    """Upsert one rating; with `newer_only` an answer given later is kept."""
+    """Upsert one rating, given under instrument `version`; with `newer_only` an answer given later is kept."""
     entry = put_checkpoint(connection, pid, checkpoint, when)
     statement = dialect_insert(connection, ratings).values(
-        checkpoint_entry_id=entry, item=item, value=value, answered_at=when
+        checkpoint_entry_id=entry, item=item, value=value, answered_at=when, version=version
     )
     connection.execute(
         statement.on_conflict_do_update(
             index_elements=["checkpoint_entry_id", "item"],
-            set_={"value": statement.excluded.value, "answered_at": statement.excluded.answered_at},
+            set_={"value": statement.excluded.value, "answered_at": statement.excluded.answered_at,
+                  "version": statement.excluded.version},
             where=(ratings.c.answered_at < statement.excluded.answered_at) if newer_only else None,
         )
     )
@@ -88,7 +90,7 @@ def export(connection: Connection, pid: int) -> dict[str, Any]:
         .order_by(checkpoints.c.checkpoint)
     ):
         answers = connection.execute(
-            select(ratings.c.item, ratings.c.value, ratings.c.answered_at)
+            select(ratings.c.item, ratings.c.value, ratings.c.answered_at, ratings.c.version)
             .where(ratings.c.checkpoint_entry_id == entry_id)
             .order_by(ratings.c.item)
         )
@@ -96,7 +98,7 @@ def export(connection: Connection, pid: int) -> dict[str, Any]:
             {
                 "checkpoint": checkpoint,
                 "started_at": started_at,
-                "ratings": [{"item": i, "value": v, "answered_at": a} for i, v, a in answers],
+                "ratings": [{"item": i, "value": v, "answered_at": a, "version": n} for i, v, a, n in answers],
             }
         )
     scenarios = connection.execute(
@@ -156,7 +158,8 @@ def merge(connection: Connection, pid: int, file: ProgressFile) -> None:
         put_checkpoint(connection, pid, entry.checkpoint, entry.started_at)
         for answer in entry.ratings:
             put_rating(
-                connection, pid, entry.checkpoint, answer.item, answer.value, answer.answered_at, newer_only=True
+                connection, pid, entry.checkpoint, answer.item, answer.value, answer.answered_at, newer_only=True,
+                version=answer.version,
             )
     for reflection in file.reflections:
         put_reflection(

@@ -37,6 +37,8 @@ class Answers:
     # exercise -> [{"text", "review", "created_at"}], in order
     exercise_attempts: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
     reflections: Mapping[str, str] = field(default_factory=dict)  # reflection -> text
+    # checkpoint -> the instrument version its ratings were given under (the newest, if they differ)
+    versions: Mapping[str, int] = field(default_factory=dict)
 
 
 class StorageError(RuntimeError):

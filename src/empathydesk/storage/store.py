@@ -172,17 +172,38 @@ def _in_cohort(cohort_name: str) -> Any:
     )
 
 
-def _ratings(connection: Connection, whose: Whose) -> dict[int, dict[str, dict[str, int]]]:
-    """pid -> checkpoint -> item -> value."""
+def instrument_version() -> int:
+    """The version of the loaded instrument: what a rating saved now is given under."""
+    from empathydesk.content import load
+
+    return load().instrument.version
+
+
+def _ratings_and_versions(
+    connection: Connection, whose: Whose
+) -> tuple[dict[int, dict[str, dict[str, int]]], dict[int, dict[str, int]]]:
+    """(pid -> checkpoint -> item -> value, pid -> checkpoint -> instrument version), in one query.
+
+    A check-in's version is the newest version any of its answers was given under.
+    """
     query = (
-        select(checkpoints.c.participant_id, checkpoints.c.checkpoint, ratings.c.item, ratings.c.value)
+        select(checkpoints.c.participant_id, checkpoints.c.checkpoint, ratings.c.item, ratings.c.value,
+               ratings.c.version)
         .join(ratings, ratings.c.checkpoint_entry_id == checkpoints.c.id)
         .where(whose(checkpoints.c.participant_id))
     )
     result: dict[int, dict[str, dict[str, int]]] = {}
-    for pid, checkpoint, item, value in connection.execute(query):
+    versions: dict[int, dict[str, int]] = {}
+    for pid, checkpoint, item, value, version in connection.execute(query):
         result.setdefault(pid, {}).setdefault(checkpoint, {})[item] = value
-    return result
+        mine = versions.setdefault(pid, {})
+        mine[checkpoint] = max(mine.get(checkpoint, 0), int(version))
+    return result, versions
+
+
+def _ratings(connection: Connection, whose: Whose) -> dict[int, dict[str, dict[str, int]]]:
+    """pid -> checkpoint -> item -> value."""
+    return _ratings_and_versions(connection, whose)[0]
 
 
 def _scenario_attempts(connection: Connection, whose: Whose) -> dict[int, dict[str, list[int]]]:
@@ -227,8 +248,9 @@ def _reflections(connection: Connection, whose: Whose) -> dict[int, dict[str, st
 
 def _answers(connection: Connection, whose: Whose, pids: Iterable[int]) -> dict[int, Answers]:
     """pid -> Answers for each of `pids`: one query per kind of answer, for all of them at once."""
-    found = [read(connection, whose) for read in (_ratings, _scenario_attempts, _exercise_attempts, _reflections)]
-    return {pid: Answers(*(kind.get(pid, {}) for kind in found)) for pid in pids}
+    rated, versions = _ratings_and_versions(connection, whose)
+    found = [rated] + [read(connection, whose) for read in (_scenario_attempts, _exercise_attempts, _reflections)]
+    return {pid: Answers(*(kind.get(pid, {}) for kind in found), versions=versions.get(pid, {})) for pid in pids}
 
 
 class Store:
@@ -432,12 +454,18 @@ class Store:
 
     # --- answers -------------------------------------------------------------------------------
 
-    def save_rating(self, pid: int, checkpoint_id: str, item_id: str, value: int) -> None:
-        """Save a self-assessment answer, replacing an earlier one for the same item and checkpoint."""
+    def save_rating(self, pid: int, checkpoint_id: str, item_id: str, value: int, version: int | None = None) -> None:
+        """Save a self-assessment answer, replacing an earlier one for the same item and checkpoint.
+
+        The answer keeps the instrument `version` it was given under: by default the version of the
+        loaded instrument (assessments/instrument.yaml).
+        """
         if not isinstance(value, int) or not 1 <= value <= 7:
             raise ValueError(f"A rating is a whole number from the scale, not {value!r}.")
+        if version is None:
+            version = instrument_version()
         with self._write() as connection:
-            portable.put_rating(connection, pid, checkpoint_id, item_id, value, utcnow())
+            portable.put_rating(connection, pid, checkpoint_id, item_id, value, utcnow(), version=version)
 
     def ratings(self, pid: int) -> dict[str, dict[str, int]]:
         """checkpoint -> item -> value."""
@@ -576,9 +604,10 @@ class Store:
     # --- cohort-wide reads ---------------------------------------------------------------------
 
     def cohort_ratings(self, cohort_name: str) -> list[dict[str, Any]]:
-        """[{"participant_id", "checkpoint", "item", "value"}] for everyone in the cohort."""
+        """[{"participant_id", "checkpoint", "item", "value", "version"}] for everyone in the cohort."""
         query = (
-            select(checkpoints.c.participant_id, checkpoints.c.checkpoint, ratings.c.item, ratings.c.value)
+            select(checkpoints.c.participant_id, checkpoints.c.checkpoint, ratings.c.item, ratings.c.value,
+                   ratings.c.version)
             .join(ratings, ratings.c.checkpoint_entry_id == checkpoints.c.id)
             .join(participants, participants.c.id == checkpoints.c.participant_id)
             .join(cohorts, cohorts.c.id == participants.c.cohort_id)
