@@ -34,11 +34,13 @@ def test_the_ledger_knows_whose_kernels_they_are():
     ledger.add("k3", "token:b", "browser-2", now=6)
     assert len(ledger) == 3 and ledger.count_for("token:a") == 2
     assert ledger.browser_of("k3") == "browser-2" and ledger.browser_of("nope") is None
-    assert ledger.oldest_unconnected("token:a") == "k1"
+    assert ledger.oldest_unused("token:a") == "k1"
     ledger.mark_connected("k1")
-    assert ledger.oldest_unconnected("token:a") == "k2"
-    assert ledger.oldest_unconnected("token:a", besides={"k2"}) is None
-    assert ledger.never_connected(older_than=10, now=16) == ["k2"]  # k3 is only 10 s old
+    assert ledger.oldest_unused("token:a") == "k2"
+    assert ledger.oldest_unused("token:a", besides={"k2"}) is None
+    ledger.mark_disconnected("k1")  # its tab was closed: it can go again
+    assert ledger.oldest_unused("token:a", besides={"k2"}) == "k1"
+    assert ledger.never_connected(older_than=10, now=16) == ["k2"]  # k3 is only 10 s old; k1 connected once
     ledger.keep_only({"k1"})
     assert len(ledger) == 1 and ledger.count_for("token:a") == 1
 

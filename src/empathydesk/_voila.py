@@ -27,7 +27,8 @@ The participant app (`--RoomVoila.gate=True`, `RoomKernelManager`)
 - **no kernel without a reason**: every page but the landing page needs a valid personal link of this
   workshop's cohort, checked before any kernel is taken (else a plain 403 page with the way back to
   joining); page opens and join pages are rate-limited per address; page kernels are capped per person and
-  in total (a plain 503 beyond); a kernel whose page never connected is stopped after a few minutes;
+  in total (a plain 503 beyond; a person's page whose tab is closed is let go first); a kernel whose page
+  never connected is stopped after a few minutes;
 - **each kernel reachable only from the browser that opened its page**: a visitor cookie is set with the
   page, and `/api/kernels/<id>`, its websocket and `/voila/api/shutdown/<id>` answer 403 to any other;
 - **Voilà's request socket locked**: `/voila/query/<id>` (where a preheated kernel learns its visitor's
@@ -265,7 +266,7 @@ def room_voila_class() -> type:
             self.ledger.keep_only(self.alive())
             visitor = f"token:{token}" if valid else f"address:{address}"
             if valid and self.ledger.count_for(visitor) >= self.app.kernels_per_person:
-                spare = self.ledger.oldest_unconnected(visitor, besides=self._stopping)
+                spare = self.ledger.oldest_unused(visitor, besides=self._stopping)
                 if spare is None:
                     return self.refuse(handler, 503, notice.too_many_tabs(), retry_after=60)
                 await self.stop(spare)
@@ -400,6 +401,12 @@ def room_voila_class() -> type:
             if room is not None:
                 room.ledger.mark_connected(kernel_id)
             await super().open(kernel_id)
+
+        def on_close(self):
+            room = self.settings.get("empathydesk_room")
+            if room is not None and getattr(self, "kernel_id", None):
+                room.ledger.mark_disconnected(self.kernel_id)
+            super().on_close()
 
     class QueryHandler(RequestInfoSocketHandler):
         """Voilà's request socket, for the kernel itself only (see the module's docstring)."""

@@ -56,7 +56,8 @@ class Handout:
     visitor: str  # who the page is for: the link's token, or "address:<ip>" on the landing page
     browser: str  # the browser that opened it (its visitor cookie)
     at: float
-    connected: bool = False
+    connected: bool = False  # its page connected at least once
+    sockets: int = 0  # connections open now (0: the tab is closed, or never connected)
 
 
 class KernelLedger:
@@ -78,7 +79,13 @@ class KernelLedger:
 
     def mark_connected(self, kernel_id: str) -> None:
         if kernel_id in self._kernels:
-            self._kernels[kernel_id].connected = True
+            handout = self._kernels[kernel_id]
+            handout.connected, handout.sockets = True, handout.sockets + 1
+
+    def mark_disconnected(self, kernel_id: str) -> None:
+        if kernel_id in self._kernels:
+            handout = self._kernels[kernel_id]
+            handout.sockets = max(0, handout.sockets - 1)
 
     def browser_of(self, kernel_id: str) -> str | None:
         found = self._kernels.get(kernel_id)
@@ -90,10 +97,11 @@ class KernelLedger:
     def count_for(self, visitor: str) -> int:
         return sum(1 for h in self._kernels.values() if h.visitor == visitor)
 
-    def oldest_unconnected(self, visitor: str, besides: set[str] = frozenset()) -> str | None:
-        """The visitor's oldest kernel whose page never connected (a tab closed early): the first to let go."""
+    def oldest_unused(self, visitor: str, besides: set[str] = frozenset()) -> str | None:
+        """The visitor's oldest kernel with no page connected now (a tab closed, or closed before it loaded):
+        the first to let go when they open one more."""
         waiting = [(h.at, k) for k, h in self._kernels.items()
-                   if h.visitor == visitor and not h.connected and k not in besides]
+                   if h.visitor == visitor and h.sockets == 0 and k not in besides]
         return min(waiting)[1] if waiting else None
 
     def never_connected(self, older_than: float, now: float | None = None, besides: set[str] = frozenset()) -> list[str]:
