@@ -56,14 +56,17 @@ def test_every_page_is_measured(times) -> None:
 
 
 def test_the_run_of_show_table_is_what_the_code_measures(times) -> None:
+    """The table never promises less time than the code measures, and its word counts are close (within 5%,
+    so that a reworded option does not need a new table; a new scenario or lesson section does)."""
     guide = GUIDE.read_text(encoding="utf-8")
     assert f"{reading.NATIVE_WPM} words a minute" in guide and f"{reading.NON_NATIVE_WPM} words a minute" in guide
     for t in times.values():
         row = re.search(rf"^\| `{re.escape(t.page)}` \| (\d+) \| ([\d.]+) min \| (\d+) min \| (\d+) min \|", guide, re.M)
         assert row, f"the measured table in run-of-show.md has no row for {t.page}"
-        assert (int(row[1]), float(row[2]), int(row[3]), int(row[4])) == (
-            t.words, round(t.task_minutes, 1), t.native, t.non_native
-        ), f"{t.page}: run `python -m empathydesk.reading` and copy its figures"
+        hint = f"{t.page}: run `python -m empathydesk.reading` and copy its figures"
+        assert abs(int(row[1]) - t.words) <= 0.05 * t.words, hint
+        assert float(row[2]) == round(t.task_minutes, 1), hint
+        assert int(row[3]) >= t.native and int(row[4]) >= t.non_native, hint
 
 
 def test_the_solo_times_of_the_modules_fit(times) -> None:

@@ -139,9 +139,9 @@ def page_times(notebooks: Path, content: Content | None = None) -> list[PageTime
 
 def main() -> None:
     root = Path(__file__).resolve().parents[2] / "notebooks"
-    print(f"{'page':32} {'words':>6} {'tasks':>6} {'native':>7} {'2nd lang':>8}   ({NATIVE_WPM} / {NON_NATIVE_WPM} wpm)")
+    print(f"{'page':32} {'words':>6} {'tasks':>6} {'native':>7} {'2nd lang':>8}   (minutes, rounded up; {NATIVE_WPM} / {NON_NATIVE_WPM} wpm)")
     for t in page_times(root):
-        print(f"{t.page:32} {t.words:6d} {t.task_minutes:6.1f} {t.minutes(NATIVE_WPM):7.1f} {t.minutes(NON_NATIVE_WPM):8.1f}")
+        print(f"{t.page:32} {t.words:6d} {t.task_minutes:6.1f} {t.native:7d} {t.non_native:8d}")
 
 
 if __name__ == "__main__":

@@ -68,8 +68,8 @@ BAD: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
     "unknown item": (lambda d: _rating(d).update(item="rapport-99"), "ratings → baseline → rapport-99: this course has no question"),
     "item not asked there": (
         lambda d: d["checkpoints"].append({"checkpoint": "after-module-1", "started_at": d["created_at"], "ratings": [
-            {"item": "acknowledgement-1", "value": 3, "answered_at": d["created_at"]}]}),
-        "ratings → after-module-1 → acknowledgement-1: this question is not asked at this check-in.",
+            {"item": "acknowledgement-3", "value": 3, "answered_at": d["created_at"]}]}),
+        "ratings → after-module-1 → acknowledgement-3: this question is not asked at this check-in.",
     ),
     "5,000-character item id": (lambda d: _rating(d).update(item="a" * 5000), "is 5,000 characters long, and it can be at most 60."),
     "unknown check-in": (lambda d: d["checkpoints"][0].update(checkpoint="mid-way"), "ratings → mid-way: this course has no check-in"),
