@@ -147,6 +147,25 @@ def test_no_best_option(tmp_path: Path) -> None:
     assert problem.endswith("exactly one option marked best: true; found 0")
 
 
+def test_cli_fails_with_file_and_line_for_a_question_without_one_best_option(tmp_path: Path) -> None:
+    """A scored choice question needs exactly one best option; `empathydesk validate` names the file and line."""
+    for module in (MODULE.replace("        best: true\n", ""),
+                   MODULE.replace("        feedback: Not great.", "        feedback: Not great.\n        best: true")):
+        folder = write(tmp_path / "content", instrument=INSTRUMENT, module=module)
+        result = run_cli(str(folder))
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert f"{folder}/module.yaml:15: scenarios[0]: a scenario needs exactly one option marked best: true" in result.stderr
+
+
+def test_scenario_channel(tmp_path: Path) -> None:
+    with_channel = MODULE.replace("    prompt: What do you say?\n", "    prompt: What do you say?\n    channel: walk-up\n")
+    assert problems_for(tmp_path, module=with_channel) == []
+    content, _ = check([tmp_path / "content"])
+    assert content is not None and content.scenario("s-1").channel == "walk-up"
+    [problem] = problems_for(tmp_path, module=with_channel.replace("channel: walk-up", "channel: fax"))
+    assert problem == "module.yaml:18: scenarios[0].channel: must be one of: chat, phone, walk-up or email"
+
+
 def test_duplicate_id_across_files(tmp_path: Path) -> None:
     second = MODULE.replace("id: module-1", "id: module-2").replace("number: 1", "number: 2").replace("id: few-minutes", "id: other-lesson")
     second = second.replace("lesson: few-minutes", "lesson: other-lesson").replace("id: e-1", "id: e-2")

@@ -124,10 +124,17 @@ class Option(Strict):
     best: bool = False
 
 
+Channel = Literal["chat", "phone", "walk-up", "email"]
+CHANNEL_WORDS: dict[str, str] = {"chat": "Chat message", "phone": "Phone call", "walk-up": "At the desk", "email": "Email"}
+
+
 class Scenario(Strict):
+    """A choice question. `channel` (optional): how the person reaches you (chat, phone, walk-up, email)."""
+
     id: Id
     lesson: Id
     prompt: Text
+    channel: Channel | None = None
     options: list[Option] = Field(min_length=2, max_length=6)
 
     @model_validator(mode="after")
