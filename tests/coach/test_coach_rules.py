@@ -130,6 +130,30 @@ FOUND = [
     ("Nothing else I can do.", "dismissive"),
     ("Bookmark the new link.", "order"),
     ("Restarting the spooler service should fix that.", "jargon"),
+    # round 3: invitations in any wording, orders clause by clause, what each code means
+    ("If it freezes again, text me the time it happened.", "open-door"),
+    ("Please write to me anytime if it stops.", "open-door"),
+    ("If any are still missing, forward me the subject line and I'll hunt them down.", "open-door"),
+    ("Next time it locks you out, ring me straight away.", "open-door"),
+    ("Should it stop again, I'm on 3321.", "open-door"),
+    ("Any more bounce-backs, forward them straight to me.", "open-door"),
+    ("Questions? Bring them along, or drop them in this chat.", "open-door"),
+    ("If you need anything else, just ask.", "open-door"),
+    ("You can always reach me on Teams.", "open-door"),
+    ("It's a quick fix, untick the box.", "order"),
+    ("Ask your manager to approve it.", "order"),
+    ("Send me a screenshot of the error.", "order"),
+    ("Next time check the cable first.", "order"),
+    ("We don't support that.", "dismissive"),
+    ("Probably your wifi, not us.", "dismissive"),
+    ("Storm in a teacup, honestly.", "dismissive"),
+    ("If you'd read the email, you'd know.", "admonishing"),
+    ("You were told not to install anything.", "admonishing"),
+    ("This is the third time you've clicked a dodgy link.", "admonishing"),
+    ("Congratulations, you've found the power button.", "sarcasm"),
+    ("Thank you for your 'feedback'.", "sarcasm"),
+    ("Sure thing, your highness.", "sarcasm"),
+    ("None of this was your fault.", "acknowledges"),
 ]
 
 # (text, code that must NOT be found): the context rules
@@ -195,6 +219,26 @@ NOT_FOUND = [
     ("I need your device name before I can do anything.", "suggests"),
     ("Nothing else I can do.", "suggests"),
     ("Please quote ticket KB0012 when you call.", "jargon"),
+    # round 3: an invitation is not an order; a request for information with no condition is not an
+    # open door; a no with a reason and another way is not a brush-off; reassurance is not blame
+    ("If any are still missing, forward me the subject line and I'll hunt them down.", "order"),
+    ("Please write to me anytime if it stops.", "order"),
+    ("Next time it locks you out, ring me straight away.", "order"),
+    ("Keep an eye on it this week, and ping me if one goes missing.", "order"),
+    ("If you need anything else, just ask.", "order"),
+    ("Sorry, print jobs are stuck in the queue.", "order"),
+    ("Send me a screenshot of the error.", "open-door"),
+    ("I'll check the logs to see what happened.", "open-door"),
+    ("Let me check if the server is up.", "open-door"),
+    ("If you need anything else, just ask.", "dismissive"),
+    ("We can't install that app because of the security rules, but I can set up the web version.", "dismissive"),
+    ("It might be your home router. Would you like me to check it with you?", "dismissive"),
+    ("When you have a sec, send me the error text and I'll look it up.", "dismissive"),
+    ("None of this is your fault.", "admonishing"),
+    ("It's not your fault at all.", "admonishing"),
+    ("Your 'Sent' folder has them all.", "sarcasm"),
+    ("I guess the cable came loose overnight.", "sarcasm"),
+    ("This is the second time you've asked, so I've written the steps down for you.", "admonishing"),
 ]
 
 

@@ -28,6 +28,12 @@ from typing import Any
 import yaml
 
 PHRASES = files("empathydesk.coach").joinpath("phrases")
+# A contact verb aimed at the helper, at the start of a clause: "text me", "write to us", "ring this
+# number and ask for me", "send it my way" (word lists in words.yaml).
+INVITE = (
+    r"(?:please |pls |plz |just |simply |do |also |then )?(?:{contact_verbs})\b(?:,?\s+[\w'-]+){0,6}?\s+"
+    r"(?:to |for |at |on |in |into |with |by |onto )?(?:{contact_targets})(?!\w)"
+)
 FLAGS = re.IGNORECASE
 _LIST = re.compile(r"\{([a-z_]+)\}")
 
@@ -71,6 +77,10 @@ class Rules:
     plain_acronyms: frozenset[str]
     tech_acronyms: frozenset[str] = frozenset()
     softeners: re.Pattern[str] = field(repr=False, default=re.compile("(?!)"))
+    # A contact verb aimed at the helper ("text me", "write to us", "send it my way"), matched where a
+    # clause starts, and what makes it an invitation (a condition or an open time): see engine._invites.
+    invite: re.Pattern[str] = field(repr=False, default=re.compile("(?!)"))
+    invite_condition: re.Pattern[str] = field(repr=False, default=re.compile("(?!)"))
 
 
 def _read(name: str) -> Any:
@@ -171,6 +181,8 @@ def rules() -> Rules:
         plain_acronyms=frozenset(a.upper() for a in words["plain_acronyms"]),
         tech_acronyms=frozenset(a.upper() for a in words.get("tech_acronyms", ())),
         softeners=re.compile(whole_words(_alternatives(words["softeners"])), FLAGS),
+        invite=re.compile(_expand(INVITE, words), FLAGS),
+        invite_condition=re.compile(whole_words(_alternatives(words["invite_conditions"])), FLAGS),
     )
 
 

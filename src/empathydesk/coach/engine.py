@@ -18,11 +18,24 @@ _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"')\]]*(?=\s|$)|\n+")
 _CLAUSE_BREAK = re.compile(r"[:;]\s*|\s-\s+|\(\s*")
 _FILLER = re.compile(
-    r"(?:(?:[-*\u2022>]|\d+[.)])\s*)?(?:(?:first|then|next|now|so|ok|okay|also|and|finally|afterwards|after that|"
-    r"lastly|again|ok so|right)\b,?\s+)*",
+    r"(?:(?:[-*\u2022>]|\d+[.)])\s*)?(?:(?:first|then|next time|next|now|so|ok|okay|also|and|finally|afterwards|after that|"
+    r"lastly|again|ok so|right|in (?:the )?future|from now on|going forward|for now)\b,?\s+)*",
     re.IGNORECASE,
 )
-_CONDITION = re.compile(r"(?:if|when|once|after|before|until|unless|as soon as)\b[^,.;:]{0,80},\s*", re.IGNORECASE)
+_CONDITION = re.compile(
+    r"(?:if|when|whenever|once|after|before|until|unless|as soon as|next time|in case|any ?time|"
+    r"should (?=it|this|that|the|you|anything|something|things|they|any|there))\b[^,.;:]{0,80},\s*",
+    re.IGNORECASE,
+)
+# A clause that starts after a comma ("It's a quick fix, untick the box."): only when a word that
+# takes an object or ends the clause follows the verb, so that "Sorry, print jobs are stuck" is not
+# read as a step.
+_COMMA = re.compile(r",\s+")
+_AFTER_VERB = re.compile(
+    r"(?:\s+(?:the|your|ur|it|them|this|that|these|those|a|an|again|me|us|back|off|on|out|in|up|down|over|all|"
+    r"every|my|our|some|any|to|each|both|one|two|three|ten|\d+)\b|\s*(?:[.!,;)]|$))",
+    re.IGNORECASE,
+)
 _ASKING = re.compile(r"\b(?:(?:could|can|would) you )?(?:tell|let) me(?: know)? (?:which|what|whether|if|how)\b|\b(?:could|can|would) you (?:tell|let) me\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
 _ACRONYM = re.compile(r"(?<![\w-])([A-Z]{2,6}[0-9]?)s?(?![\w-])")  # DNS, SSO, MP3; not KB0012
@@ -49,6 +62,8 @@ WORKS_FIRST = ("acknowledges", "suggests", "open-door", "asks-setup")
 CHANGE_ORDER = ("sarcasm", "non-apology", "order", "admonishing", "dismissive", "jargon", "boilerplate")
 # Change codes that a quotation or a negator before them cancels ("I'd never say 'everyone knows'").
 CONTEXTUAL = ("sarcasm", "non-apology", "order", "admonishing", "dismissive", "boilerplate")
+# Groups whose words are quotation marks themselves (scare quotes), so a quote does not cancel them.
+QUOTING = ("eye-roll", "scare-quotes")
 # Groups that an honest limit with an alternative cancels ("I can't ..., because ..., so instead I've ...").
 LIMIT_GROUPS = ("not-mine", "brush-off")
 
@@ -99,13 +114,22 @@ class Reply:
         for head in heads:
             while head < end and (text[head].isspace() or text[head] in "\"'"):
                 head += 1
+            cond = _CONDITION.match(text, head, end)  # "Next time it locks, ..." before "next" is a filler
             head = _FILLER.match(text, head, end).end()
-            cond = _CONDITION.match(text, head, end)
+            cond = cond or _CONDITION.match(text, head, end)
             out.append(head)
             if cond:
                 out.append(_FILLER.match(text, cond.end(), end).end())
             if len(out) >= MAX_CLAUSES:
                 break
+        return out
+
+    def comma_starts(self, start: int, end: int) -> list[int]:
+        """Where a clause may begin after a comma (checked further by _AFTER_VERB)."""
+        text = self.text
+        out = []
+        for m in itertools.islice(_COMMA.finditer(text, start, end), MAX_CLAUSES):
+            out.append(_FILLER.match(text, m.end(), end).end())
         return out
 
 
@@ -169,6 +193,12 @@ def _group_matches(reply: Reply, group: Group, r: Rules, found: dict[str, list[M
                 if m and m.end() > m.start():
                     candidates.append(m)
                     break
+            else:
+                for head in reply.comma_starts(s, e):
+                    m = group.regex.match(text, head, e)
+                    if m and m.end() > m.start() and _AFTER_VERB.match(text, m.end(), e):
+                        candidates.append(m)
+                        break
     else:
         candidates = list(itertools.islice(group.regex.finditer(text), MAX_CANDIDATES))
     offers = found.get("suggests", [])
@@ -191,11 +221,57 @@ def _group_matches(reply: Reply, group: Group, r: Rules, found: dict[str, list[M
             continue
         if group.imperative and offers and offers[0].start < m.start():
             continue  # steps that follow an offer are part of the offer
+        if group.code == "order" and _invites(reply, r, m.start(), s, e):
+            continue  # "if it freezes again, text me the time": an invitation, not an order
         if group.needs == "order-sentence" and bisect.bisect_left(orders, s) == bisect.bisect_left(orders, e):
             continue  # no order in this sentence
         if group.unless_reply == "warm" and _is_warm(reply, found, m):
             continue
         out.append(Match(group.code, m.start(), m.end(), group.name, group.message, group.lesson))
+    return out
+
+
+_WATCH = re.compile(r"(?:please |pls |just )?(?:keep an eye on|watch|see how|give it (?:a|an|until|till|the))\b", re.IGNORECASE)
+_ANY_FIRST = re.compile(r"\s*any\b[^,.!?]{1,40},", re.IGNORECASE)  # "Any more bounce-backs, forward them to me."
+_TROUBLE_QUESTION = re.compile(
+    r"\s*(?:any\s+)?(?:(?:more|other|further)\s+)?(?:questions?|problems?|issues?|trouble|worries|queries|concerns|"
+    r"doubts|hiccups?|niggles)\b[^.!?]{0,30}\?\s*",
+    re.IGNORECASE,
+)
+_PURPOSE = re.compile(r"\b(?:and|so(?: that)?|then)\s+(?:I|we)(?:'ll| will| can| could|'d)\b", re.IGNORECASE)
+
+
+def _invites(reply: Reply, r: Rules, pos: int, s: int, e: int) -> bool:
+    """Whether the clause starting at `pos` invites them back rather than orders: a contact verb aimed
+    at the helper ("write to me", "text me", "grab me", "send it my way"), said with a condition or an
+    open time ("if it stops", "next time", "any time") or with what the helper will then do ("and I'll
+    hunt them down"). "Keep an eye on it and message me if ..." watches, then invites."""
+    text = reply.text
+    m = r.invite.match(text, pos, e)
+    if m is None:
+        w = _WATCH.match(text, pos, e)
+        if w is None:
+            return False
+        m = r.invite.search(text, w.end(), e)
+        if m is None:
+            return False
+    if r.invite_condition.search(text, s, e) or _PURPOSE.search(text, m.end(), e) or _ANY_FIRST.match(text, s, e):
+        return True
+    i = bisect.bisect_right(reply._starts, s) - 1  # "Questions before then? Bring them along."
+    return i > 0 and bool(_TROUBLE_QUESTION.fullmatch(text, *reply.sentences[i - 1]))
+
+
+def _invitations(reply: Reply, r: Rules) -> list[Match]:
+    """Open doors given as an imperative clause: "Next time it locks you out, ring me.", "Any more
+    bounce-backs, forward them straight to me.", "Questions? Bring them along, or drop them in this chat." """
+    text = reply.text
+    out: list[Match] = []
+    for s, e in reply.sentences[:200]:
+        for head in (*reply.clause_starts(s, e), *reply.comma_starts(s, e)):
+            m = r.invite.match(text, head, e)
+            if m and _invites(reply, r, head, s, e):
+                out.append(Match("open-door", m.start(), m.end(), "invitation"))
+                break
     return out
 
 
@@ -261,12 +337,13 @@ class Context:
         self.alternative = bool(context.ALTERNATIVE.search(text))
         self.reason = bool(context.REASON.search(text))
         self.forward = context.forward_spans(text)
+        self.asks = "?" in text
 
 
 def _in_context(reply: Reply, ctx: Context, x: Match) -> bool:
     """Whether a "change" match means what it says here (not quoted, not negated, not excused)."""
     text = reply.text
-    if x.group != "eye-roll" and context.in_quote(ctx.quotes, x.start, x.end):
+    if x.group not in QUOTING and context.in_quote(ctx.quotes, x.start, x.end):
         return False
     s, e = reply.sentence_at(x.start)
     if x.code != "order" and context.negated(text, s, x.start):
@@ -279,6 +356,10 @@ def _in_context(reply: Reply, ctx: Context, x: Match) -> bool:
             return False
     if x.code == "dismissive" and x.group in LIMIT_GROUPS and ctx.alternative and ctx.reason:
         return False
+    if x.code == "dismissive" and x.group == "refusal" and (ctx.alternative or ctx.reason):
+        return False  # a no with a reason or another way is an honest limit
+    if x.code == "dismissive" and x.group == "your-side" and (ctx.alternative or ctx.asks):
+        return False  # a guess about their setup, with an offer to look or a question about it
     return True
 
 
@@ -305,8 +386,13 @@ def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
             matches = []
             for group in r.groups.get(code, ()):
                 matches += _group_matches(reply, group, r, found)
+            if code == "open-door":
+                matches += _invitations(reply, r)
         if code in CONTEXTUAL:
             matches = [x for x in matches if _in_context(reply, ctx, x)]
+        if code == "dismissive" and any(found.get(c) for c in ("order", "suggests", "open-door")):
+            # a no that says what to do instead ("We don't do remote fixes. Bring it to the IT office.")
+            matches = [x for x in matches if x.group != "refusal"]
         matches.sort(key=lambda x: (x.start, -x.end))
         kept: list[Match] = []
         for x in matches:
@@ -362,7 +448,8 @@ def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
     scripted = [(x.start, x.end) for c in ("boilerplate",) for x in found.get(c, [])]
     kind_words = [m for m in itertools.islice(context.SYMPATHY.finditer(reply.text), 50)
                   if not any(a <= m.start() < b for a, b in scripted)]
-    if not forward and (kind_words or found.get("acknowledges") or found.get("non-apology")):
+    mocking = any(found.get(c) for c in ("sarcasm", "dismissive", "admonishing"))  # kind words there are not kindness
+    if not forward and not mocking and (kind_words or found.get("acknowledges") or found.get("non-apology")):
         found["no-next-step"] = [Match("no-next-step", 0, end, "nothing-next")]
     if reply.words < 15 and not any(found.get(c) for c in (*WORKS_FIRST, *CHANGE_ORDER, "no-next-step")):
         found["brief"] = [Match("brief", 0, end, "short")]
