@@ -81,20 +81,15 @@ def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
 
 
 def _individual_rows(who: str, answers: Answers) -> list[dict[str, Any]]:
-    rows = [
-        _row("rating", who, checkpoint, item, value)
-        for checkpoint, given in sorted(answers.ratings.items())
-        for item, value in sorted(given.items())
+    """Everything one person answered, as each kind gives its rows (`empathydesk.kinds`)."""
+    from empathydesk.kinds import KINDS
+
+    return [
+        _row(kind.result, who, topic, item, value, when=when)
+        for kind in KINDS
+        if kind.rows is not None
+        for topic, item, value, when in kind.rows(kind.saved(answers))
     ]
-    for scenario, options in sorted(answers.scenario_attempts.items()):
-        rows += [_row("scenario", who, scenario, f"attempt {i}", option) for i, option in enumerate(options, 1)]
-    for exercise, attempts in sorted(answers.exercise_attempts.items()):
-        rows += [
-            _row("rewrite", who, exercise, f"attempt {i}", a["text"], when=a["created_at"].isoformat())
-            for i, a in enumerate(attempts, 1)
-        ]
-    rows += [_row("reflection", who, reflection, value=text) for reflection, text in sorted(answers.reflections.items())]
-    return rows
 
 
 def render(rows: list[dict[str, Any]], fmt: str) -> str:

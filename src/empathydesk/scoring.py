@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from empathydesk.content import Content, Item, Module
 from empathydesk.joining import WELCOME, WRAP_UP
+from empathydesk.kinds import Kind, of_scope
 
 if TYPE_CHECKING:
     from empathydesk.storage.records import Answers
@@ -159,6 +160,22 @@ def first_try_score(content: Content, attempts: ScenarioAttempts) -> tuple[int, 
 # --- progress -------------------------------------------------------------------------------------
 
 
+def _module_kinds() -> list[Kind]:
+    """The module kinds that count towards a module being done."""
+    return [k for k in of_scope("module").values() if k.done is not None]
+
+
+def _parts(content: Content, module: Module, answers: Answers) -> tuple[dict[str, bool], bool]:
+    """(each counted part of the module -> done, whether anything in the module is answered): each kind's rules."""
+    done: dict[str, bool] = {}
+    started = False
+    for kind in _module_kinds():
+        things, saved = kind.reads(content, module), kind.saved(answers)
+        done[kind.part] = kind.done(content, things, saved)
+        started = started or kind.started(content, things, saved)
+    return done, started
+
+
 def module_parts(
     content: Content,
     module: Module,
@@ -167,17 +184,11 @@ def module_parts(
     exercise_attempts: ExerciseAttempts,
     reflections: Reflections,
 ) -> dict[str, bool]:
-    """What is done in one module: its pulse, every scenario tried, an exercise tried, the reflection(s) written.
+    """What is done in one module: its pulse, every scenario tried, an exercise tried, the reflection(s) written
+    (each kind's `done` in `empathydesk.kinds`). A part the module does not have counts as done."""
+    from empathydesk.storage.records import Answers
 
-    A part the module does not have counts as done.
-    """
-    pulse = content.checkpoint_after(module.id)
-    return {
-        "pulse": pulse is None or checkpoint_complete(content, ratings, pulse.id),
-        "scenarios": all(scenario_attempts.get(s.id) for s in module.scenarios),
-        "exercise": not module.exercises or any(exercise_attempts.get(e.id) for e in module.exercises),
-        "reflection": all((reflections.get(r.id) or "").strip() for r in module.reflections),
-    }
+    return _parts(content, module, Answers(ratings, scenario_attempts, exercise_attempts, reflections))[0]
 
 
 def page_progress(
@@ -189,39 +200,28 @@ def page_progress(
 ) -> dict[str, bool]:
     """Done (True) or still to do (False) for every page, in page order: welcome, module-1 … , wrap-up.
 
-    The welcome page is done when the start check-in is complete; a module when its pulse is complete,
-    every scenario is tried, an exercise is tried and the reflection is written; the wrap-up when the end
-    check-in is complete.
+    The welcome page is done when the start check-in is complete; a module when every part is done
+    (`module_parts`); the wrap-up when the end check-in is complete.
     """
-    completes = page_checkpoints(content)
-    pages = {WELCOME: checkpoint_complete(content, ratings, completes[WELCOME])}
-    for module in content.modules:
-        parts = module_parts(content, module, ratings, scenario_attempts, exercise_attempts, reflections)
-        pages[module.id] = all(parts.values())
-    pages[WRAP_UP] = checkpoint_complete(content, ratings, completes[WRAP_UP])
-    return pages
+    from empathydesk.storage.records import Answers
+
+    return progress(content, Answers(ratings, scenario_attempts, exercise_attempts, reflections))["pages"]
 
 
 def progress(content: Content, answers: Answers) -> Progress:
-    """What is done per page (`page_progress`), and how many parts of each page: a module's four parts once
-    anything in it is answered, a check-in page's items answered."""
-    ratings, scenarios = answers.ratings, answers.scenario_attempts
-    exercises, reflections = answers.exercise_attempts, answers.reflections
+    """What is done per page, and how many parts of each page: a module's parts once anything in it is
+    answered, a check-in page's items answered."""
+    completes = page_checkpoints(content)
+    pages = {WELCOME: checkpoint_complete(content, answers.ratings, completes[WELCOME])}
     parts: dict[str, tuple[int, int]] = {}
     for module in content.modules:
-        got = module_parts(content, module, ratings, scenarios, exercises, reflections)
-        pulse = content.checkpoint_after(module.id)
-        started = (
-            any(scenarios.get(s.id) for s in module.scenarios)
-            or any(exercises.get(e.id) for e in module.exercises)
-            or any((reflections.get(r.id) or "").strip() for r in module.reflections)
-            or (pulse is not None and bool(ratings.get(pulse.id)))
-        )
+        got, started = _parts(content, module, answers)
+        pages[module.id] = all(got.values())
         parts[module.id] = (sum(got.values()) if started else 0, len(got))
-    for page, cp in page_checkpoints(content).items():
+    pages[WRAP_UP] = checkpoint_complete(content, answers.ratings, completes[WRAP_UP])
+    for page, cp in completes.items():
         items = content.items_for(cp)
-        parts[page] = (len([i for i in items if i.id in ratings.get(cp, {})]), len(items))
-    pages = page_progress(content, ratings, scenarios, exercises, reflections)
+        parts[page] = (len([i for i in items if i.id in answers.ratings.get(cp, {})]), len(items))
     return {"pages": pages, "parts": parts}
 
 

@@ -84,6 +84,11 @@ def checkpoint_piece(session: Session, checkpoint_id: str) -> w.Widget:
     return holder
 
 
+def pulse(session: Session, module_id: str) -> w.Widget:
+    """The module's pulse: the form of the check-in that follows it."""
+    return checkpoint_form(session, session.content.checkpoint_after(module_id).id)
+
+
 def checkpoint_form(session: Session, checkpoint_id: str, saved: dict[str, int] | None = None) -> w.Widget:
     """The form; `saved` is this checkpoint's stored answers when the caller has read them already."""
     content = session.content
