@@ -16,12 +16,10 @@ import ipywidgets as w
 import pytest
 from sqlalchemy import event
 
-from empathydesk import identity
 from empathydesk.content import load
 from empathydesk.storage import Store
 from empathydesk.storage.store import FULL, READ_ONLY
-from empathydesk.widgets import build
-from empathydesk.widgets import session as session_module
+from empathydesk.widgets import Session, build
 
 MODULE = "module-1"
 LONG = "I hear you, and I am sorry this keeps happening to you. " * 60
@@ -30,8 +28,6 @@ LONG = "I hear you, and I am sorry this keeps happening to you. " * 60
 @pytest.fixture(autouse=True)
 def _plain_page(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("EMPATHYDESK_HOSTED", raising=False)
-    monkeypatch.setattr(identity, "_query_string", "")
-    monkeypatch.setattr(session_module, "_CURRENT", None)
 
 
 def walk(widget: w.Widget) -> Iterator[w.Widget]:
@@ -113,7 +109,8 @@ def answer_everything(store: Store, pid: int) -> dict[str, w.Widget]:
     """Give one answer in each answering piece, as a person would; return the pieces."""
     content = load()
     person = store.participant(pid)
-    pieces = {name: build(name, store=store, participant=person)
+    page = Session(store=store, participant=person, query="")
+    pieces = {name: build(name, page)
               for name in ("consent", "checkpoint/baseline", f"{MODULE}/scenarios", f"{MODULE}/rewrite",
                            f"{MODULE}/reflection", f"{MODULE}/pulse")}
     of(pieces["consent"], w.Checkbox)[0].value = True

@@ -11,8 +11,9 @@ from typing import Any
 __version__ = "0.1.0"
 
 
-def show(*pieces: str, **options: Any) -> None:
-    """Display interactive pieces of a lesson page, named like "module-1/scenarios", in order."""
+def show(*pieces: str, session: Any = None) -> None:
+    """Display interactive pieces of a lesson page, named like "module-1/scenarios", in order (`session`: the
+    page context, `empathydesk.widgets.Session`; by default this kernel's)."""
     from empathydesk.widgets import show as _show
 
-    _show(*pieces, **options)
+    _show(*pieces, session=session)

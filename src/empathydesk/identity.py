@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import os
-import threading
 from urllib.parse import parse_qs
 
 from empathydesk.settings import settings
 from empathydesk.storage import Participant, Store
-
-_query_string: str | None = None
-_query_lock = threading.Lock()
 
 
 def preheated() -> bool:
@@ -18,31 +14,29 @@ def preheated() -> bool:
     return os.environ.get("VOILA_PREHEAT") == "True"
 
 
-def query_string() -> str:
-    """The page's query string; in a preheated Voilà kernel, waits once for the real request.
+def read_query_string() -> str:
+    """The page's query string from the request; in a preheated Voilà kernel, waits for the real request first.
 
-    Safe from any thread: a second caller waits for the first one's answer.
+    The page context (`widgets.session.Session`) calls this once per page and keeps the answer.
     """
-    global _query_string
-    with _query_lock:
-        if _query_string is None:
-            if preheated():
-                from empathydesk._voila import wait_for_request
+    if preheated():
+        from empathydesk._voila import wait_for_request
 
-                wait_for_request()
-            _query_string = os.environ.get("QUERY_STRING", "")
-        return _query_string
+        wait_for_request()
+    return os.environ.get("QUERY_STRING", "")
 
 
-def visitor_pending() -> bool:
-    """True while a preheated kernel's visitor has not come: the page's address is not known yet."""
-    return preheated() and _query_string is None
+def query_string() -> str:
+    """This kernel's page's query string (for a notebook cell; pieces ask their page context)."""
+    from empathydesk.widgets.session import kernel_session
+
+    return kernel_session().query_string()
 
 
-def query_token() -> str | None:
-    """The `token` parameter of the page's address, if any."""
-    values = parse_qs(query_string()).get("token")
-    return values[0].strip() if values and values[0].strip() else None
+def query_value(query: str, name: str) -> str:
+    """One parameter of a query string ("" if absent)."""
+    values = parse_qs(query).get(name)
+    return values[0].strip() if values else ""
 
 
 def hosted() -> bool:
@@ -61,14 +55,14 @@ def page_cohort() -> str | None:
     return settings().cohort
 
 
-def current_participant(store: Store) -> Participant | None:
-    """The participant this page belongs to.
+def current_participant(store: Store, query: str) -> Participant | None:
+    """The participant the page with this query string belongs to.
 
     Hosted workshop: the owner of the link's token, or None for a missing, wrong or revoked one, or for
     someone of another cohort than the page's.
     Anywhere else: the token's owner if there is one, otherwise the local participant.
     """
-    token = query_token()
+    token = query_value(query, "token")
     found = store.participant_by_token(token) if token else None
     cohort = page_cohort()
     if found is not None and cohort is not None and found.cohort != cohort:

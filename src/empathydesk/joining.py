@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote
 
 LANDING_NOTEBOOK = "index.ipynb"
 WELCOME = "welcome"  # the page ids before and after the modules
@@ -26,14 +26,6 @@ class PageLink:
     title: str
     href: str  # relative to a page in notebooks/, carrying the token if there is one
     done: bool = False
-
-
-def query_value(name: str) -> str:
-    """One parameter of the page's address ("" if absent); waits for the request in a preheated kernel."""
-    from empathydesk.identity import query_string
-
-    values = parse_qs(query_string()).get(name)
-    return values[0].strip() if values else ""
 
 
 def app_address() -> str | None:

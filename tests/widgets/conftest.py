@@ -1,4 +1,4 @@
-"""Widget fixtures: a fresh SQLite store, a participant, and helpers to find and drive widgets."""
+"""Widget fixtures: a fresh SQLite store, a participant, a page context, and helpers to find and drive widgets."""
 
 from __future__ import annotations
 
@@ -7,20 +7,17 @@ from collections.abc import Iterator
 import ipywidgets as w
 import pytest
 
-from empathydesk import identity
 from empathydesk.content import load
 from empathydesk.storage import Store
-from empathydesk.widgets import build, session as session_module
+from empathydesk.widgets import Session, build
 from widget_tree import all_html, find, text_of, walk  # noqa: F401  (re-exported for the widget tests)
 
 
 @pytest.fixture(autouse=True)
-def _page_address(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test starts as a plain (not hosted, not strict) page with no token in its address."""
+def _plain_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts as a plain page: not hosted, not strict, whatever the environment says."""
     for name in ("EMPATHYDESK_HOSTED", "EMPATHYDESK_COHORT", "EMPATHYDESK_STRICT", "EMPATHYDESK_TEMPLATE"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(identity, "_query_string", "")
-    monkeypatch.setattr(session_module, "_CURRENT", None)
 
 
 @pytest.fixture
@@ -41,10 +38,26 @@ def participant(store: Store):
 
 
 @pytest.fixture
+def page(store, participant) -> Session:
+    """A page context for this test's participant, with no token in its address."""
+    return Session(store=store, participant=participant, query="")
+
+
+@pytest.fixture
 def make(store, participant):
-    """make("module-1/scenarios") -> the piece's widget, for this test's store and participant."""
+    """make("module-1/scenarios") -> the piece's widget, on a page of its own for this test's participant."""
 
     def _make(piece: str, who=None) -> w.Widget:
-        return build(piece, store=store, participant=who or participant)
+        return build(piece, Session(store=store, participant=who or participant, query=""))
 
     return _make
+
+
+@pytest.fixture
+def visit(store):
+    """visit("token=…") -> a page context with that address, whose participant is found from it."""
+
+    def _visit(query: str = "", on=None) -> Session:
+        return Session(store=on or store, query=query)
+
+    return _visit

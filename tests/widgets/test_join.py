@@ -7,8 +7,8 @@ import html
 import ipywidgets as w
 import pytest
 
-from empathydesk import identity, joining
-from empathydesk.widgets import build
+from empathydesk import joining
+from empathydesk.widgets import Session, build
 
 from .conftest import find, text_of
 
@@ -20,17 +20,14 @@ def hosted(monkeypatch):
     monkeypatch.setenv("SERVER_PORT", "8866")
 
 
-def address(monkeypatch, query: str) -> None:
-    monkeypatch.setattr(identity, "_query_string", query)
-
-
 def said(widget) -> str:
     """What the participant reads (entities decoded)."""
     return html.unescape(text_of(widget))
 
 
-def landing(store):
-    return build("join", store=store)
+def landing(store, query: str):
+    """The landing page's piece, on a page with this address."""
+    return build("join", Session(store=store, query=query))
 
 
 def form_parts(widget):
@@ -41,8 +38,8 @@ def form_parts(widget):
 
 def test_code_from_the_link_is_filled_in_and_joining_gives_a_personal_link(store, hosted, monkeypatch):
     cohort = store.create_cohort("room", ["module-2", "module-1"])
-    address(monkeypatch, f"code={cohort.join_code}")
-    widget = landing(store)
+    query = f"code={cohort.join_code}"
+    widget = landing(store, query)
     assert "ed-join" in widget._dom_classes
     code, name, button = form_parts(widget)
     assert code.value == cohort.join_code
@@ -63,8 +60,8 @@ def test_code_from_the_link_is_filled_in_and_joining_gives_a_personal_link(store
 
 def test_a_wrong_code_or_an_empty_name_is_said_kindly_and_nobody_joins(store, hosted, monkeypatch):
     store.create_cohort("room")
-    address(monkeypatch, "")
-    widget = landing(store)
+    query = ""
+    widget = landing(store, query)
     code, name, button = form_parts(widget)
     code.value, name.value = "NOPE-NOPE", "Sam"
     button.click()
@@ -81,10 +78,10 @@ def test_coming_back_with_the_link_shows_progress_and_where_to_carry_on(store, h
     kim = store.join(cohort.join_code, "Kim")
     for item in content.items_for("baseline"):
         store.save_rating(kim.id, "baseline", item.id, 3)
-    address(monkeypatch, f"token={kim.token}")
-    page = text_of(landing(store))
+    query = f"token={kim.token}"
+    page = text_of(landing(store, query))
     assert "Welcome back, Kim." in page
-    assert not find(landing(store), w.Text)
+    assert not find(landing(store, query), w.Text)
     done = joining.page_links(store, content, kim, kim.token)
     if done[0].done:  # the welcome page counts as done once the baseline is answered
         assert "Carry on: Module 1" in page
@@ -95,16 +92,16 @@ def test_an_old_link_says_so_and_offers_to_join_again(store, hosted, monkeypatch
     cohort = store.create_cohort("room")
     kim = store.join(cohort.join_code, "Kim")
     store.reissue_link(kim.id)
-    address(monkeypatch, f"token={kim.token}")
-    widget = landing(store)
+    query = f"token={kim.token}"
+    widget = landing(store, query)
     assert "does not work any more" in text_of(widget)
     assert form_parts(widget)
 
 
 def test_names_are_shown_as_text_never_as_markup(store, hosted, monkeypatch):
     cohort = store.create_cohort("room")
-    address(monkeypatch, f"code={cohort.join_code}")
-    widget = landing(store)
+    query = f"code={cohort.join_code}"
+    widget = landing(store, query)
     code, name, button = form_parts(widget)
     name.value = "<img src=x onerror=alert(1)>"
     button.click()
@@ -113,8 +110,7 @@ def test_names_are_shown_as_text_never_as_markup(store, hosted, monkeypatch):
 
 
 def test_self_study_lists_every_page_and_offers_to_resume_from_a_file(store, participant, monkeypatch, content):
-    address(monkeypatch, "")
-    widget = build("join", store=store, participant=participant)
+    widget = build("join", Session(store=store, participant=participant, query=""))
     page = text_of(widget)
     assert "working on your own" in page
     for module in content.modules:
@@ -146,8 +142,8 @@ def test_app_address_comes_from_the_request(monkeypatch):
 
 def test_a_second_click_on_the_same_form_adds_nobody(store, hosted, monkeypatch):
     cohort = store.create_cohort("room")
-    address(monkeypatch, f"code={cohort.join_code}")
-    widget = landing(store)
+    query = f"code={cohort.join_code}"
+    widget = landing(store, query)
     code, name, button = form_parts(widget)
     name.value = "Sam"
     for _ in range(20):  # the page disables the button, but clicks can be sent without it
@@ -161,8 +157,8 @@ def test_a_code_of_another_workshop_is_refused_on_a_workshop_page(store, hosted,
     store.create_cohort("room")
     other = store.create_cohort("next-door")
     monkeypatch.setenv("EMPATHYDESK_COHORT", "room")
-    address(monkeypatch, f"code={other.join_code}")
-    widget = landing(store)
+    query = f"code={other.join_code}"
+    widget = landing(store, query)
     code, name, button = form_parts(widget)
     name.value = "Sam"
     button.click()
@@ -178,8 +174,8 @@ def test_a_link_of_another_workshop_does_not_work_on_a_workshop_page(store, host
     store.create_cohort("room")
     stranger = store.join(store.create_cohort("next-door").join_code, "Kim")
     monkeypatch.setenv("EMPATHYDESK_COHORT", "room")
-    address(monkeypatch, f"token={stranger.token}")
-    widget = landing(store)
+    query = f"token={stranger.token}"
+    widget = landing(store, query)
     assert "does not work any more" in text_of(widget)
     assert "Welcome back" not in text_of(widget)
     assert form_parts(widget)
@@ -188,8 +184,8 @@ def test_a_link_of_another_workshop_does_not_work_on_a_workshop_page(store, host
 def test_a_closed_room_says_so_and_nobody_joins(store, hosted, monkeypatch):
     cohort = store.create_cohort("room")
     store.set_locked("room", True)
-    address(monkeypatch, f"code={cohort.join_code}")
-    widget = landing(store)
+    query = f"code={cohort.join_code}"
+    widget = landing(store, query)
     _, name, button = form_parts(widget)
     name.value = "Late"
     button.click()
@@ -202,13 +198,13 @@ def test_the_landing_page_shows_the_check_code_next_to_the_personal_link(store, 
 
     cohort = store.create_cohort("room")
     kim = store.join(cohort.join_code, "Kim")
-    address(monkeypatch, f"token={kim.token}")
-    page = said(landing(store))
+    query = f"token={kim.token}"
+    page = said(landing(store, query))
     assert f'Your check code: <strong data-ed="check-code">{check_code(kim.token)}</strong>.' in page
     assert "If you lose your link, tell your facilitator your name and this code." in page
     assert page.index("personal-link") < page.index("check-code")
-    address(monkeypatch, f"code={cohort.join_code}")
-    widget = landing(store)
+    query = f"code={cohort.join_code}"
+    widget = landing(store, query)
     _, name, button = form_parts(widget)
     name.value = "Lee"
     button.click()
@@ -219,14 +215,14 @@ def test_the_landing_page_shows_the_check_code_next_to_the_personal_link(store, 
 def test_someone_whose_name_is_taken_sees_it_with_the_suffix_the_facilitator_sees(store, hosted, monkeypatch):
     cohort = store.create_cohort("room")
     first = store.join(cohort.join_code, "Alice")
-    address(monkeypatch, f"code={cohort.join_code}")
-    widget = landing(store)
+    query = f"code={cohort.join_code}"
+    widget = landing(store, query)
     _, name, button = form_parts(widget)
     name.value = "alice"
     button.click()
     assert "Welcome, alice (2): you have joined." in said(widget)
-    address(monkeypatch, f"token={first.token}")
-    assert "Welcome back, Alice." in said(landing(store))
+    query = f"token={first.token}"
+    assert "Welcome back, Alice." in said(landing(store, query))
 
 
 def test_the_suffix_rule_for_shared_names():

@@ -10,9 +10,8 @@ from datetime import datetime, timezone
 import ipywidgets as w
 import pytest
 
-from empathydesk import identity
 from empathydesk.storage import StorageError
-from empathydesk.widgets import build
+from empathydesk.widgets import Session, build
 
 from .conftest import find, text_of
 
@@ -29,25 +28,25 @@ def test_progress_strip_says_done_and_to_do_in_words(make, store, participant, c
     assert 'href="01-' in markup  # links to each page by its notebook
 
 
-def test_links_keep_the_token_from_the_address(store, monkeypatch):
+def test_links_keep_the_token_from_the_address(store, visit):
     cohort = store.create_cohort("Room 4")
     person = store.join(cohort.join_code, "Bo")
-    monkeypatch.setattr(identity, "_query_string", f"token={person.token}&x=1")
-    header = text_of(build("module-1/header", store=store))
+    page = visit(f"token={person.token}&x=1")
+    header = text_of(build("module-1/header", page))
     assert header.count(f"?token={person.token}") == 7
     assert "You are taking part as <strong>Bo</strong>" in header
-    footer = text_of(build("module-1/footer", store=store))
+    footer = text_of(build("module-1/footer", page))
     assert f'href="02-' in footer and f"?token={person.token}" in footer and "Next: Module 2" in footer
 
 
-def test_strip_and_next_link_follow_the_cohorts_modules(store, monkeypatch):
+def test_strip_and_next_link_follow_the_cohorts_modules(store, visit):
     cohort = store.create_cohort("Short session", modules=["module-1", "module-3"])
     person = store.join(cohort.join_code, "Cy")
-    monkeypatch.setattr(identity, "_query_string", f"token={person.token}")
-    header = text_of(build("module-1/header", store=store))
+    page = visit(f"token={person.token}")
+    header = text_of(build("module-1/header", page))
     assert "0 of 4 pages done" in header and header.count("○ to do") == 4
     assert 'href="03-' in header and 'href="02-' not in header
-    footer = text_of(build("module-1/footer", store=store))
+    footer = text_of(build("module-1/footer", page))
     assert 'href="03-' in footer and "Next: Module 3" in footer
 
 
@@ -57,11 +56,11 @@ def test_footer_without_token_and_at_the_end(make):
     assert "end of the workshop" in text_of(make("wrap-up/footer"))
 
 
-def test_hostile_display_name_is_text(store, monkeypatch):
+def test_hostile_display_name_is_text(store, visit):
     cohort = store.create_cohort("Room 5")
     person = store.join(cohort.join_code, '<script>alert(1)</script>')
-    monkeypatch.setattr(identity, "_query_string", f"token={person.token}")
-    header = text_of(build("module-1/header", store=store))
+    page = visit(f"token={person.token}")
+    header = text_of(build("module-1/header", page))
     assert "<script>" not in header and "&lt;script&gt;alert(1)&lt;/script&gt;" in header
 
 
@@ -76,13 +75,10 @@ def test_consent_is_saved_and_every_box_agrees(make, store, participant):
     assert store.participant(participant.id).consent is False
 
 
-def test_two_consent_boxes_on_one_page_agree(store, participant, monkeypatch):
-    from empathydesk.widgets import session as session_module
-
-    monkeypatch.setattr(session_module, "_open_store", lambda: store)
-    header, consent = build("module-1/header"), build("consent")  # the page's shared session
+def test_two_consent_boxes_on_one_page_agree(store, participant, page):
+    header, consent = build("module-1/header", page), build("consent", page)  # one page context
     a, b = find(header, w.Checkbox)[0], find(consent, w.Checkbox)[0]
-    assert not find(build("welcome/header"), w.Checkbox)  # the welcome page has the consent piece instead
+    assert not find(build("welcome/header", page), w.Checkbox)  # the welcome page has the consent piece instead
     b.value = True
     assert a.value is True and store.participant(participant.id).consent is True
 
@@ -132,7 +128,7 @@ def test_load_a_saved_file(tmp_path, make, store, participant):
     other = Store.open(f"sqlite:///{tmp_path}/other.sqlite")  # another computer
     try:
         me = other.local_participant()
-        widget = build("import", store=other, participant=me)
+        widget = build("import", Session(store=other, participant=me, query=""))
         upload = find(widget, w.FileUpload)[0]
         upload.value = upload_value(json.dumps(data).encode())
         assert "Your progress is loaded" in text_of(widget)
@@ -154,9 +150,9 @@ def test_a_wrong_file_is_refused_with_a_message(make, raw):
     assert refused and "Your progress is loaded" not in markup and "<img" not in markup
 
 
-def test_loading_is_for_self_study(store, participant, monkeypatch):
+def test_loading_is_for_self_study(page, monkeypatch):
     monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
-    widget = build("import", store=store, participant=participant)
+    widget = build("import", page)
     assert not find(widget, w.FileUpload) and "already kept for you" in text_of(widget)
 
 

@@ -8,7 +8,6 @@ import sys
 import ipywidgets as w
 import pytest
 
-from empathydesk import identity
 from empathydesk.widgets import build, piece_names, show
 from empathydesk.widgets.registry import UnknownPiece
 
@@ -42,73 +41,72 @@ def test_pulse_is_the_modules_checkpoint(make):
     assert "ed-checkpoint-after-module-1" in make("module-1/pulse")._dom_classes
 
 
-def test_show_displays_and_returns_nothing(store, participant, capsys):
-    assert show("module-1/discussion", store=store, participant=participant) is None
+def test_show_displays_and_returns_nothing(page, capsys):
+    assert show("module-1/discussion", session=page) is None
 
 
-def test_no_participant_on_hosted_page_says_what_to_do(store, monkeypatch):
+def test_no_participant_on_hosted_page_says_what_to_do(visit, monkeypatch):
     monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
-    monkeypatch.setattr(identity, "_query_string", "token=not-a-real-token")
-    header = build("module-1/header", store=store)
+    page = visit("token=not-a-real-token")
+    header = build("module-1/header", page)
     assert "ed-no-participant" in header._dom_classes
     assert "join code" in text_of(header) and "facilitator" in text_of(header)
-    assert "ed-no-participant" in build("module-1/scenarios", store=store)._dom_classes
+    assert "ed-no-participant" in build("module-1/scenarios", page)._dom_classes
     # the discussion questions are not personal: they still show
-    assert "ed-discussion" in build("module-1/discussion", store=store)._dom_classes
+    assert "ed-discussion" in build("module-1/discussion", page)._dom_classes
 
 
-def test_token_in_the_address_finds_its_owner(store, monkeypatch):
+def test_token_in_the_address_finds_its_owner(store, visit, monkeypatch):
     cohort = store.create_cohort("Tuesday")
     person = store.join(cohort.join_code, "Ana")
     monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
-    monkeypatch.setattr(identity, "_query_string", f"token={person.token}")
-    header = build("module-1/header", store=store)
+    header = build("module-1/header", visit(f"token={person.token}"))
     assert "ed-header" in header._dom_classes
     assert f"?token={person.token}" in text_of(header)
 
 
-def test_storage_failure_at_build_is_a_friendly_message(store, participant, monkeypatch):
+def test_storage_failure_at_build_is_a_friendly_message(store, page, monkeypatch):
     from empathydesk.storage import StorageError
 
     def broken(pid):
         raise StorageError("We can't reach the database just now. Please try again in a minute.")
 
     monkeypatch.setattr(store, "scenario_attempts", broken)
-    widget = build("module-1/scenarios", store=store, participant=participant)
+    widget = build("module-1/scenarios", page)
     assert "ed-broken" in widget._dom_classes
     assert "reach the database" in text_of(widget) and "Traceback" not in text_of(widget)
 
 
-def test_unexpected_error_at_build_is_a_friendly_message(store, participant, monkeypatch):
+def test_unexpected_error_at_build_is_a_friendly_message(store, page, monkeypatch):
     monkeypatch.setattr(store, "ratings", lambda pid: 1 / 0)
-    widget = build("checkpoint/baseline", store=store, participant=participant)
+    widget = build("checkpoint/baseline", page)
     assert "ed-broken" in widget._dom_classes
     assert "reload the page" in text_of(widget) and "ZeroDivision" not in text_of(widget)
 
 
-def test_strict_mode_raises_what_participants_see_as_sorry(store, participant, monkeypatch):
+def test_strict_mode_raises_what_participants_see_as_sorry(store, page, monkeypatch):
     monkeypatch.setattr(store, "ratings", lambda pid: 1 / 0)
     monkeypatch.setenv("EMPATHYDESK_STRICT", "1")  # as the notebook tests run
     with pytest.raises(ZeroDivisionError):
-        build("checkpoint/baseline", store=store, participant=participant)
+        build("checkpoint/baseline", page)
     with pytest.raises(UnknownPiece):
-        build("module-1/scenarioz", store=store, participant=participant)
+        build("module-1/scenarioz", page)
     monkeypatch.setenv("EMPATHYDESK_STRICT", "0")
-    assert "ed-broken" in build("checkpoint/baseline", store=store, participant=participant)._dom_classes
-    assert "ed-unknown" in build("module-1/scenarioz", store=store, participant=participant)._dom_classes
+    assert "ed-broken" in build("checkpoint/baseline", page)._dom_classes
+    assert "ed-unknown" in build("module-1/scenarioz", page)._dom_classes
 
 
 def test_lesson_page_pieces_do_not_import_heavy_libraries(tmp_path):
     code = f"""
 import sys
 from empathydesk.storage import Store
-from empathydesk.widgets import build
+from empathydesk.widgets import Session, build
 store = Store.open("sqlite:///{tmp_path}/lean.sqlite")
-me = store.local_participant()
+page = Session(store=store, participant=store.local_participant(), query="")
 for piece in ["module-1/header", "checkpoint/baseline", "module-1/scenarios", "module-1/rewrite",
               "module-1/reflection", "module-1/discussion", "module-1/pulse", "module-1/footer", "consent",
               "my-progress", "export", "import"]:
-    assert "ed-broken" not in build(piece, store=store, participant=me)._dom_classes, piece
+    assert "ed-broken" not in build(piece, page)._dom_classes, piece
 heavy = [m for m in ("pandas", "scipy", "matplotlib", "textstat", "vaderSentiment", "empathydesk.charts")
          if m in sys.modules]
 print(heavy)
@@ -117,14 +115,14 @@ print(heavy)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr  # the coach loads when someone types, charts on a press
 
 
-def test_show_displays_each_piece_named_in_order(monkeypatch, store, participant):
+def test_show_displays_each_piece_named_in_order(monkeypatch, page):
     import IPython.display
 
     import empathydesk
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", shown.append)
-    empathydesk.show("module-1/reflection", "module-1/discussion", store=store, participant=participant)
+    empathydesk.show("module-1/reflection", "module-1/discussion", session=page)
     style, *pieces = shown
     assert isinstance(style, IPython.display.HTML) and style.data.startswith("<style>")  # once, as plain HTML
     assert [sorted(c for c in x._dom_classes if c.startswith("ed-") and c != "ed-piece") for x in pieces] == [
@@ -133,7 +131,7 @@ def test_show_displays_each_piece_named_in_order(monkeypatch, store, participant
     assert repr(pieces[0]) == "<EmpathyDesk piece: ed-reflection>"  # short: IPython asks for it on display
 
 
-def test_show_leaves_the_stylesheet_to_the_workshops_page_template(monkeypatch, store, participant):
+def test_show_leaves_the_stylesheet_to_the_workshops_page_template(monkeypatch, page):
     import IPython.display
 
     import empathydesk
@@ -143,11 +141,11 @@ def test_show_leaves_the_stylesheet_to_the_workshops_page_template(monkeypatch, 
     shown = []
     monkeypatch.setattr(IPython.display, "display", shown.append)
     monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")  # hosted by Voilà on JupyterHub, say: its own template
-    empathydesk.show("module-1/discussion", store=store, participant=participant)
+    empathydesk.show("module-1/discussion", session=page)
     assert isinstance(shown[0], IPython.display.HTML) and len(shown) == 2
     shown.clear()
     monkeypatch.setenv("EMPATHYDESK_TEMPLATE", TEMPLATE)  # as `empathydesk workshop` sets it for its apps
-    empathydesk.show("module-1/discussion", store=store, participant=participant)
+    empathydesk.show("module-1/discussion", session=page)
     assert [sorted(x._dom_classes) for x in shown] == [["ed-discussion", "ed-piece"]]
     template = SHARE_DIR / "voila" / "templates" / TEMPLATE / "index.html.j2"
     assert STYLESHEET.parent == template.parent and '{% include "pieces.css" %}' in template.read_text()

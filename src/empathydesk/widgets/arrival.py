@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from empathydesk.widgets import ui
+
+if TYPE_CHECKING:
+    from empathydesk.widgets.session import Session
 
 Schedule = Callable[[Callable[[], None]], None]
 
@@ -36,17 +39,17 @@ class Arrival:
     on the kernel's main thread, where widgets are made.
     """
 
-    def __init__(self, wait: Callable[[], Any], schedule: Schedule, build: Callable[..., w.Widget]) -> None:
+    def __init__(self, wait: Callable[[], Any], schedule: Schedule, build: Callable[[str], w.Widget]) -> None:
         self.wait = wait
         self.schedule = schedule
         self.build = build
-        self.held: list[tuple[w.Box, str, dict[str, Any]]] = []
+        self.held: list[tuple[w.Box, str]] = []
         self.thread: threading.Thread | None = None
 
-    def hold(self, name: str, **options: Any) -> w.Box:
+    def hold(self, name: str) -> w.Box:
         """An empty box for the piece `name`, built into it once the visitor is known."""
         box = w.VBox([], layout=ui.full_width())
-        self.held.append((box, name, options))
+        self.held.append((box, name))
         if self.thread is None:
             self.thread = threading.Thread(target=self._wait_then_fill, name="empathydesk-visitor", daemon=True)
             self.thread.start()
@@ -70,8 +73,8 @@ class Arrival:
     def fill(self) -> None:
         """Build every held piece into its box, in page order (on the kernel's main thread)."""
         while self.held:
-            box, name, options = self.held.pop(0)
-            box.children = (self.build(name, **options),)  # `registry.build` never raises: errors become a message
+            box, name = self.held.pop(0)
+            box.children = (self.build(name),)  # `registry.build` never raises: errors become a message
 
 
 def kernel_schedule() -> Schedule:
@@ -86,26 +89,19 @@ def ends_page(name: str) -> bool:
     return name == "join" or name.endswith("/footer")
 
 
-_ARRIVAL: Arrival | None = None
-
-
-def hold(name: str, **options: Any) -> w.Box:
-    """`Arrival.hold` for this kernel's page, with the content and the store made ready first."""
-    global _ARRIVAL
-    if _ARRIVAL is None:
-        from empathydesk.identity import query_string
-        from empathydesk.widgets.registry import build
-        from empathydesk.widgets.session import get_ready
-
-        get_ready()
+def hold(session: Session, name: str) -> w.Box:
+    """`Arrival.hold` for this page (its context's `arrival`), with the content and the store made ready first."""
+    if session.arrival is None:
         from empathydesk._voila import wait_before_widget_states
+        from empathydesk.widgets.registry import build
 
-        _ARRIVAL = Arrival(query_string, kernel_schedule(), build)
-        wait_before_widget_states(lambda: _ARRIVAL.fill_now(timeout=30))
-    return _ARRIVAL.hold(name, **options)
+        session.get_ready()
+        arrival = session.arrival = Arrival(session.query_string, kernel_schedule(), lambda piece: build(piece, session))
+        wait_before_widget_states(lambda: arrival.fill_now(timeout=30))
+    return session.arrival.hold(name)
 
 
-def finish() -> None:
+def finish(session: Session) -> None:
     """Wait for the visitor, then build every held piece (in the cell of the page's last piece)."""
-    if _ARRIVAL is not None:
-        _ARRIVAL.fill_now()
+    if session.arrival is not None:
+        session.arrival.fill_now()

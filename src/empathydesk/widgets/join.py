@@ -95,7 +95,7 @@ def member_view(session: Session, participant: Any, *, just_joined: bool) -> w.W
 def join_form(session: Session, done: Any) -> w.Widget:
     """Code + chosen name -> a new participant, handed to `done(participant)`; one per form, even if the
     button's click comes again (the page disables it, but a click can be sent without the page)."""
-    code = w.Text(value=joining.query_value("code"), description="Join code", placeholder="like K7QM-3XPA",
+    code = w.Text(value=session.query_value("code"), description="Join code", placeholder="like K7QM-3XPA",
                   **ui.classes(ui.STACKED))
     name = w.Text(description="Your name for today", placeholder="a first name or nickname", **ui.classes(ui.STACKED))
     for box in (code, name):

@@ -1,33 +1,25 @@
-"""Piece names ("module-1/scenarios", "checkpoint/<id>", "consent" …) and what builds each one."""
+"""Piece names ("module-1/scenarios", "checkpoint/<id>", "consent" …) and what builds each one.
+
+Every kind of piece, with the names it answers to, is an entry of `empathydesk.kinds.KINDS`.
+"""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import ipywidgets as w
 
 from empathydesk import scoring
-from empathydesk.content import Content, ContentError, load
+from empathydesk.content import Content, ContentError
+from empathydesk.kinds import KINDS, Kind, of_scope
 from empathydesk.settings import settings
 from empathydesk.widgets import ui
-from empathydesk.widgets.assessment import checkpoint_form, checkpoint_piece
-from empathydesk.widgets.consent import consent
-from empathydesk.widgets.join import join
-from empathydesk.widgets.page import discussion, footer, header, my_progress, no_participant
-from empathydesk.widgets.reflection import reflections
-from empathydesk.widgets.rewrite import rewrites
-from empathydesk.widgets.scenario import scenarios
-from empathydesk.widgets.session import Session, current_session
-from empathydesk.widgets.transfer import export, import_or_note
+from empathydesk.widgets.page import no_participant
+from empathydesk.widgets.session import Session
 
-Builder = Callable[[Session], w.Widget]
-
-SINGLE: dict[str, Builder] = {"consent": consent, "export": export, "import": import_or_note, "my-progress": my_progress}
-PUBLIC: dict[str, Builder] = {"join": join}  # shown with or without a participant (the landing page)
-PAGE_PARTS = ("header", "footer")
-MODULE_PARTS = ("scenarios", "rewrite", "reflection", "discussion", "pulse")
+for _kind in KINDS:  # every builder's module, imported now: a preheated kernel has them before its visitor comes
+    _kind.function()
 
 
 class UnknownPiece(LookupError):
@@ -38,48 +30,39 @@ class UnknownPiece(LookupError):
 
 @dataclass(frozen=True)
 class Resolved:
-    build: Builder
-    personal: bool = True  # needs a participant
-    top: bool = False  # a page's first piece: tells a participant we cannot find what to do, in full
+    kind: Kind
+    target: tuple[str, ...] = ()  # the page, module or checkpoint id the piece is for
+
+    def build(self, session: Session) -> w.Widget:
+        return self.kind.build(session, *self.target)
 
 
 def piece_names(content: Content) -> list[str]:
     """Every name `show` knows, for messages and tests."""
-    pages = scoring.page_ids(content)
-    names = [*SINGLE, *PUBLIC]
+    names = [*of_scope("single")]
     names += [f"checkpoint/{cp.id}" for cp in content.instrument.checkpoints]
-    names += [f"{p}/{part}" for p in pages for part in PAGE_PARTS]
-    names += [f"{m.id}/{part}" for m in content.modules for part in MODULE_PARTS]
+    names += [f"{p}/{part}" for p in scoring.page_ids(content) for part in of_scope("page")]
+    names += [f"{m.id}/{part}" for m in content.modules for part in of_scope("module")]
     return names
 
 
 def resolve(name: str, content: Content) -> Resolved:
     """What builds the piece called `name`; UnknownPiece (with a helpful message) when there is none."""
     name = str(name).strip()
-    if name in SINGLE:
-        return Resolved(SINGLE[name])
-    if name in PUBLIC:
-        return Resolved(PUBLIC[name], personal=False, top=True)
+    singles = of_scope("single")
+    if name in singles:
+        return Resolved(singles[name])
     head, _, part = name.partition("/")
-    checkpoints = {cp.id for cp in content.instrument.checkpoints}
     modules = {m.id: m for m in content.modules}
-    pages = set(scoring.page_ids(content))
-    if head == "checkpoint" and part in checkpoints:
-        return Resolved(lambda s: checkpoint_piece(s, part))
-    if head in pages and part in PAGE_PARTS:
-        if part == "header":
-            return Resolved(lambda s: header(s, head), top=True)
-        return Resolved(lambda s: footer(s, head))
-    if head in modules and part in MODULE_PARTS:
-        if part == "pulse":
-            pulse = content.checkpoint_after(head)
-            if pulse is None:
-                raise UnknownPiece(f"{head} has no pulse checkpoint (no check-in in the instrument follows {head}).")
-            return Resolved(lambda s: checkpoint_form(s, pulse.id))
-        if part == "discussion":
-            return Resolved(lambda s: discussion(s, head), personal=False)
-        builder = {"scenarios": scenarios, "rewrite": rewrites, "reflection": reflections}[part]
-        return Resolved(lambda s: builder(s, head))
+    if head == "checkpoint" and part in {cp.id for cp in content.instrument.checkpoints}:
+        return Resolved(of_scope("checkpoint")["checkpoint"], (part,))
+    if head in scoring.page_ids(content) and part in of_scope("page"):
+        return Resolved(of_scope("page")[part], (head,))
+    if head in modules and part in of_scope("module"):
+        kind = of_scope("module")[part]
+        if kind.missing and kind.reads and not kind.reads(content, modules[head]):
+            raise UnknownPiece(kind.missing.format(module=head))
+        return Resolved(kind, (head,))
     close = difflib.get_close_matches(name, piece_names(content), n=1, cutoff=0.6)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     raise UnknownPiece(
@@ -88,14 +71,13 @@ def resolve(name: str, content: Content) -> Resolved:
     )
 
 
-def build(piece: str, *, store: object = None, participant: object = None, content: Content | None = None) -> w.Widget:
-    """The widget for one piece of a page. Problems become a friendly message, unless `EMPATHYDESK_STRICT` is
-    on (the notebook tests): then they raise, so a page that would say "Sorry" fails its test."""
-    given = content
+def build(piece: str, session: Session) -> w.Widget:
+    """The widget for one piece of the page whose context is `session`. Problems become a friendly message,
+    unless `EMPATHYDESK_STRICT` is on (the notebook tests): then they raise, so a page that would say "Sorry"
+    fails its test."""
     strict = settings().strict
     try:
-        content = content or load()
-        resolved = resolve(piece, content)
+        resolved = resolve(piece, session.content)
     except UnknownPiece as exc:
         if strict:
             raise
@@ -106,9 +88,9 @@ def build(piece: str, *, store: object = None, participant: object = None, conte
         ui.log.error("content does not load: %s", exc)
         return ui.piece([ui.note("error", "The lesson content has a problem, so this part cannot be shown. Please tell the facilitator.", word="")], name="broken")
     try:
-        session = current_session(store, participant, given)
-        if resolved.personal and session.participant is None:
-            return no_participant(short=not resolved.top)
+        session.look_again()
+        if resolved.kind.personal and session.participant is None:
+            return no_participant(short=not resolved.kind.top)
         return resolved.build(session)
     except Exception as exc:  # noqa: BLE001 - a participant never sees a traceback
         if strict:

@@ -1,24 +1,38 @@
-"""Who is on this page: the course content, the store and the participant, found once per kernel.
+"""The page context: one object for the page's visitor, made by `show` and handed to every piece's builder.
 
-The state every piece shares lives here, in one place: the participant, the token the page address
-carries (so that links keep it), and the consent choice (so that two consent boxes on a page agree).
+It holds everything a page's pieces share: the page's address (its query string, read once: a preheated
+Voilà kernel waits for its visitor's request), the course content, the store, the participant, the consent
+choice (so that two consent boxes on a page agree), the pieces held until the visitor comes (`arrival`)
+and the layout and style models many widgets share.
+
+Where it lives: on the kernel's IPython shell (`kernel_session`), not in a module global. Voilà and Jupyter
+run one kernel per page, and the shell lives exactly as long as that kernel, so the context is per page by
+construction: nothing of one visitor sits in a module that another caller (a test, a second context) could
+see or inherit. Tests and scripts make their own `Session(store=..., query=...)` and pass it to `build`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import traitlets
 
-from empathydesk import joining
+from empathydesk import identity, joining
 from empathydesk.content import Content, load
+
+if TYPE_CHECKING:
+    import ipywidgets as w
+
+    from empathydesk.widgets.arrival import Arrival
 
 NO_PARTICIPANT = (
     "We could not find your place in this workshop. If you have a join code, open the join page and "
     "type it in. If you joined before, ask the facilitator for your personal link, then open it."
 )
+_FIND = object()  # the participant is found from the page's address
 
 
 class ConsentState(traitlets.HasTraits):
@@ -28,24 +42,106 @@ class ConsentState(traitlets.HasTraits):
     message = traitlets.Unicode("")  # escaped note markup shown under every consent box
 
 
-@dataclass
 class Session:
-    content: Content
-    store: Any
-    participant: Any  # empathydesk.storage.Participant, or None when the page's link is not valid
-    url_token: str | None = None
-    _consent: ConsentState | None = field(default=None, repr=False)
-    _page_ids: list[str] | None = field(default=None, repr=False)
+    """One page and its visitor. Everything not given is found when first needed: the query string from the
+    request (`read_query`), the content and the store as configured, the participant from the query's token."""
+
+    def __init__(
+        self,
+        *,
+        query: str | None = None,
+        store: Any = None,
+        content: Content | None = None,
+        participant: Any = _FIND,
+        read_query: Callable[[], str] = identity.read_query_string,
+    ) -> None:
+        self._query = query
+        self._read_query = read_query
+        self._query_lock = threading.Lock()
+        self._store = store
+        self._content = content
+        self._given = participant
+        self._participant = participant
+        self._consent: ConsentState | None = None
+        self._page_ids: list[str] | None = None
+        self.arrival: Arrival | None = None  # the pieces held until the visitor comes (`widgets.arrival`)
+        self.shared: dict[str, w.Widget] = {}  # layout and style models shared by many widgets (`ui.shared`)
+
+    # --- the page's address ----------------------------------------------------------------------
+
+    def query_string(self) -> str:
+        """The page's query string; in a preheated kernel, waits once for the visitor's request.
+
+        Safe from any thread: a second caller waits for the first one's answer.
+        """
+        with self._query_lock:
+            if self._query is None:
+                self._query = self._read_query()
+            return self._query
+
+    def visitor_pending(self) -> bool:
+        """True while a preheated kernel's visitor has not come: the page's address is not known yet."""
+        return identity.preheated() and self._query is None
+
+    def query_value(self, name: str) -> str:
+        """One parameter of the page's address ("" if absent)."""
+        return identity.query_value(self.query_string(), name)
+
+    @property
+    def url_token(self) -> str | None:
+        """The `token` of the page's address, if any (links to other pages keep it)."""
+        return self.query_value("token") or None
+
+    # --- the course, the store, the participant -----------------------------------------------------
+
+    @property
+    def content(self) -> Content:
+        if self._content is None:
+            self._content = load()
+        return self._content
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from empathydesk.storage import Store
+
+            self._store = Store.open()
+        return self._store
+
+    def get_ready(self) -> None:
+        """Load the content and open the store now, so the first piece built for a visitor finds them ready."""
+        _ = self.content, self.store
+
+    @property
+    def participant(self) -> Any:
+        """The page's participant (empathydesk.storage.Participant), or None when the page's link is not valid."""
+        if self._participant is _FIND:
+            self._participant = identity.current_participant(self.store, self.query_string())
+        return self._participant
+
+    def look_again(self) -> None:
+        """While the page has found no participant, look again before the next piece (someone may have joined
+        or been given a link, and run the page again)."""
+        if self._participant is None and self._given is _FIND:
+            self._participant = _FIND
+            self._consent = self._page_ids = None
 
     @property
     def pid(self) -> int:
         return self.participant.id
+
+    def forget(self) -> None:
+        """Find the participant again (after importing a saved file, they may have changed)."""
+        self._participant = self._given = _FIND
+        self._consent = self._page_ids = None
 
     @property
     def consent(self) -> ConsentState:
         if self._consent is None:
             self._consent = ConsentState(consent=bool(getattr(self.participant, "consent", False)))
         return self._consent
+
+    # --- the pages ---------------------------------------------------------------------------------
 
     def page_ids(self) -> list[str]:
         """Welcome, the modules this participant's cohort takes (in its order), wrap-up.
@@ -74,63 +170,30 @@ class Session:
         return f"{target}?token={quote(token, safe='')}" if token else target
 
 
-def token_in_address() -> str | None:
-    """The `token` from the page's address (read by `empathydesk.identity`, which waits for it in Voilà)."""
-    from empathydesk.identity import query_token
+SHELL_ATTRIBUTE = "_empathydesk_page"
 
-    return query_token()
+
+def kernel_session(create: bool = True) -> Session | None:
+    """This kernel's page context, kept on its IPython shell (made on first use when `create`).
+
+    Without a shell (plain Python), there is no page: None, or a new context for this call only.
+    """
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return Session() if create else None
+    found = getattr(shell, SHELL_ATTRIBUTE, None)
+    if found is None and create:
+        found = Session()
+        setattr(shell, SHELL_ATTRIBUTE, found)
+    return found
 
 
 def hosted() -> bool:
-    from empathydesk.identity import hosted as _hosted
-
-    return _hosted()
+    return identity.hosted()
 
 
 def page_cohort() -> str | None:
     """The one cohort this hosted page takes people into (None: any); see `empathydesk.identity.page_cohort`."""
-    from empathydesk.identity import page_cohort as _page_cohort
-
-    return _page_cohort()
-
-
-_CURRENT: Session | None = None
-
-
-def current_session(store: Any = None, participant: Any = None, content: Content | None = None) -> Session:
-    """The page's session; tests pass `store` and `participant` to get a fresh one of their own."""
-    global _CURRENT
-    if store is not None or participant is not None or content is not None:
-        store = store if store is not None else _open_store()
-        if participant is None:
-            participant = _find_participant(store)
-        return Session(content or load(), store, participant, url_token=token_in_address())
-    if _CURRENT is None or _CURRENT.participant is None:
-        content, store = load(), _open_store()  # both cached: a preheated page makes them ready ahead (get_ready)
-        participant = _find_participant(store)  # in a preheated kernel, waits for the visitor's request
-        _CURRENT = Session(content, store, participant, url_token=token_in_address())
-    return _CURRENT
-
-
-def get_ready() -> None:
-    """Load the content and open the store now, so the first piece built for a visitor finds them ready."""
-    load()
-    _open_store()
-
-
-def forget_session() -> None:
-    """Drop the cached session (after importing a saved file, the participant may have changed)."""
-    global _CURRENT
-    _CURRENT = None
-
-
-def _open_store() -> Any:
-    from empathydesk.storage import Store
-
-    return Store.open()
-
-
-def _find_participant(store: Any) -> Any:
-    from empathydesk.identity import current_participant
-
-    return current_participant(store)
+    return identity.page_cohort()

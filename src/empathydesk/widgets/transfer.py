@@ -20,7 +20,7 @@ from empathydesk import progress_file
 from empathydesk.progress_file import NOT_OURS as NOT_A_PROGRESS_FILE
 from empathydesk.progress_file import ProgressFileError
 from empathydesk.widgets import ui
-from empathydesk.widgets.session import Session, forget_session, hosted
+from empathydesk.widgets.session import Session, hosted
 
 
 def _json_default(value: Any) -> Any:
@@ -111,7 +111,7 @@ def import_(session: Session) -> w.Widget:
         except ProgressFileError as refused:  # it names what is wrong; nothing was stored
             status.value = ui.note_html("warn", refused.message, word="")
             return
-        forget_session()
+        session.forget()
         name = getattr(participant, "pseudonym", "")
         if session.url_token:  # this page belongs to a link's owner; the file went to this computer's own copy
             href = session.href("welcome", token="")

@@ -39,14 +39,17 @@ ICONS = {"info": "ℹ", "ok": "✓", "warn": "⚠", "error": "✗"}
 WORDS = {"info": "Note:", "ok": "Done:", "warn": "Please check:", "error": "Not saved:"}
 
 
-_SHARED: dict[str, w.Widget] = {}
-
-
 def shared(key: str, factory: Callable[[], w.Widget]) -> Any:
-    """One layout or style model for many widgets (each model is a message the page must load)."""
-    found = _SHARED.get(key)
+    """One layout or style model for many widgets (each model is a message the page must load).
+
+    Kept in the kernel's page context (`session.kernel_session`); outside a kernel each call makes its own.
+    """
+    from empathydesk.widgets.session import kernel_session
+
+    models = kernel_session().shared
+    found = models.get(key)
     if found is None or getattr(found, "comm", None) is None:  # closed: make a new one
-        found = _SHARED[key] = factory()
+        found = models[key] = factory()
     return found
 
 
