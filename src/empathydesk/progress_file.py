@@ -288,7 +288,16 @@ def _problems(file: ProgressFile, content: Content, now: datetime) -> Iterator[t
         asked = {item.id for item in content.items_for(entry.checkpoint)}
         for j, rating in enumerate(entry.ratings):
             there = (*here, "ratings", j)
-            if rating.item not in item_ids:
+            if rating.version > content.instrument.version:
+                yield (*there, "version"), "this answer comes from a newer version of the self-assessment."
+            elif rating.version < content.instrument.version:
+                # Given under an earlier version, whose items may since have been retired or moved: it is
+                # kept with its version (statistics never pair it with answers of another version).
+                if again(("rating", entry.checkpoint, rating.item)):
+                    yield (*there, "item"), "this answer is in the file twice."
+                elif not low <= rating.value <= high:
+                    yield (*there, "value"), f"{rating.value} is not on the {low} to {high} scale."
+            elif rating.item not in item_ids:
                 yield (*there, "item"), "this course has no question with that name."
             elif rating.item not in asked:
                 yield (*there, "item"), "this question is not asked at this check-in."

@@ -68,7 +68,7 @@ BAD: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
     "unknown item": (lambda d: _rating(d).update(item="rapport-99"), "ratings → baseline → rapport-99: this course has no question"),
     "item not asked there": (
         lambda d: d["checkpoints"].append({"checkpoint": "after-module-1", "started_at": d["created_at"], "ratings": [
-            {"item": "acknowledgement-3", "value": 3, "answered_at": d["created_at"]}]}),
+            {"item": "acknowledgement-3", "value": 3, "answered_at": d["created_at"], "version": _rating(d)["version"]}]}),
         "ratings → after-module-1 → acknowledgement-3: this question is not asked at this check-in.",
     ),
     "5,000-character item id": (lambda d: _rating(d).update(item="a" * 5000), "is 5,000 characters long, and it can be at most 60."),
@@ -250,3 +250,13 @@ def test_the_messages_are_plain(exported: dict[str, Any]) -> None:
     for message in messages:
         words = " ".join(w for w in message.split() if not any(ch.isdigit() or ch in "→_…" for ch in w))
         assert textstat.flesch_kincaid_grade(words) <= 9, message
+
+
+def test_an_answer_from_an_earlier_version_is_kept_with_its_version(store: Store, exported: dict[str, Any]) -> None:
+    """A file saved under version 1 may hold items that version 2 retired: they load, and keep version 1."""
+    old = copy.deepcopy(exported)
+    old["checkpoints"][0]["ratings"].append({"item": "rapport-1", "value": 4, "answered_at": old["created_at"]})
+    person = store.import_participant(old, cohort=None)
+    assert store.ratings(person.id)["baseline"]["rapport-1"] == 4
+    assert any(r["item"] == "rapport-1" and r["version"] == 1
+               for c in store.export_participant(person.id)["checkpoints"] for r in c["ratings"])
