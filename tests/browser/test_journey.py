@@ -95,12 +95,15 @@ def test_a_participant_s_whole_journey(workshop, browser, artifacts):
     assert page.url.split("?")[0].endswith(module.notebook)
     for n, scenario in enumerate(module.scenarios):
         card = page.locator(f".ed-scenario-{scenario.id}")
-        radios = card.locator("input[type=radio]")
+        # options are shown in each person's own order: find them by their words
+        def radio(i):
+            return card.get_by_role("radio", name=scenario.options[i].text, exact=True)
+
         if n == 0:  # the first one wrong, then right: a second try
-            radios.nth(next(i for i in range(len(scenario.options)) if i != scenario.best_index)).check()
+            radio(next(i for i in range(len(scenario.options)) if i != scenario.best_index)).check()
             card.get_by_role("button", name="Check my answer").click()
             expect(card).to_contain_text("Not the best choice")
-        radios.nth(scenario.best_index).check()
+        radio(scenario.best_index).check()
         card.get_by_role("button", name="Check my answer").click()
         expect(card).to_contain_text("Good choice")
     exercise = module.exercises[0]

@@ -1,5 +1,7 @@
 """A participant completes module 1 in a real browser; their answers survive a reload, a new kernel and a
-new server. Keyboard-only use, hostile input, 375 px screens, saving and loading a progress file."""
+new server. Keyboard-only use, hostile input, 375 px screens, saving and loading a progress file. Each
+participant sees a scenario's options in an order of their own, the same after a reload; after answering,
+the feedback of every option shows."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from empathydesk.content import load
+from empathydesk.widgets.scenario import option_order
 
 from .conftest import PHONE, open_page, overflowing, shoot, start_voila, stop_voila
 
@@ -28,6 +31,16 @@ def notebook(course, module_id=MODULE):
     return course.module(module_id).notebook
 
 
+def radio(card, option):
+    """The radio button of `option`, found by its words: options are shown in each person's own order."""
+    return card.get_by_role("radio", name=option.text, exact=True)
+
+
+def shown(card) -> list[str]:
+    """The options' words in the order the card shows them."""
+    return card.locator("input[type=radio]").evaluate_all("els => els.map(e => e.closest('label').textContent.trim())")
+
+
 def answer_module(page, course):
     module = course.module(MODULE)
     # scenarios: the first one wrong, then right; the others right first time
@@ -37,11 +50,11 @@ def answer_module(page, course):
         expect(radios).to_have_count(len(scenario.options))
         if n == 0:
             wrong = next(i for i in range(len(scenario.options)) if i != scenario.best_index)
-            radios.nth(wrong).check()
+            radio(card, scenario.options[wrong]).check()
             card.get_by_role("button", name="Check my answer").click()
             expect(card).to_contain_text("Not the best choice")
             expect(card).to_contain_text("Have another go")
-        radios.nth(scenario.best_index).check()
+        radio(card, scenario.options[scenario.best_index]).check()
         card.get_by_role("button", name="Check my answer").click()
         expect(card).to_contain_text("Good choice")
         expect(card.get_by_role("button", name="Done")).to_be_disabled()
@@ -74,7 +87,7 @@ def expect_module_kept(page, course):
     module = course.module(MODULE)
     for scenario in module.scenarios:
         card = page.locator(f".ed-scenario-{scenario.id}")
-        expect(card.locator("input[type=radio]").nth(scenario.best_index)).to_be_checked()
+        expect(radio(card, scenario.options[scenario.best_index])).to_be_checked()
         expect(card).to_contain_text("Good choice")
     first = page.locator(f".ed-exercise-{module.exercises[0].id}")
     expect(first.locator("textarea")).to_have_value(REPLY + " Then I can send you a short note for next time. (0)")
@@ -138,7 +151,7 @@ def test_keyboard_only(voila_server, desktop, course):
     open_page(page, voila_server.page(notebook(course, "module-2")))
     scenario = module.scenarios[0]
     card = page.locator(f".ed-scenario-{scenario.id}")
-    card.locator("input[type=radio]").nth(scenario.best_index).focus()
+    radio(card, scenario.options[scenario.best_index]).focus()
     page.keyboard.press("Space")
     for _ in range(len(scenario.options) + 2):  # Tab on to the button
         page.keyboard.press("Tab")
@@ -224,6 +237,55 @@ def test_hostile_input_is_shown_as_text(voila_server, desktop, course, artifacts
     assert len(store.exercise_attempts(person.id)[exercise.id]) == 1
 
 
+def test_each_person_has_their_own_order(voila_server, desktop, course, artifacts):
+    """Ann answers a scenario, sees the feedback of every option, reloads: the same order. Bo sees another."""
+    store = voila_server.store()
+    cohort = store.create_cohort("Browser order")
+    ann = store.join(cohort.join_code, "Ann")
+    bo = store.join(cohort.join_code, "Bo")
+    module = course.module("module-2")
+
+    def order(who, sc):
+        return option_order(who.id, sc.id, len(sc.options))
+
+    scenario = next(sc for sc in module.scenarios if order(ann, sc) != order(bo, sc))
+    texts = {who.id: [scenario.options[i].text for i in order(who, scenario)] for who in (ann, bo)}
+    best = scenario.options[scenario.best_index]
+    first = next(i for i in order(ann, scenario) if i != scenario.best_index)
+
+    page = desktop
+    open_page(page, voila_server.page(notebook(course, "module-2"), ann.token))
+    card = page.locator(f".ed-scenario-{scenario.id}")
+    assert shown(card) == texts[ann.id]
+    radio(card, scenario.options[first]).check()
+    card.get_by_role("button", name="Check my answer").click()
+    expect(card).to_contain_text("Have another go")
+    radio(card, best).check()
+    card.get_by_role("button", name="Check my answer").click()
+    expect(card).to_contain_text("Good choice")
+    expect(card).to_contain_text("Feedback on every answer")
+    for option in scenario.options:
+        expect(card).to_contain_text(option.feedback)
+    expect(card).to_contain_text("Your first choice was not the best one")
+    expect(card).to_contain_text("(Your first choice)")
+    card.screenshot(path=str(artifacts / "scenario-every-feedback.png"))
+    # stored as the options' places in the file, not as the places shown
+    assert store.scenario_attempts(ann.id)[scenario.id] == [first, scenario.best_index]
+
+    page.reload()
+    page.locator(".ed-footer").wait_for(timeout=90_000)
+    card = page.locator(f".ed-scenario-{scenario.id}")
+    assert shown(card) == texts[ann.id]
+    expect(radio(card, best)).to_be_checked()
+    expect(card).to_contain_text("Feedback on every answer")
+    expect(card).to_contain_text("Your first choice was not the best one")
+
+    open_page(page, voila_server.page(notebook(course, "module-2"), bo.token))
+    card = page.locator(f".ed-scenario-{scenario.id}")
+    assert shown(card) == texts[bo.id] != texts[ann.id]
+    assert "Feedback on every answer" not in card.inner_text()
+
+
 def test_phone_width(voila_server, phone, course, artifacts):
     page = phone
     module = course.module("module-3")
@@ -232,9 +294,13 @@ def test_phone_width(voila_server, phone, course, artifacts):
     scenario = module.scenarios[0]
     card = page.locator(f".ed-scenario-{scenario.id}")
     wrong = next(i for i in range(len(scenario.options)) if i != scenario.best_index)
-    card.locator("input[type=radio]").nth(wrong).check()
+    radio(card, scenario.options[wrong]).check()
     card.get_by_role("button", name="Check my answer").click()
     expect(card).to_contain_text("Not the best choice")
+    radio(card, scenario.options[scenario.best_index]).check()
+    card.get_by_role("button", name="Check my answer").click()
+    expect(card).to_contain_text("Feedback on every answer")  # the longest card: every option's feedback
+    expect(card).to_contain_text("Your first choice was not the best one")
     exercise = page.locator(".ed-card").filter(has=page.locator("textarea")).first
     exercise.locator("textarea").fill("Just reboot it. It's obviously the cache, you should have cleared it.")
     exercise.get_by_role("button", name="Check my reply").click()
