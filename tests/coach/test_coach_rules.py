@@ -154,6 +154,14 @@ FOUND = [
     ("Thank you for your 'feedback'.", "sarcasm"),
     ("Sure thing, your highness.", "sarcasm"),
     ("None of this was your fault.", "acknowledges"),
+    ("Works for me.", "dismissive"),
+    ("It's a known issue, nothing we can do.", "dismissive"),
+    ("It's only Excel, it does that.", "dismissive"),
+    ("It's the same for everyone, get used to it.", "dismissive"),
+    ("Yeah it's a bit slow, nothing unusual.", "dismissive"),
+    ("Probably something you installed.", "dismissive"),
+    ("Again, the password must have 12 characters.", "admonishing"),
+    ("Sure, because I have nothing else to do.", "sarcasm"),
 ]
 
 # (text, code that must NOT be found): the context rules

@@ -393,6 +393,9 @@ def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
         if code == "dismissive" and any(found.get(c) for c in ("order", "suggests", "open-door")):
             # a no that says what to do instead ("We don't do remote fixes. Bring it to the IT office.")
             matches = [x for x in matches if x.group != "refusal"]
+        if code == "dismissive" and any(found.get(c) for c in ("suggests", "asks-setup")):
+            # "it works here" with a question about their setup or an offer to look is not a brush-off
+            matches = [x for x in matches if x.group not in ("works-fine", "your-side")]
         matches.sort(key=lambda x: (x.start, -x.end))
         kept: list[Match] = []
         for x in matches:
