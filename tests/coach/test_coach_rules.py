@@ -256,6 +256,10 @@ NOT_FOUND = [
     ("It's not your fault at all.", "admonishing"),
     ("Your 'Sent' folder has them all.", "sarcasm"),
     ("I guess the cable came loose overnight.", "sarcasm"),
+    ("I'm so sorry this has happened for the third time this week. I've ordered a new dock.", "sarcasm"),
+    ("Who knew the new printers would be this fiddly? I've put a guide by each one.", "sarcasm"),
+    ("Great, another one sorted! If the scanner plays up again, you know where I am.", "sarcasm"),
+    ("Everything checks out on the server. Could you tell me which laptop model you have?", "dismissive"),
     ("This is the second time you've asked, so I've written the steps down for you.", "admonishing"),
 ]
 
