@@ -149,3 +149,21 @@ def test_show_leaves_the_stylesheet_to_the_workshops_page_template(monkeypatch, 
     assert [sorted(x._dom_classes) for x in shown] == [["ed-discussion", "ed-piece"]]
     template = SHARE_DIR / "voila" / "templates" / TEMPLATE / "index.html.j2"
     assert STYLESHEET.parent == template.parent and '{% include "pieces.css" %}' in template.read_text()
+
+
+def test_a_kernel_keeps_one_page_context_on_its_shell(monkeypatch):
+    import IPython
+
+    from empathydesk.widgets.session import kernel_session
+
+    class Shell:
+        pass
+
+    shell = Shell()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    page = kernel_session()
+    assert kernel_session() is page  # every show() of this kernel's page gets the same context
+    monkeypatch.setattr(IPython, "get_ipython", lambda: Shell())  # another kernel: a page of its own
+    assert kernel_session() is not page
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)  # plain Python: nothing is kept
+    assert kernel_session() is not kernel_session()

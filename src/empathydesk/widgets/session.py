@@ -173,18 +173,18 @@ class Session:
 SHELL_ATTRIBUTE = "_empathydesk_page"
 
 
-def kernel_session(create: bool = True) -> Session | None:
-    """This kernel's page context, kept on its IPython shell (made on first use when `create`).
+def kernel_session() -> Session:
+    """This kernel's page context, kept on its IPython shell and made on first use.
 
-    Without a shell (plain Python), there is no page: None, or a new context for this call only.
+    Without a shell (plain Python) there is no page to keep it for: each call gets a new one.
     """
     from IPython import get_ipython
 
     shell = get_ipython()
     if shell is None:
-        return Session() if create else None
+        return Session()
     found = getattr(shell, SHELL_ATTRIBUTE, None)
-    if found is None and create:
+    if found is None:
         found = Session()
         setattr(shell, SHELL_ATTRIBUTE, found)
     return found
