@@ -12,7 +12,7 @@ from empathydesk.storage import Store
 
 def _fill(store: Store, pid: int) -> None:
     store.save_rating(pid, "baseline", "perspective-1", 2)
-    store.save_rating(pid, "baseline", "rapport-1", 4)
+    store.save_rating(pid, "baseline", "rapport-5", 4)
     store.save_rating(pid, "follow-up", "perspective-1", 5)
     for option in (1, 0):
         store.add_scenario_attempt(pid, "module-1-scenario-1", option)
@@ -75,7 +75,7 @@ def test_import_merges_with_what_is_there_newest_answer_winning(store: Store) ->
     store.save_rating(local.id, "baseline", "perspective-1", 3)  # given after the export: stays
     store.add_scenario_attempt(local.id, "module-1-scenario-1", 2)  # tried after: comes after the imported tries
     store.import_participant(data)
-    assert store.ratings(local.id)["baseline"] == {"perspective-1": 3, "rapport-1": 4}
+    assert store.ratings(local.id)["baseline"] == {"perspective-1": 3, "rapport-5": 4}
     assert store.scenario_attempts(local.id)["module-1-scenario-1"] == [1, 0, 2]
 
 

@@ -19,7 +19,7 @@ def upload(widget: w.Widget, raw: bytes) -> None:
 
 
 def saved_file(store, participant) -> dict:
-    store.save_rating(participant.id, "baseline", "rapport-1", 4)
+    store.save_rating(participant.id, "baseline", "rapport-5", 4)
     store.add_scenario_attempt(participant.id, "module-1-scenario-1", 1)
     return json.loads(json.dumps(store.export_participant(participant.id)))
 
@@ -59,8 +59,8 @@ def test_a_deeply_nested_file_and_a_huge_file_are_refused_in_words(make, store, 
 
 
 def test_saving_says_which_stored_answer_would_not_load_again(make, store, participant):
-    store.save_rating(participant.id, "baseline", "rapport-1", 7)  # off this course's 1 to 5 scale
+    store.save_rating(participant.id, "baseline", "rapport-5", 7)  # off this course's 1 to 5 scale
     widget = make("export")
     find(widget, w.Button)[0].click()
-    assert "Your progress could not be put in a file: ratings → baseline → rapport-1: 7 is not on the 1 to 5 scale." in text_of(widget)
+    assert "Your progress could not be put in a file: ratings → baseline → rapport-5: 7 is not on the 1 to 5 scale." in text_of(widget)
     assert "ed-download" not in "".join(h.value for h in find(widget, w.HTML))
