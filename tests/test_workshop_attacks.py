@@ -16,7 +16,7 @@ import websockets
 
 from empathydesk.server import RoomSettings
 from empathydesk.storage import Store
-from workshop_helpers import fetch, tiny_workshop
+from workshop_helpers import fetch, join_token, tiny_workshop
 
 LOCAL = "127.0.0.1"
 PER_PERSON = 2
@@ -37,10 +37,6 @@ def room(tmp_path_factory):
 
 def get(room, path, **kw):
     return fetch(LOCAL, room.participant.port, path, **kw)
-
-
-def person(room, name: str) -> str:
-    return Store.open(room.db_url).join(room.join_code, name).token
 
 
 def kernels_started(room) -> int:
@@ -85,7 +81,7 @@ def test_a_link_of_another_cohort_is_refused(room):
 
 
 def test_a_kernel_answers_only_the_browser_that_opened_its_page(room):
-    page = get(room, f"/voila/render/lesson.ipynb?token={person(room, 'Owner')}")
+    page = get(room, f"/voila/render/lesson.ipynb?token={join_token(room, 'Owner')}")
     assert page.status == 200
     kernel, xsrf = page.kernel_id(), page.cookies["_xsrf"]
     assert get(room, f"/api/kernels/{kernel}").status == 403  # knowing the id is not enough
@@ -102,18 +98,18 @@ def test_voilas_request_socket_answers_only_its_own_kernel(room):
     base = f"ws://{LOCAL}:{room.participant.port}/voila/query"
     made_up = "00000000-0000-0000-0000-000000000000"
     assert websocket_status(f"{base}/{made_up}") == 403
-    page = get(room, f"/voila/render/lesson.ipynb?token={person(room, 'Queried')}")
+    page = get(room, f"/voila/render/lesson.ipynb?token={join_token(room, 'Queried')}")
     kernel = page.kernel_id()
     assert websocket_status(f"{base}/{kernel}") == 403  # the kernel id alone gets nothing
     assert websocket_status(f"{base}/{kernel}", {"X-EmpathyDesk-Kernel-Secret": "guess"}) == 403
     # the page got its own visitor all the same, and the next visitor gets a page of their own
     assert "QS=token=" in page.body
-    following = get(room, f"/voila/render/lesson.ipynb?token={person(room, 'Next')}")
+    following = get(room, f"/voila/render/lesson.ipynb?token={join_token(room, 'Next')}")
     assert following.status == 200 and following.kernel_id() != kernel
 
 
 def test_one_person_holds_only_a_few_page_kernels(room):
-    token = person(room, "Many tabs")
+    token = join_token(room, "Many tabs")
     pages = [get(room, f"/voila/render/{nb}?token={token}") for nb in ("lesson.ipynb", "other.ipynb", "lesson.ipynb")]
     assert [p.status for p in pages] == [200, 200, 200]
     first = pages[0]
@@ -139,7 +135,7 @@ def test_one_person_holds_only_a_few_page_kernels(room):
 
 
 def test_a_kernel_nobody_connects_to_is_stopped_within_the_grace_time(room):
-    page = get(room, f"/voila/render/other.ipynb?token={person(room, 'Gone')}")
+    page = get(room, f"/voila/render/other.ipynb?token={join_token(room, 'Gone')}")
     kernel = page.kernel_id()
     deadline = time.monotonic() + UNCONNECTED + 30
     while get(room, f"/api/kernels/{kernel}", cookies=page.cookies).status == 200 and time.monotonic() < deadline:
@@ -149,7 +145,7 @@ def test_a_kernel_nobody_connects_to_is_stopped_within_the_grace_time(room):
 
 
 def test_no_traceback_reaches_the_browser_from_a_widget_callback(room):
-    page = get(room, f"/voila/render/crash.ipynb?token={person(room, 'Crash')}")
+    page = get(room, f"/voila/render/crash.ipynb?token={join_token(room, 'Crash')}")
     state = re.search(r'"model_id": "([0-9a-f]+)"', page.body)
     assert state, "no widget on the page"
 
@@ -182,7 +178,7 @@ def test_no_traceback_reaches_the_browser_from_a_widget_callback(room):
 
 
 def test_the_log_holds_no_token_and_no_whole_kernel_id(room):
-    token = person(room, "Logged")
+    token = join_token(room, "Logged")
     page = get(room, f"/voila/render/lesson.ipynb?token={token}")
     get(room, f"/voila/files/x.png?token={token}")
     get(room, f"/voila/render/nope.ipynb?token={token}")
@@ -227,7 +223,7 @@ def crowd(tmp_path_factory):
 
 
 def test_forty_real_participants_all_get_their_pages_and_the_forty_first_page_waits(crowd):
-    tokens = [person(crowd, f"Person {i}") for i in range(CROWD)]
+    tokens = [join_token(crowd, f"Person {i}") for i in range(CROWD)]
     with ThreadPoolExecutor(8) as pool:
         pages = list(pool.map(lambda t: get(crowd, f"/voila/render/lesson.ipynb?token={t}", timeout=300), tokens))
     assert [p.status for p in pages] == [200] * CROWD

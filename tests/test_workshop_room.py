@@ -14,7 +14,7 @@ import time
 import pytest
 
 from empathydesk.server import RoomSettings
-from workshop_helpers import fetch, tiny_workshop
+from workshop_helpers import fetch, join_token, tiny_workshop
 
 LAN = "127.0.0.2"
 SECRET = "secret-detail-for-the-log-only"
@@ -48,20 +48,13 @@ def get(room, path, **kw):
     return fetch(LAN, room.participant.port, path, **kw)
 
 
-def token(room, name: str) -> str:
-    """A real personal link's token in the room's cohort (any other page than the landing page needs one)."""
-    from empathydesk.storage import Store
-
-    return Store.open(room.db_url).join(room.join_code, name).token
-
-
 def log_text(room) -> str:
     return room.participant.log_path.read_text(errors="replace")
 
 
 def test_a_preheated_kernel_gets_the_query_string_on_a_lan_address(room):
     assert room.join_url == f"http://{LAN}:{room.participant.port}/"
-    abc = token(room, "Abc")
+    abc = join_token(room, "Abc")
     page = get(room, f"/voila/render/query.ipynb?token={abc}&code=K7QM-3XPA", timeout=60)
     assert page.status == 200
     assert f"QS=token={abc}&amp;code=K7QM-3XPA" in page.body
@@ -69,7 +62,7 @@ def test_a_preheated_kernel_gets_the_query_string_on_a_lan_address(room):
 
 
 def test_a_refilled_kernel_does_not_carry_the_previous_visitors_address(room):
-    first_token, second_token = token(room, "First"), token(room, "Second")
+    first_token, second_token = join_token(room, "First"), join_token(room, "Second")
     first = get(room, f"/voila/render/query.ipynb?token={first_token}")
     assert f"QS=token={first_token}" in first.body
     deadline = time.monotonic() + 60  # the pool refills (fill_delay 0) with a kernel started for that request
@@ -81,7 +74,7 @@ def test_a_refilled_kernel_does_not_carry_the_previous_visitors_address(room):
 
 
 def test_an_error_shows_a_friendly_message_and_the_detail_goes_to_the_log(room):
-    page = get(room, f"/voila/render/broken.ipynb?token={token(room, 'Broken')}")
+    page = get(room, f"/voila/render/broken.ipynb?token={join_token(room, 'Broken')}")
     assert page.status == 200
     assert "before the problem" in page.body
     assert "This part of the page did not load. Your answers so far are saved." in page.body
@@ -91,7 +84,7 @@ def test_an_error_shows_a_friendly_message_and_the_detail_goes_to_the_log(room):
 
 
 def test_an_idle_page_kernel_is_culled(room):
-    page = get(room, f"/voila/render/query.ipynb?token={token(room, 'Idle')}")
+    page = get(room, f"/voila/render/query.ipynb?token={join_token(room, 'Idle')}")
     kernel, cookies = page.kernel_id(), page.cookies
     assert get(room, f"/api/kernels/{kernel}", cookies=cookies).status == 200
     deadline = time.monotonic() + 60
@@ -102,7 +95,7 @@ def test_an_idle_page_kernel_is_culled(room):
 
 
 def test_leaving_a_page_shuts_its_kernel_down_at_once(room):
-    page = get(room, f"/voila/render/query.ipynb?token={token(room, 'Leaving')}")
+    page = get(room, f"/voila/render/query.ipynb?token={join_token(room, 'Leaving')}")
     kernel, xsrf = page.kernel_id(), page.cookies["_xsrf"]
     # what the page sends on `beforeunload` (navigator.sendBeacon with the _xsrf form field)
     boundary = "----edtest"

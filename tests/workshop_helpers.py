@@ -109,3 +109,10 @@ def tiny_workshop(base, cohort: str, pages: dict[str, list[str]], settings, host
         running.stop()
         raise RuntimeError(running.participant.log_tail(40))
     return running
+
+
+def join_token(workshop, name: str) -> str:
+    """The personal link token of a new participant called `name` in the workshop's cohort."""
+    from empathydesk.storage import Store
+
+    return Store.open(workshop.db_url).join(workshop.join_code, name).token
