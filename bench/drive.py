@@ -268,7 +268,10 @@ class Participant:
         check = first(page, ids, "ButtonModel")
         if choice is None or check is None:
             return
-        options = list(range(len(page.state(choice).get("_options_labels") or [])))
+        labels = list(page.state(choice).get("_options_labels") or [])
+        options = list(range(len(labels)))
+        # Each person sees the options in an order of their own; the store keeps the option's place in the file.
+        in_file = [o.text for o in self.content.scenario(sid).options]
         tried: list[int] = []
         for _ in range(2):
             if page.state(check).get("disabled") or not options:
@@ -284,7 +287,7 @@ class Participant:
             if self._refused(page, card, "scenario"):
                 return
             self.ledger.acked += 1
-            self.ledger.scenarios[(self.token, sid)].append(pick)
+            self.ledger.scenarios[(self.token, sid)].append(in_file.index(labels[pick]))
             tried.append(pick)
 
     async def exercise(self, page: Page, eid: str, card: str) -> None:
