@@ -4,7 +4,6 @@ Debian's Chromium driven by Playwright. Screenshots go to test-artifacts/ (not c
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -94,7 +93,6 @@ class RunningWorkshop:
         self.process, self.out, self.port, self.data = process, out, port, data
         self.code = re.search(r"Join code:\s+(\S+)", out).group(1)
         self.join_link = re.search(r"Join link:\s+(\S+)", out).group(1)
-        self.sign_in_link = re.search(r"Sign in \(this link works once\):\s+(\S+)", out).group(1)
         self.key = re.search(r"Facilitator key:\s+(\S+)", out).group(1)
         self.facilitator = f"http://127.0.0.1:{port + 1}"
 
