@@ -185,7 +185,7 @@ def test_exercise_naming_a_missing_lesson(tmp_path: Path) -> None:
 
 def test_unknown_kind(tmp_path: Path) -> None:
     [problem] = problems_for(tmp_path, module=MODULE.replace("kind: module", "kind: lesson"))
-    assert problem == "module.yaml:1: kind: must be one of: instrument, module, coverage"
+    assert problem == "module.yaml:1: kind: must be one of: instrument, module, coverage, knowledge-check"
 
 
 def test_list_instead_of_mapping(tmp_path: Path) -> None:

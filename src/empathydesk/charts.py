@@ -309,10 +309,10 @@ def _likert_colours(top: int) -> tuple[list[Any], list[str]]:
 def likert_chart(content: Content, counts: pd.DataFrame | Sequence[pd.DataFrame], max_label: int = 46) -> Chart:
     """Diverging stacked bars, one per statement: disagreement to the left of the centre line, agreement to
     the right, the neutral answer split across it. One panel per check-in (e.g. start and end, side by side,
-    sharing the statements). Statements answered by fewer than 5 people say "too few to show" instead.
+    sharing the statements). Statements whose bar `empathydesk.privacy` hides say "hidden" instead.
 
-    `counts` is one or more :func:`empathydesk.stats.likert_counts` frames. Answers are shown as given (not
-    reverse-keyed); reverse-worded statements are marked "(R)".
+    `counts` is one or more :func:`empathydesk.stats.likert_counts` frames as `privacy.cohort_view` screens
+    them. Answers are shown as given (not reverse-keyed); reverse-worded statements are marked "(R)".
     """
     frames = [counts] if hasattr(counts, "attrs") else list(counts)
     checkpoints = [f.attrs.get("checkpoint", "") for f in frames]
@@ -341,7 +341,7 @@ def likert_chart(content: Content, counts: pd.DataFrame | Sequence[pd.DataFrame]
             y = y_of[item_id]
             if item_id not in frame.index or not frame.loc[item_id, "shown"]:
                 hidden_total += item_id in frame.index
-                ax.text(0, y, "too few to show" if item_id in frame.index else "not asked", ha="center", va="center",
+                ax.text(0, y, "hidden" if item_id in frame.index else "not asked", ha="center", va="center",
                         fontsize=8.5, style="italic", color="#333333", in_layout=False)
                 continue
             row = frame.loc[item_id]
@@ -394,13 +394,14 @@ def likert_chart(content: Content, counts: pd.DataFrame | Sequence[pd.DataFrame]
            f"{' at the ' + _join([w.lower() for w in whens]) if any(whens) else ''}, "
            f"side by side; (R) marks statements where agreeing means less of the skill. " + " ".join(alt_parts))
     if hidden_total:
-        alt += f" {hidden_total} bar{'s have' if hidden_total != 1 else ' has'} too few answers to show."
+        alt += (f" {hidden_total} bar{'s are' if hidden_total != 1 else ' is'} hidden to protect people who don't "
+                "share their answers.")
     return Chart(fig, title, alt, name=name)
 
 
 def scenario_shares_chart(content: Content, shares: pd.DataFrame) -> Chart:
     """One 100% bar per scenario: the share choosing each option on the first try; the best option has a
-    thick outline and a tick. Scenarios tried by fewer than 5 people say so instead."""
+    thick outline and a tick. Scenarios whose bar `empathydesk.privacy` hides say so instead."""
     title = "Scenarios: which option people chose first"
     if shares.empty:
         return _message_chart(title, "There are no scenarios in this course yet.", "scenario-shares")
@@ -426,7 +427,7 @@ def scenario_shares_chart(content: Content, shares: pd.DataFrame) -> Chart:
         n = int(part["n"].iloc[0])
         if not bool(part["shown"].iloc[0]):
             hidden += 1
-            ax.text(50, y, f"too few to show (n={n})" if n else "not tried yet", ha="center", va="center",
+            ax.text(50, y, f"hidden (n={n})" if n else "not tried yet", ha="center", va="center",
                     fontsize=9, style="italic", color="#333333")
             continue
         left = 0.0
@@ -460,20 +461,22 @@ def scenario_shares_chart(content: Content, shares: pd.DataFrame) -> Chart:
     shown_n = len(scenarios) - hidden
     alt = f"Stacked bar chart of first-try choices for {len(scenarios)} scenarios."
     if best_shares:
-        alt += (f" Across the {shown_n} scenarios with enough answers, between {min(best_shares):.0f}% and "
+        alt += (f" Across the {shown_n} scenarios shown, between {min(best_shares):.0f}% and "
                 f"{max(best_shares):.0f}% chose the best option first.")
     if hidden:
-        alt += f" {hidden} scenario{'s have' if hidden != 1 else ' has'} too few answers to show."
+        alt += f" {hidden} scenario{'s are' if hidden != 1 else ' is'} not tried yet or hidden."
     return Chart(fig, title, alt, name="scenario-shares")
 
 
 def change_chart(content: Content, change: Mapping[str, pd.DataFrame]) -> Chart:
     """Mean change per competency with its 95% confidence interval: the real change (start to end) on the
-    left; the retrospective comparison (looking back to end) on the right, in its own panel, labelled."""
+    left; the retrospective comparison (looking back to end) on the right, in its own panel, labelled. Each
+    point carries its note in words (one person, no spread, few people)."""
     title = "Change per skill, with 95% confidence intervals"
     real, retro = change["real"], change.get("retrospective")
     if not real["shown"].any() and (retro is None or not retro["shown"].any()):
-        return _message_chart(title, "Too few to show: this needs at least 5 people who answered both check-ins.",
+        return _message_chart(title, "Nothing to show yet: this needs people who answered both check-ins, and it "
+                              "stays hidden while it could give away the answers of people who don't share.",
                               "change", width=9)
     panels = [("real", real, "Real change: start → end", "o", OKABE_ITO["blue"], "white")]
     if retro is not None:
@@ -489,14 +492,17 @@ def change_chart(content: Content, change: Mapping[str, pd.DataFrame]) -> Chart:
         ax.axvline(0, color="#333333", linewidth=1)
         for yy, (_, row) in zip(y, table.iterrows()):
             if not row["shown"]:
-                ax.text(0, yy, "too few to show", ha="center", va="center", fontsize=9, style="italic",
-                        bbox={"facecolor": "white", "edgecolor": "none"})
+                ax.text(0, yy, "hidden" if row["n"] else "no answers yet", ha="center", va="center", fontsize=9,
+                        style="italic", bbox={"facecolor": "white", "edgecolor": "none"})
                 continue
-            ax.errorbar(row["mean_change"], yy, xerr=[[row["mean_change"] - row["ci_low"]], [row["ci_high"] - row["mean_change"]]],
-                        fmt=marker, color=colour, markersize=8, capsize=4, linewidth=2,
-                        markerfacecolor=colour if key == "real" else face, markeredgewidth=2)
+            has_ci = not math.isnan(row["ci_low"])
+            xerr = [[row["mean_change"] - row["ci_low"]], [row["ci_high"] - row["mean_change"]]] if has_ci else None
+            ax.errorbar(row["mean_change"], yy, xerr=xerr, fmt=marker, color=colour, markersize=8, capsize=4,
+                        linewidth=2, markerfacecolor=colour if key == "real" else face, markeredgewidth=2)
             dz = "" if math.isnan(row["d_z"]) else f", d_z {row['d_z']:.2f}"
-            ax.annotate(f"{row['mean_change']:+.2f} [{row['ci_low']:+.2f}, {row['ci_high']:+.2f}]\nn={row['n']}{dz}",
+            ci = f" [{row['ci_low']:+.2f}, {row['ci_high']:+.2f}]" if has_ci else ""
+            note = "\n" + textwrap.fill(row["note"], 44) if row["note"] else ""
+            ax.annotate(f"{row['mean_change']:+.2f}{ci}\nn={row['n']}{dz}{_plain(note)}",
                         (row["mean_change"], yy), xytext=(0, 9), textcoords="offset points", ha="center",
                         va="bottom", fontsize=7.5, in_layout=False)
         ax.set_title(label, fontsize=10, loc="left")
@@ -510,10 +516,12 @@ def change_chart(content: Content, change: Mapping[str, pd.DataFrame]) -> Chart:
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     parts = []
     for _, row in real.iterrows():
-        if row["shown"]:
-            parts.append(f"{row['name']} {row['mean_change']:+.2f} (95% CI {row['ci_low']:+.2f} to {row['ci_high']:+.2f}, n={row['n']})")
-        else:
-            parts.append(f"{row['name']} too few to show")
+        if not row["shown"]:
+            parts.append(f"{row['name']} hidden" if row["n"] else f"{row['name']} no answers yet")
+            continue
+        ci = "" if math.isnan(row["ci_low"]) else f"95% CI {row['ci_low']:+.2f} to {row['ci_high']:+.2f}, "
+        note = f"; {row['note']}" if row["note"] else ""
+        parts.append(f"{row['name']} {row['mean_change']:+.2f} ({ci}n={row['n']}{note})")
     alt = "Dot-and-whisker chart of the mean change per skill from the start to the end: " + "; ".join(parts) + "."
     if retro is not None and retro["shown"].any():
         alt += (" A separate panel shows the retrospective comparison (looking back, answered at the end), "
@@ -523,11 +531,13 @@ def change_chart(content: Content, change: Mapping[str, pd.DataFrame]) -> Chart:
 
 
 def cohort_charts(content: Content, tables: Mapping[str, Any]) -> list[Chart]:
-    """Every dashboard chart, drawn from :func:`empathydesk.stats.cohort_tables`: change, Likert bars (start
-    and end), scenario choices."""
+    """Every dashboard chart, drawn from the tables as :func:`empathydesk.privacy.cohort_view` screens them:
+    change, Likert bars (start and end), scenario choices."""
+    from empathydesk.stats import comparisons
+
     return [
         change_chart(content, tables["change"]),
-        likert_chart(content, tables["likert"]),
+        likert_chart(content, [tables["likert"][cp] for cp in comparisons(content)["real"]]),
         scenario_shares_chart(content, tables["shares"]),
     ]
 
@@ -541,12 +551,18 @@ def summary_pages(
     charts: Sequence[Chart],
     reflections: Mapping[str, str],
     when: str | None = None,
+    results: Sequence[str] = (),
 ) -> list[Figure]:
-    """The report's first page(s), A4: each chart's text alternative, then the reflections."""
+    """The report's first page(s), A4: other results in words (the quiz), each chart's text alternative,
+    then the reflections."""
     from datetime import date
 
     when = when or date.today().isoformat()
     lines: list[tuple[str, str]] = [("title", "My EmpathyDesk progress"), ("small", f"{pseudonym} · {when}"), ("gap", "")]
+    if results:
+        lines.append(("head", "My results"))
+        lines += [("body", line) for result in results for line in textwrap.wrap(result, 88)]
+        lines.append(("gap", ""))
     lines.append(("head", "What my charts show"))
     for chart in charts:
         lines += [("body", line) for line in textwrap.wrap(f"• {chart.alt}", 88, subsequent_indent="  ")]
@@ -581,13 +597,15 @@ def report_pdf(
     charts: Sequence[Chart],
     reflections: Mapping[str, str],
     when: str | None = None,
+    results: Sequence[str] = (),
 ) -> bytes:
-    """A PDF: the summary page(s) (each chart's text alternative, and the reflections), then one chart a page."""
+    """A PDF: the summary page(s) (results in words, each chart's text alternative, and the reflections),
+    then one chart a page."""
     from matplotlib.backends.backend_pdf import PdfPages
 
     buffer = io.BytesIO()
     with PdfPages(buffer, metadata={"Title": f"EmpathyDesk: my progress ({pseudonym})", "Creator": "EmpathyDesk"}) as pdf:
-        for page in summary_pages(content, pseudonym, charts, reflections, when):
+        for page in summary_pages(content, pseudonym, charts, reflections, when, results):
             pdf.savefig(page)
             page.clear()
         for chart in charts:

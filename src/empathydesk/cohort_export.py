@@ -82,11 +82,11 @@ def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
 
 def _individual_rows(who: str, answers: Answers) -> list[dict[str, Any]]:
     """Everything one person answered, as each kind gives its rows (`empathydesk.kinds`)."""
-    from empathydesk.kinds import KINDS
+    from empathydesk.kinds import kinds
 
     return [
         _row(kind.result, who, topic, item, value, when=when)
-        for kind in KINDS
+        for kind in kinds()
         if kind.rows is not None
         for topic, item, value, when in kind.rows(kind.saved(answers))
     ]

@@ -207,8 +207,23 @@ class Coverage(Strict):
     points: list[CoveragePoint] = Field(min_length=1)
 
 
-ContentFile = Annotated[Union[Instrument, Module, Coverage], Field(discriminator="kind")]
-_FILE_ADAPTER: TypeAdapter[Instrument | Module | Coverage] = TypeAdapter(ContentFile)
+BUILT_IN_FILES: tuple[type[BaseModel], ...] = (Instrument, Module, Coverage)
+
+
+@functools.cache
+def _file_adapter() -> TypeAdapter[Any]:
+    """Reads any content file by its `kind:`: the built-in files, and each kind of piece's own file."""
+    from empathydesk.kinds import with_content
+
+    models = (*BUILT_IN_FILES, *(k.content for k in with_content().values()))
+    return TypeAdapter(Annotated[Union[models], Field(discriminator="kind")])  # type: ignore[valid-type]
+
+
+def file_kinds() -> list[str]:
+    """The `kind:` a content file may have."""
+    from empathydesk.kinds import with_content
+
+    return ["instrument", "module", "coverage", *with_content()]
 
 
 # --- problems, with the line they are on ---------------------------------------------------------
@@ -265,7 +280,7 @@ def _plain_message(error: dict[str, Any]) -> str:
     if kind == "extra_forbidden":
         return "is not a known field (check its spelling)"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return "must be one of: instrument, module, coverage"
+        return f"must be one of: {', '.join(file_kinds())}"
     if kind == "literal_error":
         return f"must be one of: {error['ctx']['expected'].replace(chr(39), '')}"
     if kind == "string_type" and isinstance(error.get("input"), bool):
@@ -279,7 +294,7 @@ def _plain_message(error: dict[str, Any]) -> str:
 class LoadedFile:
     path: Path
     node: yaml.Node | None
-    model: Instrument | Module | Coverage | None
+    model: BaseModel | None  # an Instrument, a Module, a Coverage or a kind of piece's own content
 
     def problem(self, loc: tuple[Any, ...], message: str) -> Problem:
         return Problem(self.path, _line_of(self.node, loc), _field_name(loc), message)
@@ -310,11 +325,11 @@ def load_file(path: Path) -> tuple[LoadedFile, list[Problem]]:
         return LoadedFile(path, node, None), [Problem(path, 1, "", "must be a mapping of fields, starting with kind:")]
     loaded = LoadedFile(path, node, None)
     try:
-        loaded.model = _FILE_ADAPTER.validate_python(data)
+        loaded.model = _file_adapter().validate_python(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if p not in ("instrument", "module", "coverage"))
+            loc = tuple(p for p in err["loc"] if p not in file_kinds())
             if err["type"].startswith("union_tag"):
                 loc = ("kind",)
             problems.append(loaded.problem(loc, _plain_message(err)))
@@ -330,6 +345,11 @@ class Content:
     instrument: Instrument
     modules: tuple[Module, ...]
     coverage: Coverage | None
+    parts: tuple[BaseModel, ...] = ()  # the kinds of piece's own content files
+
+    def part(self, kind: str) -> Any:
+        """The content file of kind of piece `kind`, or None when the course has none."""
+        return next((p for p in self.parts if getattr(p, "kind", None) == kind), None)
 
     def module(self, module_id: str) -> Module:
         for module in self.modules:
@@ -471,6 +491,16 @@ def _cross_check(files: list[LoadedFile]) -> list[Problem]:
                 if thing.lesson not in own:
                     problems.append(f.problem((section, i, "lesson"), f"names lesson {thing.lesson!r}, which module {mod.id!r} does not have"))
 
+    from empathydesk.kinds import with_content
+
+    owners = with_content()
+    parts = [f for f in files if getattr(f.model, "kind", None) in owners]
+    for f in parts:
+        ids = owners[f.model.kind].content_ids  # type: ignore[union-attr]
+        for loc, ident in ids(f.model) if ids else ():
+            claim(f, loc, ident)
+            question_ids.add(ident)
+
     for f in coverages:
         cov: Coverage = f.model  # type: ignore[assignment]
         for i, point in enumerate(cov.points):
@@ -479,6 +509,19 @@ def _cross_check(files: list[LoadedFile]) -> list[Problem]:
             for j, qid in enumerate(point.questions):
                 if modules and qid not in question_ids:
                     problems.append(f.problem(("points", i, "questions", j), f"unknown question or exercise {qid!r}"))
+    return problems
+
+
+def _part_problems(files: list[LoadedFile], content: Content) -> list[Problem]:
+    """Each kind's own checks of its content file against the whole course."""
+    from empathydesk.kinds import with_content
+
+    owners = with_content()
+    problems = []
+    for f in files:
+        kind = owners.get(getattr(f.model, "kind", ""))
+        if kind is not None and kind.content_problems is not None:
+            problems += [f.problem(loc, message) for loc, message in kind.content_problems(content, f.model)]
     return problems
 
 
@@ -496,11 +539,14 @@ def check(paths: list[Path]) -> tuple[Content | None, list[Problem]]:
     if problems:
         return None, problems
     instruments = [f.model for f in loaded if isinstance(f.model, Instrument)]
-    modules = sorted((f.model for f in loaded if isinstance(f.model, Module)), key=lambda m: m.number)
+    modules = sorted((f.model for f in loaded if isinstance(f.model, Module)), key=lambda m: m.number)  # type: ignore[union-attr]
     coverage = next((f.model for f in loaded if isinstance(f.model, Coverage)), None)
+    parts = [f for f in loaded if not isinstance(f.model, BUILT_IN_FILES)]
     if not instruments:
         return None, []
-    return Content(instruments[0], tuple(modules), coverage), []
+    content = Content(instruments[0], tuple(modules), coverage, tuple(f.model for f in parts))  # type: ignore[misc]
+    problems = _part_problems(parts, content)
+    return (None, problems) if problems else (content, [])
 
 
 @functools.cache

@@ -13,7 +13,8 @@ The model behind the numbers, so that the charts look like a real room:
 * a module's pulse shows most of that module's gain; the wrap-up shows all of it; the follow-up a
   month on has lost a little; the retrospective "before" (answered at the end) rates the start lower
   than people actually did at the start, as retrospective ratings tend to;
-* people who know more pick the best scenario option first more often;
+* people who know more pick the best scenario option first more often, and answer more of the quiz
+  (a kind's `demo`, e.g. the knowledge check) right, more so at the end than at the start;
 * most people finish; the rest are somewhere in the middle of a module, as in a live session.
 """
 
@@ -25,6 +26,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from empathydesk.content import Content
+from empathydesk.kinds import kinds
 from empathydesk.progress_file import FORMAT, VERSION, ProgressFile, read
 
 NAMES = [
@@ -57,6 +59,7 @@ class Person:
     scenario_attempts: dict[str, list[int]] = field(default_factory=dict)
     exercise_attempts: dict[str, list[str]] = field(default_factory=dict)
     reflections: dict[str, str] = field(default_factory=dict)
+    pieces: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind -> key -> answer (`Kind.demo`)
     times: dict[str, datetime] = field(default_factory=dict)  # when each answer group was given
 
 
@@ -110,6 +113,15 @@ def people(
             person.times[cp] = tick(2)
 
         answer(content.checkpoint_for("start").id, {})
+        knows = min(0.9, max(0.2, 0.2 + 0.11 * sum(level.values()) / len(level)))
+        learned = min(0.95, knows + 0.35 * sum(gain.values()) / len(gain) + 0.05)
+        later_pieces: list[str] = []  # a kind's answers after its first are given at the end of the session
+        for kind in kinds():
+            if kind.demo is not None:
+                person.pieces[kind.name] = kind.demo(content, rng, k, knows, learned, finished)
+                keys = [f"piece:{kind.name}:{key}" for key in person.pieces[kind.name]]
+                person.times.update({key: tick(4) for key in keys[:1]})
+                later_pieces += keys[1:]
         for number, module in enumerate(modules, start=1):
             if number > done_modules + 1:
                 break
@@ -144,6 +156,7 @@ def people(
                 answer(pulse.id, {comp: gain[comp] * rng.uniform(0.6, 0.9)}, [comp])
         if finished:
             answer(content.checkpoint_for("end").id, gain)
+            person.times.update({key: tick(4) for key in later_pieces})
             if rng.random() < 0.9:
                 answer(content.checkpoint_for("looking-back").id, {c: -abs(rng.gauss(0.35, 0.25)) for c in comps})
             later = next((c for c in content.instrument.checkpoints if c.role == "later"), None)
@@ -191,6 +204,11 @@ def export_data(content: Content, person: Person, cohort: str) -> ProgressFile:
         "reflections": [
             {"reflection": rid, "text": text, "updated_at": person.times[f"reflection:{rid}"]}
             for rid, text in person.reflections.items()
+        ],
+        "pieces": [
+            {"kind": kind, "key": key, "attempt": 1, "value": value, "created_at": person.times[f"piece:{kind}:{key}"]}
+            for kind, answers in person.pieces.items()
+            for key, value in answers.items()
         ],
     }
     return read(data, content)

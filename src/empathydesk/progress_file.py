@@ -98,7 +98,7 @@ def _moment(value: Any) -> Any:
     return moment
 
 
-def _review(value: dict[str, Any]) -> dict[str, Any]:
+def _review(value: Any) -> Any:
     if _depth(value) > MAX_DEPTH:
         raise ValueError(f"has brackets inside brackets more than {MAX_DEPTH} levels deep.")
     value = clean_all(value)
@@ -116,7 +116,7 @@ ReflectionText = Annotated[str, BeforeValidator(_clean_text), StringConstraints(
 Name = Annotated[str, BeforeValidator(_clean_name), StringConstraints(min_length=1, max_length=MAX_NAME)]
 CohortName = Annotated[str, BeforeValidator(_clean_name), StringConstraints(min_length=1, max_length=MAX_COHORT_NAME)]
 CleanId = Annotated[Id, BeforeValidator(_clean_text)]
-Review = Annotated[dict[str, Any], AfterValidator(_review)]
+Review = Annotated[dict[str, Any], AfterValidator(_review)]  # a coach's review, or a piece's answer
 
 
 class Part(BaseModel):
@@ -157,6 +157,16 @@ class ReflectionEntry(Part):
     updated_at: Moment
 
 
+class PieceEntry(Part):
+    """An answer of a kind that keeps its answers in the store's piece table (`empathydesk.kinds.Kind.stores`)."""
+
+    kind: CleanId
+    key: CleanId
+    attempt: int = Field(ge=1)
+    value: Review
+    created_at: Moment
+
+
 class ProgressFile(Part):
     """Everything one participant saved, as in their progress file (never their link token)."""
 
@@ -170,6 +180,7 @@ class ProgressFile(Part):
     scenario_attempts: list[ScenarioAttempt] = []
     exercise_attempts: list[ExerciseAttempt] = []
     reflections: list[ReflectionEntry] = []
+    pieces: list[PieceEntry] = []
 
     def to_data(self) -> dict[str, Any]:
         """The file's content as JSON-able data (moments as ISO 8601 text), in a stable order."""
@@ -329,9 +340,30 @@ def _problems(file: ProgressFile, content: Content, now: datetime) -> Iterator[t
             yield (*here, "reflection"), "this course has no reflection with that name."
         elif again(("reflection", reflection.reflection)):
             yield (*here, "reflection"), "this reflection is in the file twice."
+    yield from _piece_problems(file, content, again)
     for loc, moment in _moments(file):
         if moment > now + CLOCK_SKEW:
             yield loc, f"{moment.isoformat()} is in the future. Please check the date and time."
+
+
+def _piece_problems(
+    file: ProgressFile, content: Content, again: Any
+) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Each piece answer against its kind: a kind that keeps answers, a key it knows, a value it accepts."""
+    from empathydesk.kinds import stored_kinds
+
+    kinds = stored_kinds()
+    for i, piece in enumerate(file.pieces):
+        here = ("pieces", i)
+        kind = kinds.get(piece.kind)
+        if kind is None:
+            yield (*here, "kind"), "this course keeps no answers of that kind."
+        elif again(("piece", piece.kind, piece.key, piece.attempt)):
+            yield (*here, "attempt"), "this answer is in the file twice."
+        else:
+            problem = kind.answer_problem(content, piece.key, piece.value)
+            if problem:
+                yield (*here, "value"), problem
 
 
 def _moments(file: ProgressFile) -> Iterator[tuple[tuple[Any, ...], datetime]]:
@@ -341,7 +373,7 @@ def _moments(file: ProgressFile) -> Iterator[tuple[tuple[Any, ...], datetime]]:
         for j, rating in enumerate(entry.ratings):
             yield ("checkpoints", i, "ratings", j, "answered_at"), rating.answered_at
     for section, stamp in (("scenario_attempts", "created_at"), ("exercise_attempts", "created_at"),
-                           ("reflections", "updated_at")):
+                           ("reflections", "updated_at"), ("pieces", "created_at")):
         for i, entry in enumerate(getattr(file, section)):
             yield (section, i, stamp), getattr(entry, stamp)
 
@@ -354,6 +386,7 @@ SECTIONS = {
     "scenario_attempts": ("scenario_attempts", "scenario"),
     "exercise_attempts": ("exercise_attempts", "exercise"),
     "reflections": ("reflections", "reflection"),
+    "pieces": ("answers", "kind"),
 }
 
 

@@ -153,3 +153,18 @@ reflections = Table(
     _stamp("updated_at"),
     UniqueConstraint("participant_id", "reflection"),
 )
+
+# An answer to a kind of piece that keeps its answers here rather than in a table of its own
+# (`empathydesk.kinds.Kind.stores`): under the kind's name and a key of its choosing, numbered from 1.
+piece_answers = Table(
+    "piece_answers",
+    metadata,
+    _id(),
+    _owner(),
+    _text("kind", 40),
+    _text("key", 60),
+    _number("attempt"),
+    Column("value", JSON, nullable=False),
+    _stamp("created_at"),
+    UniqueConstraint("participant_id", "kind", "key", "attempt"),
+)

@@ -14,6 +14,7 @@ from empathydesk.storage.models import (
     cohorts,
     exercise_attempts,
     participants,
+    piece_answers,
     ratings,
     reflections,
     scenario_attempts,
@@ -127,6 +128,12 @@ def export(connection: Connection, pid: int) -> dict[str, Any]:
         .where(reflections.c.participant_id == pid)
         .order_by(reflections.c.reflection)
     )
+    pieces = connection.execute(
+        select(piece_answers.c.kind, piece_answers.c.key, piece_answers.c.attempt, piece_answers.c.value,
+               piece_answers.c.created_at)
+        .where(piece_answers.c.participant_id == pid)
+        .order_by(piece_answers.c.kind, piece_answers.c.key, piece_answers.c.attempt)
+    )
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -143,6 +150,9 @@ def export(connection: Connection, pid: int) -> dict[str, Any]:
             for e, n, t, r, c in exercises
         ],
         "reflections": [{"reflection": r, "text": t, "updated_at": u} for r, t, u in written],
+        "pieces": [
+            {"kind": k, "key": key, "attempt": n, "value": v, "created_at": c} for k, key, n, v, c in pieces
+        ],
     }
 
 
@@ -173,14 +183,22 @@ def merge(connection: Connection, pid: int, file: ProgressFile) -> None:
         connection, pid, exercise_attempts, "exercise", ["text", "review"],
         [a.model_dump() for a in file.exercise_attempts],
     )
+    for kind in sorted({p.kind for p in file.pieces}):
+        _merge_attempts(
+            connection, pid, piece_answers, "key", ["value"],
+            [p.model_dump() for p in file.pieces if p.kind == kind], kind=kind,
+        )
 
 
 def _merge_attempts(
-    connection: Connection, pid: int, table: Table, key: str, fields: list[str], imported: list[dict[str, Any]]
+    connection: Connection, pid: int, table: Table, key: str, fields: list[str], imported: list[dict[str, Any]],
+    **also: Any,
 ) -> None:
-    """Combine stored and imported attempts per `key`, drop repeats, and renumber them in time order."""
+    """Combine stored and imported attempts per `key`, drop repeats, and renumber them in time order.
+
+    `also`: more columns that pick the rows (a piece answer's kind), written with each row."""
     for key_value in sorted({attempt[key] for attempt in imported}):
-        mine = table.c.participant_id == pid, table.c[key] == key_value
+        mine = table.c.participant_id == pid, table.c[key] == key_value, *(table.c[c] == v for c, v in also.items())
         columns = [table.c[f] for f in fields]
         stored = [
             {**dict(zip(fields, values)), "created_at": created}
@@ -197,5 +215,5 @@ def _merge_attempts(
         connection.execute(delete(table).where(*mine))
         for number, attempt in enumerate(sorted(combined.values(), key=lambda a: a["created_at"]), start=1):
             connection.execute(
-                insert(table).values(participant_id=pid, attempt=number, **{key: key_value}, **attempt)
+                insert(table).values(participant_id=pid, attempt=number, **{key: key_value}, **also, **attempt)
             )

@@ -39,6 +39,8 @@ class Answers:
     reflections: Mapping[str, str] = field(default_factory=dict)  # reflection -> text
     # checkpoint -> the instrument version its ratings were given under (the newest, if they differ)
     versions: Mapping[str, int] = field(default_factory=dict)
+    # kind -> key -> its answers' values, in order (kinds that keep their answers in `piece_answers`)
+    pieces: Mapping[str, Mapping[str, Sequence[Any]]] = field(default_factory=dict)
 
 
 class StorageError(RuntimeError):

@@ -25,6 +25,7 @@ from empathydesk.storage.models import (
     cohorts,
     exercise_attempts,
     participants,
+    piece_answers,
     ratings,
     reflections,
     scenario_attempts,
@@ -246,11 +247,29 @@ def _reflections(connection: Connection, whose: Whose) -> dict[int, dict[str, st
     return result
 
 
+def _piece_answers(connection: Connection, whose: Whose) -> dict[int, dict[str, dict[str, list[Any]]]]:
+    """pid -> kind -> key -> values, in order."""
+    table = piece_answers
+    query = (
+        select(table.c.participant_id, table.c.kind, table.c.key, table.c.value)
+        .where(whose(table.c.participant_id))
+        .order_by(table.c.participant_id, table.c.kind, table.c.key, table.c.attempt)
+    )
+    result: dict[int, dict[str, dict[str, list[Any]]]] = {}
+    for pid, kind, key, value in connection.execute(query):
+        result.setdefault(pid, {}).setdefault(kind, {}).setdefault(key, []).append(value)
+    return result
+
+
 def _answers(connection: Connection, whose: Whose, pids: Iterable[int]) -> dict[int, Answers]:
     """pid -> Answers for each of `pids`: one query per kind of answer, for all of them at once."""
     rated, versions = _ratings_and_versions(connection, whose)
     found = [rated] + [read(connection, whose) for read in (_scenario_attempts, _exercise_attempts, _reflections)]
-    return {pid: Answers(*(kind.get(pid, {}) for kind in found), versions=versions.get(pid, {})) for pid in pids}
+    pieces = _piece_answers(connection, whose)
+    return {
+        pid: Answers(*(kind.get(pid, {}) for kind in found), versions=versions.get(pid, {}), pieces=pieces.get(pid, {}))
+        for pid in pids
+    }
 
 
 class Store:
@@ -518,6 +537,25 @@ class Store:
         with self._read() as connection:
             return _reflections(connection, _of(pid)).get(pid, {})
 
+    def add_piece_answer(self, pid: int, kind: str, key: str, value: Any, replace: bool = False) -> int:
+        """Keep an answer of a kind that has no table of its own (`Kind.stores`); returns its number.
+
+        With `replace` it takes the place of the kind's earlier answers under `key` (a draft, the picks so far).
+        """
+        value = clean_all(value)
+        with self._write() as connection:
+            connection.execute(select(participants.c.id).where(participants.c.id == pid).with_for_update())
+            mine = (piece_answers.c.participant_id == pid, piece_answers.c.kind == kind, piece_answers.c.key == key)
+            if replace:
+                connection.execute(delete(piece_answers).where(*mine))
+            attempt = connection.scalar(select(func.coalesce(func.max(piece_answers.c.attempt), 0) + 1).where(*mine))
+            connection.execute(
+                insert(piece_answers).values(
+                    participant_id=pid, kind=kind, key=key, attempt=attempt, value=value, created_at=utcnow()
+                )
+            )
+        return int(attempt)
+
     def answers(self, pid: int) -> Answers:
         """Everything this participant has answered, in one read (a query per kind of answer)."""
         with self._read() as connection:
@@ -526,7 +564,7 @@ class Store:
     def cohort_answers(self, cohort_name: str, only: Collection[int] | None = None) -> dict[int, Answers]:
         """participant id -> Answers for everyone in the cohort (or only the people in `only`).
 
-        The same five queries whatever the cohort's size: who is in it, then one per kind of answer.
+        The same six queries whatever the cohort's size: who is in it, then one per kind of answer.
         """
         people = _in_cohort(cohort_name)
         if only is not None:
@@ -542,6 +580,7 @@ class Store:
             (scenario_attempts.c.created_at, scenario_attempts.c.participant_id, scenario_attempts),
             (exercise_attempts.c.created_at, exercise_attempts.c.participant_id, exercise_attempts),
             (reflections.c.updated_at, reflections.c.participant_id, reflections),
+            (piece_answers.c.created_at, piece_answers.c.participant_id, piece_answers),
         ]
         latest: dict[int, datetime] = {}
         with self._read() as connection:

@@ -9,7 +9,7 @@ Notebooks call ``empathydesk.show("module-1/scenarios")``; tests make a page con
 - ``module-N/scenarios``, ``module-N/rewrite``, ``module-N/reflection``, ``module-N/discussion``
 - ``consent``, ``export``, ``import``, ``my-progress``, ``join``
 
-Every kind of piece is an entry of `empathydesk.kinds.KINDS`. Modules, one job each: `registry` (names to
+Every kind of piece is an entry of `empathydesk.kinds.kinds()`. Modules, one job each: `registry` (names to
 kinds), `session` (the page context: address, content, store, participant, shared state),
 `arrival` (a preheated page's pieces, filled in when its visitor comes),
 `ui` (stylesheet, escaping, notes, error guard), `assessment`, `scenario`, `rewrite`, `reflection`,

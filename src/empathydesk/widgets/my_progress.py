@@ -14,6 +14,7 @@ from typing import Any
 
 from empathydesk.charts import close, ordered_reflections, participant_charts, report_pdf, rid_prompt
 from empathydesk.content import Content
+from empathydesk.kinds import summaries
 
 
 def report_file_name(pseudonym: str, when: str | None = None) -> str:
@@ -38,14 +39,15 @@ def progress_parts(content: Content, store: Any, participant: Any) -> dict[str, 
     """The markup of the "My progress" view: {"charts", "reflections", "download"} (charts drawn and closed)."""
     answers = store.answers(participant.id)
     reflections = answers.reflections
+    results = summaries(content, answers)
     charts = participant_charts(content, answers.ratings, answers.scenario_attempts)
     try:
-        chart_html = "".join(
+        chart_html = "".join(f"<p><strong>{html.escape(line)}</strong></p>" for line in results) + "".join(
             f'<p class="ed-muted"><strong>{html.escape(c.title)}:</strong> {html.escape(c.alt.split(": ", 1)[-1])}</p>'
             if c.extra.get("empty") else c.html()
             for c in charts
         )
-        pdf = report_pdf(content, participant.pseudonym, charts, reflections)
+        pdf = report_pdf(content, participant.pseudonym, charts, reflections, results=results)
     finally:
         close(charts)
     name = report_file_name(participant.pseudonym)

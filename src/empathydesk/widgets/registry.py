@@ -1,6 +1,6 @@
 """Piece names ("module-1/scenarios", "checkpoint/<id>", "consent" …) and what builds each one.
 
-Every kind of piece, with the names it answers to, is an entry of `empathydesk.kinds.KINDS`.
+Every kind of piece, with the names it answers to, is an entry of `empathydesk.kinds.kinds()`.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import ipywidgets as w
 
 from empathydesk import scoring
 from empathydesk.content import Content, ContentError
-from empathydesk.kinds import KINDS, Kind, of_scope
+from empathydesk.kinds import Kind, kinds, of_scope
 from empathydesk.settings import settings
 from empathydesk.widgets import ui
 from empathydesk.widgets.page import no_participant
 from empathydesk.widgets.session import Session
 
-for _kind in KINDS:  # every builder's module, imported now: a preheated kernel has them before its visitor comes
+for _kind in kinds():  # every builder's module, imported now: a preheated kernel has them before its visitor comes
     _kind.function()
 
 
@@ -40,7 +40,7 @@ class Resolved:
 def piece_names(content: Content) -> list[str]:
     """Every name `show` knows, for messages and tests."""
     names = [*of_scope("single")]
-    names += [f"checkpoint/{cp.id}" for cp in content.instrument.checkpoints]
+    names += [f"{name}/{target}" for name, kind in of_scope("own").items() for target in kind.targets(content)]
     names += [f"{p}/{part}" for p in scoring.page_ids(content) for part in of_scope("page")]
     names += [f"{m.id}/{part}" for m in content.modules for part in of_scope("module")]
     return names
@@ -54,8 +54,9 @@ def resolve(name: str, content: Content) -> Resolved:
         return Resolved(singles[name])
     head, _, part = name.partition("/")
     modules = {m.id: m for m in content.modules}
-    if head == "checkpoint" and part in {cp.id for cp in content.instrument.checkpoints}:
-        return Resolved(of_scope("checkpoint")["checkpoint"], (part,))
+    own = of_scope("own").get(head)
+    if own is not None and part in own.targets(content):
+        return Resolved(own, (part,))
     if head in scoring.page_ids(content) and part in of_scope("page"):
         return Resolved(of_scope("page")[part], (head,))
     if head in modules and part in of_scope("module"):
