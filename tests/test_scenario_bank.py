@@ -1,6 +1,6 @@
-"""The scenario bank cannot be passed without reading it: no strategy that looks only at the form of the
-options (length, place in the file, wording habits, punctuation, likeness to the prompt or to the other
-options) finds the best option much more often than a blind guess.
+"""The scenario bank and the knowledge check cannot be passed without reading them: no strategy that
+looks only at the form of the options (length, place in the file, wording habits, punctuation, likeness
+to the prompt or to the other options) finds the best option much more often than a blind guess.
 
 A strategy picks a set of options for each question (the longest, the ones with a question mark, ...).
 When it picks several (a tie) or none fits (then it picks all), its score for that question is the
@@ -8,7 +8,10 @@ chance that a random one of them is the best: 1 / size of the set when the best 
 hit rate is the mean over the questions it applies to; chance is the mean of 1 / number of options over
 the same questions. The test fails when any strategy beats chance by more than MARGIN.
 
-Run this file as a script to print every strategy's hit rate:
+The questions are the module scenarios and the items of both forms of the knowledge check
+(assessments/knowledge.yaml).
+
+Run this file as a script to print every strategy's hit rate (the whole bank, then the knowledge check alone):
     .venv/bin/python tests/test_scenario_bank.py
 """
 
@@ -22,11 +25,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from empathydesk.content import Scenario, load  # noqa: E402
+import yaml  # noqa: E402
+
+from empathydesk.content import Content, ContentError, Scenario, check  # noqa: E402
 
 MARGIN = 0.10
 MIN_QUESTIONS = 36
 MAX_POSITION = 6
+ASSESSMENTS = REPO / "assessments"
+KNOWLEDGE = ASSESSMENTS / "knowledge.yaml"
+KNOWLEDGE_PART = "knowledge-check"
 
 WORD = re.compile(r"[a-z0-9']+")
 SECOND_PERSON = {"you", "your", "yours", "you're", "you'll", "you've", "you'd", "yourself", "yourselves"}
@@ -145,9 +153,34 @@ STRATEGIES: dict[str, Strategy] = {
 }
 
 
+def course() -> Content:
+    """The whole course when content.py knows every file in assessments/; else the modules and instrument."""
+    content, _ = check([ASSESSMENTS])
+    if content is None:  # e.g. knowledge.yaml before content.py has a model for it
+        content, problems = check([ASSESSMENTS / "instrument.yaml", ASSESSMENTS / "modules"])
+        if content is None:
+            raise ContentError(problems)
+    return content
+
+
+def knowledge_items(content: Content | None = None) -> list[Scenario]:
+    """The questions of both forms of the knowledge check: from the content model when it has one, else
+    straight from knowledge.yaml (each item is a Scenario)."""
+    part = getattr(content or course(), "part", None)
+    quiz = part(KNOWLEDGE_PART) if part else None
+    if quiz is not None:
+        return [item for form in quiz.forms for item in form.items]
+    if not KNOWLEDGE.exists():
+        return []
+    data = yaml.safe_load(KNOWLEDGE.read_text(encoding="utf-8"))
+    return [Scenario(**item) for form in data["forms"] for item in form["items"]]
+
+
 def scored_questions() -> list[Scenario]:
-    """Every scored choice question in assessments/ (each has exactly one best option)."""
-    return [sc for module in load().modules for sc in module.scenarios]
+    """Every scored choice question in assessments/ (each has exactly one best option): the module
+    scenarios and the knowledge check's items."""
+    content = course()
+    return [sc for module in content.modules for sc in module.scenarios] + knowledge_items(content)
 
 
 def hit_rates(questions: list[Scenario]) -> dict[str, tuple[float, float, int]]:
@@ -208,5 +241,21 @@ def test_best_is_not_always_in_one_place() -> None:
     assert len(positions) >= 3
 
 
+def test_the_knowledge_check_is_in_the_bank() -> None:
+    items = knowledge_items()
+    assert len(items) >= 16, "the knowledge check has two forms of at least 8 questions"
+    ids = {sc.id for sc in scored_questions()}
+    assert {sc.id for sc in items} <= ids
+
+
+def test_knowledge_best_is_in_every_place() -> None:
+    """Within the knowledge check too, the best option is in each place of the file about as often."""
+    items = [sc for sc in knowledge_items() if len(sc.options) == 4]
+    counts = [sum(sc.best_index == k for sc in items) for k in range(4)]
+    assert min(counts) >= len(items) // 4 - 1, f"best option by place in the file: {counts}"
+
+
 if __name__ == "__main__":
     print(report(hit_rates(scored_questions())))
+    print("\nThe knowledge check alone:")
+    print(report(hit_rates(knowledge_items())))
