@@ -305,3 +305,20 @@ def checkpoint_literals(path: Path) -> list[str]:
 def test_no_checkpoint_id_is_written_in_the_code() -> None:
     found = [hit for path in sorted(SRC.rglob("*.py")) for hit in checkpoint_literals(path)]
     assert found == [], "find check-ins by role (content.checkpoint_for, content.checkpoint_after), not by id"
+
+
+def test_a_module_check_in_asking_about_another_modules_skill(tmp_path: Path) -> None:
+    two = INSTRUMENT.replace("items:\n", """  - id: rapport
+    name: Rapport
+    description: Warmth.
+items:
+  - {id: r-1, competency: rapport, text: I am warm.}
+""")
+    other = two.replace("    module: module-1\n", "    module: module-1\n    competencies: [rapport]\n")
+    assert problems_for(tmp_path, instrument=other) == [
+        "instrument.yaml:25: checkpoints[1].competencies: the check-in after module-1 must ask only about what "
+        "module-1 teaches (perspective); it asks about rapport"
+    ]
+    every = two  # no competencies: it asks about every skill, module-1's and another
+    [problem] = problems_for(tmp_path, instrument=every)
+    assert "it asks about perspective, rapport" in problem

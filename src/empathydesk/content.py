@@ -469,6 +469,18 @@ def _cross_check(files: list[LoadedFile]) -> list[Problem]:
             if not any(item.competency == comp for item in inst.items):
                 problems.append(f.problem(("items",), f"competency {comp!r} has no items"))
 
+    teaches = {m.model.id: m.model.competency for m in modules}  # type: ignore[union-attr]
+    for f in (f for f in files if isinstance(f.model, Instrument)):
+        for i, cp in enumerate(f.model.checkpoints):
+            taught = teaches.get(cp.module or "")
+            asked = set(cp.competencies) or competencies
+            if taught and asked != {taught}:
+                problems.append(f.problem(
+                    ("checkpoints", i, "competencies"),
+                    f"the check-in after {cp.module} must ask only about what {cp.module} teaches "
+                    f"({taught}); it asks about {', '.join(sorted(asked))}",
+                ))
+
     numbers: Counter[int] = Counter()
     lessons: set[str] = set()
     question_ids: set[str] = set()
