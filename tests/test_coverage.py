@@ -48,6 +48,8 @@ def coverage_problems(content: Content, spec: list[str]) -> list[str]:
     lesson_ids = content.lesson_ids
     questions = {s.id: s.lesson for m in content.modules for s in m.scenarios}
     questions |= {e.id: e.lesson for m in content.modules for e in m.exercises}
+    quiz = content.part("knowledge-check")
+    questions |= {q.id: q.lesson for f in (quiz.forms if quiz else []) for q in f.items}
     reflections = {r.id: r.lesson for m in content.modules for r in m.reflections}
     for point in spec:
         found = entries.get(normal(point), [])

@@ -88,11 +88,9 @@ def test_every_page_exists(content: Content) -> None:
 
 
 def test_pages_show_only_known_pieces(content: Content) -> None:
-    known = {"consent", "export", "import", "my-progress"}
-    known |= {f"checkpoint/{cp.id}" for cp in content.instrument.checkpoints}
-    pages = ["welcome", *(m.id for m in content.modules), "wrap-up"]
-    known |= {f"{p}/{part}" for p in pages for part in ("header", "footer")}
-    known |= {f"{m.id}/{part}" for m in content.modules for part in MODULE_PARTS}
+    from empathydesk.widgets.registry import piece_names
+
+    known = set(piece_names(content))
     for name in page_names(content):
         unknown = [p for p in shown(name) if p not in known]
         assert not unknown, f"{name}: unknown pieces {unknown}"
@@ -117,10 +115,13 @@ def test_module_pages_credit_the_article_and_anchor_each_lesson(content: Content
 
 
 def test_welcome_and_wrap_up_show_their_parts() -> None:
-    assert shown("00-welcome.ipynb") == ["welcome/header", "consent", "checkpoint/baseline", "welcome/footer"]
+    assert shown("00-welcome.ipynb") == [
+        "welcome/header", "consent", "checkpoint/baseline", "knowledge-check/start", "welcome/footer"
+    ]
     assert shown("06-wrap-up.ipynb") == [
         "wrap-up/header",
         "checkpoint/wrap-up",
+        "knowledge-check/end",
         "checkpoint/retro-before",
         "my-progress",
         "export",

@@ -25,15 +25,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-import yaml  # noqa: E402
-
-from empathydesk.content import Content, ContentError, Scenario, check  # noqa: E402
+from empathydesk.content import Content, Scenario, load  # noqa: E402
 
 MARGIN = 0.10
 MIN_QUESTIONS = 36
 MAX_POSITION = 6
-ASSESSMENTS = REPO / "assessments"
-KNOWLEDGE = ASSESSMENTS / "knowledge.yaml"
 KNOWLEDGE_PART = "knowledge-check"
 
 WORD = re.compile(r"[a-z0-9']+")
@@ -153,33 +149,16 @@ STRATEGIES: dict[str, Strategy] = {
 }
 
 
-def course() -> Content:
-    """The whole course when content.py knows every file in assessments/; else the modules and instrument."""
-    content, _ = check([ASSESSMENTS])
-    if content is None:  # e.g. knowledge.yaml before content.py has a model for it
-        content, problems = check([ASSESSMENTS / "instrument.yaml", ASSESSMENTS / "modules"])
-        if content is None:
-            raise ContentError(problems)
-    return content
-
-
 def knowledge_items(content: Content | None = None) -> list[Scenario]:
-    """The questions of both forms of the knowledge check: from the content model when it has one, else
-    straight from knowledge.yaml (each item is a Scenario)."""
-    part = getattr(content or course(), "part", None)
-    quiz = part(KNOWLEDGE_PART) if part else None
-    if quiz is not None:
-        return [item for form in quiz.forms for item in form.items]
-    if not KNOWLEDGE.exists():
-        return []
-    data = yaml.safe_load(KNOWLEDGE.read_text(encoding="utf-8"))
-    return [Scenario(**item) for form in data["forms"] for item in form["items"]]
+    """The questions of both forms of the knowledge check (each item is a Scenario)."""
+    quiz = (content or load()).part(KNOWLEDGE_PART)
+    return [item for form in quiz.forms for item in form.items] if quiz is not None else []
 
 
 def scored_questions() -> list[Scenario]:
     """Every scored choice question in assessments/ (each has exactly one best option): the module
     scenarios and the knowledge check's items."""
-    content = course()
+    content = load()
     return [sc for module in content.modules for sc in module.scenarios] + knowledge_items(content)
 
 

@@ -398,6 +398,7 @@ class Content:
             f"{len(self.modules)} modules, {len(self.instrument.competencies)} competencies, "
             f"{len(self.instrument.items)} self-assessment items, {count('scenarios')} scenarios, "
             f"{count('exercises')} rewrite exercises, {count('reflections')} reflections"
+            + "".join(f", a {part.kind}" for part in self.parts)  # type: ignore[attr-defined]
         )
 
 

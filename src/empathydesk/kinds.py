@@ -21,7 +21,8 @@ A kind says:
 - what it adds to the cohort's results for people who agreed to share (`result`, `rows`; `cohort_export`);
 - what it tells the participant about their own results, in a sentence on "My progress" and in their
   PDF report (`summary`);
-- what a made-up participant's answers look like, for the demo data (`demo`).
+- what a made-up participant's answers look like, for the demo data (`demo`);
+- how long it takes (`reading`: words read and minutes of tasks, for `empathydesk.reading`).
 
 The kinds below are built in. A new kind is one module in `empathydesk.pieces` that declares ``KIND``
 (found there by `discover`), its content and its tests: see assessments/README.md, "Adding a kind of piece".
@@ -80,6 +81,7 @@ class Kind:
     rows: Rows | None = None
     summary: Callable[[Content, Answers], str | None] | None = None  # the participant's results, in words
     demo: Demo | None = None
+    reading: Callable[[Content, str], tuple[int, float]] | None = None  # (course, target) -> (words, task minutes)
 
     def function(self) -> Callable[..., w.Widget]:
         """Its builder (its module imported on first use)."""

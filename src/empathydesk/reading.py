@@ -13,7 +13,8 @@ What is counted as read on a page:
 * each rewrite exercise's situation, curt reply, checklist and example reply;
 * the reflection prompt and the discussion questions;
 * each check-in on the page that is filled in today: title, prompt and every statement (the one-month
-  check-in stays closed, so only its title and prompt are read).
+  check-in stays closed, so only its title and prompt are read);
+* for the kinds of piece in `empathydesk.pieces`, what each says of itself (`Kind.reading`).
 
 Reading speeds, stated here and in the run of show: 200 words a minute for a native reader of English,
 130 for someone reading in a second language. The tasks take time on top of reading (``TASK_MINUTES``).
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from empathydesk.content import Content, load
+from empathydesk.kinds import of_scope
 
 NATIVE_WPM = 200
 NON_NATIVE_WPM = 130
@@ -35,6 +37,7 @@ NON_NATIVE_WPM = 130
 # Minutes a task takes beyond reading it (thinking, choosing, typing).
 TASK_MINUTES = {
     "scenario": 0.5,  # choose, and sometimes choose again
+    "quiz": 0.25,  # choose once (a question of the knowledge check)
     "rewrite": 3.0,  # write a reply, read the coach's tips, change it once
     "reflection": 2.0,  # think, and write a few lines
     "item": 0.1,  # rate one statement (about 6 seconds)
@@ -111,6 +114,9 @@ def _piece(content: Content, name: str) -> tuple[int, float]:
         return 0, 0.0
     if head == "checkpoint":
         return _checkpoint(content, part)
+    kind = of_scope("own").get(head)
+    if kind is not None and kind.reading is not None:
+        return kind.reading(content, part)
     return 0, TASK_MINUTES.get({"my-progress": "progress"}.get(name, name), 0.0)
 
 

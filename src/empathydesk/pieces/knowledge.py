@@ -183,6 +183,21 @@ def _demo(content: Content, rng: random.Random, index: int, before: float, after
     return out
 
 
+def _reading(content: Content, moment: str) -> tuple[int, float]:
+    """Words read and task minutes at `moment`: the intro and one form's questions and options, and at the
+    end every option's explanation too."""
+    from empathydesk.reading import TASK_MINUTES, words
+
+    check: KnowledgeCheck | None = content.part(NAME)
+    if check is None:
+        return 0, 0.0
+    form = check.forms[0]  # the forms are parallel; either gives the time
+    read = words(check.title) + words(check.start if moment == "start" else check.end)
+    for q in form.items:
+        read += words(q.prompt) + sum(words(o.text) + (words(o.feedback) if moment == "end" else 0) for o in q.options)
+    return read, TASK_MINUTES["quiz"] * len(form.items)
+
+
 # --- the page ------------------------------------------------------------------------------------
 
 FINISH = "See my score"
@@ -310,4 +325,5 @@ KIND = Kind(
     rows=_rows,
     summary=_summary,
     demo=_demo,
+    reading=_reading,
 )
