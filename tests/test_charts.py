@@ -10,7 +10,7 @@ import pytest
 from matplotlib.colors import to_hex
 
 from course_fixture import course
-from empathydesk import charts, demo, stats
+from empathydesk import charts, demo, privacy
 from empathydesk.storage.records import Answers
 from empathydesk.widgets.page import progress_view
 from widget_tree import all_html
@@ -104,7 +104,7 @@ def test_scenario_chart_uses_hatching_as_well_as_colour(content, room):
 
 def test_cohort_charts(content, room):
     _, ratings, attempts = room
-    tables = stats.cohort_tables(content, ratings, attempts)
+    tables = privacy.cohort_view(content, ratings, attempts, sharers=range(1, 31))
     made = charts.cohort_charts(content, tables)
     assert [c.name for c in made] == ["change", "likert-baseline-wrap-up", "scenario-shares"]
     for chart in made:
@@ -114,27 +114,37 @@ def test_cohort_charts(content, room):
     assert titles[0].startswith("Real change") and titles[1].startswith("Retrospective")
     assert "not mixed" in change.alt
     assert "✓" in texts(made[2])
-    assert set(tables) == {"change", "reliability", "scores", "likert", "shares"}
+    assert set(tables) == {"change", "reliability", "scores", "likert", "shares", "best_first"}
 
 
-def test_small_groups_are_too_few_to_show(content, room):
+def test_hidden_figures_say_so(content, room):
     people, ratings, attempts = room
     four = {1, 2, 3, 4}
     few_ratings = [r for r in ratings if r["participant_id"] in four]
     few_attempts = [a for a in attempts if a["participant_id"] in four]
-    tables = stats.cohort_tables(content, few_ratings, few_attempts)
+    tables = privacy.cohort_view(content, few_ratings, few_attempts, sharers={1})
     made = charts.cohort_charts(content, tables)
-    assert "Too few to show" in made[0].alt
-    assert "too few to show" in texts(made[1])
-    assert "too few to show" in texts(made[2]) or "Nobody" in made[2].alt
+    assert "Nothing to show yet" in made[0].alt
+    assert "hidden" in texts(made[1]) and "hidden to protect" in made[1].alt
+    assert "hidden (n=" in texts(made[2]) or "Nobody" in made[2].alt
     assert not tables["change"]["real"]["shown"].any()
+
+
+def test_a_change_says_in_words_what_its_figures_mean(content):
+    """Everyone changed by the same amount: the interval has no width and d_z is missing, and the chart says why."""
+    rows = [{"participant_id": p, "checkpoint": cp, "item": i.id, "value": 6 - v - p % 2 if i.reverse else v + p % 2}
+            for p in range(1, 5) for cp, v in (("baseline", 2), ("wrap-up", 3)) for i in content.instrument.items]
+    change = privacy.cohort_view(content, rows, [], sharers={1, 2, 3, 4})["change"]
+    chart = charts.change_chart(content, change)
+    assert "+1.00 [+1.00, +1.00]" in texts(chart) and "everyone changed by the same amount" in texts(chart)
+    assert "everyone changed by the same amount" in chart.alt and "only 4 people: a rough guide" in chart.alt
 
 
 def test_likert_bars_are_centred_on_neutral(content):
     item = content.instrument.items[0]
     rows = [{"participant_id": p, "checkpoint": "baseline", "item": item.id, "value": v}
             for p, v in enumerate([1, 2, 3, 3, 4, 5, 5, 5])]
-    chart = charts.likert_chart(content, stats.likert_counts(content, rows, "baseline"))
+    chart = charts.likert_chart(content, privacy.cohort_view(content, rows, [], sharers=range(8))["likert"]["baseline"])
     bars = [p for p in chart.figure.axes[0].patches if p.get_width() > 0]
     lefts = sorted(b.get_x() for b in bars)
     # 12.5% strongly disagree + 12.5% disagree + half of the 25% neutral = 37.5% left of zero

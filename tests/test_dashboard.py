@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import ipywidgets as w
 import pytest
 
 from empathydesk import dashboard, demo, scoring
@@ -89,30 +88,26 @@ def test_progress_grid_escapes_names_and_counts(content):
     progress = {1: {"pages": {"welcome": True}, "parts": {"module-1": (2, 4)}}}
     html = dashboard.progress_grid_html(content, people, progress, {})
     assert "&lt;b&gt;Zed&lt;/b&gt;" in html and "<b>Zed" not in html
-    assert "◐ 2 of 4" in html and "✓ done" in html and "· to do" in html
+    assert "◐ 2 of 4" in html and "✓ done" in html and "· not started" in html
     assert "<strong>1</strong>/2" in html  # one of two has done the welcome page
     many = [P(i, f"Person {i}", False) for i in range(300)]
     assert "Showing 200 of 300" in dashboard.progress_grid_html(content, many, {}, {})
     assert "Person 299" in dashboard.progress_grid_html(content, many, {}, {}, name_filter="299")
 
 
-def test_individual_scores_only_with_consent_and_never_for_a_small_rest(content):
-    from empathydesk import stats
-
+def test_people_who_share_are_shown_one_by_one_in_a_room_of_any_size(content):
     people = demo.people(content, 12, seed=2, finish_share=1.0)
     ratings, attempts = demo.cohort_rows(people)
-    scores = stats.competency_scores(content, ratings)
     everyone = [P(i, p.pseudonym, True) for i, p in enumerate(people, start=1)]
-    html = dashboard.individuals_html(content, everyone, scores, attempts)
-    assert all(p.pseudonym in html for p in everyone)
+
+    def shared(room):
+        return dashboard.build_results(content, ratings, attempts, room)["individuals"]
+
+    assert all(p.pseudonym in shared(everyone) for p in everyone)
     two_private = [P(p.id, p.pseudonym, p.id > 2) for p in everyone]
-    html = dashboard.individuals_html(content, two_private, scores, attempts)
-    assert "hidden" in html and everyone[5].pseudonym not in html
-    six_private = [P(p.id, p.pseudonym, p.id > 6) for p in everyone]
-    html = dashboard.individuals_html(content, six_private, scores, attempts)
-    assert everyone[8].pseudonym in html and everyone[0].pseudonym not in html
-    nobody = [P(p.id, p.pseudonym, False) for p in everyone]
-    assert "Nobody has chosen" in dashboard.individuals_html(content, nobody, scores, attempts)
+    html = shared(two_private)
+    assert everyone[5].pseudonym in html and everyone[0].pseudonym not in html and everyone[1].pseudonym not in html
+    assert "Nobody has chosen" in shared([P(p.id, p.pseudonym, False) for p in everyone])
 
 
 def test_results_keep_real_and_retrospective_apart(content):
@@ -122,7 +117,7 @@ def test_results_keep_real_and_retrospective_apart(content):
     assert "Real change: start → end" in results["stats"] and "Retrospective: looking back → end" in results["stats"]
     assert results["charts"].count("<figure") == 3
     few = dashboard.build_results(content, ratings[:200], attempts[:10], [])
-    assert "too few to show" in few["stats"]
+    assert "<em>hidden</em>" in few["stats"] and "+0." not in few["stats"]
 
 
 
@@ -186,16 +181,13 @@ def test_notebook_is_one_call_without_outputs():
 
 
 def test_people_with_the_same_name_are_told_apart_everywhere(content):
-    from empathydesk import stats
-
     people = demo.people(content, 6, seed=2, finish_share=1.0)
     ratings, attempts = demo.cohort_rows(people)
-    scores = stats.competency_scores(content, ratings)
     same = [P(i, "Alice" if i in (2, 5) else (" alice " if i == 4 else p.pseudonym), True)
             for i, p in enumerate(people, start=1)]
     grid = dashboard.progress_grid_html(content, same, {}, {})
     rows = [part.split("<")[0] for part in grid.split('<th scope="row">')[2:]]
     assert sorted(r for r in rows if "lice" in r) == [" alice  (2)", "Alice", "Alice (3)"]
     assert "Alice (3)" in dashboard.progress_grid_html(content, same, {}, {}, name_filter="(3)")
-    shared = dashboard.individuals_html(content, same, scores, attempts)
+    shared = dashboard.build_results(content, ratings, attempts, same)["individuals"]
     assert "Alice (3)" in shared and " alice  (2)" in shared

@@ -84,7 +84,7 @@ def test_change_matches_scipy_paired_t(content, rows):
         assert (row["ci_low"], row["ci_high"]) == pytest.approx((low2, high2), rel=1e-9)
         # Cohen's d_z = mean difference / sd of differences = t / sqrt(n)
         assert row["d_z"] == pytest.approx(ref.statistic / math.sqrt(len(diff)), rel=1e-9)
-        assert row["shown"]
+        assert row["note"] == ""
 
 
 def test_real_and_retrospective_are_kept_apart(content, rows):
@@ -136,21 +136,23 @@ def test_alpha_warns_when_low_or_few(content, rows):
     assert table["warning"].str.contains("below 0.7").all()
 
 
-def test_groups_under_five_are_too_few_to_show(content, rows):
+def test_small_groups_are_worked_out_with_notes_in_words(content, rows):
+    """Whether a figure may be shown is empathydesk.privacy's decision; stats works out what it can, and says
+    in words what is missing and why."""
     four = [r for r in rows if r["participant_id"] <= 4]
-    scores = stats.competency_scores(content, four)
-    change = stats.change_table(content, scores)
-    assert not change["shown"].any()
-    assert (change["note"] == stats.TOO_FEW).all()
-    assert change["mean_change"].isna().all()
+    change = stats.change_table(content, stats.competency_scores(content, four))
+    assert change["mean_change"].notna().all() and change["ci_low"].notna().all()
+    assert change["note"].str.contains("only 4 people: a rough guide").all()
+    assert all(row.people == frozenset({1, 2, 3, 4}) for row in change.itertuples())
+    one = stats.change_table(content, stats.competency_scores(content, [r for r in rows if r["participant_id"] == 1]))
+    assert one["mean_change"].notna().all() and one["ci_low"].isna().all() and one["d_z"].isna().all()
+    assert (one["note"] == "only one person: no interval or d_z").all()
+    same = stats.paired_change([2, 3, 4, 2, 3], [3, 4, 5, 3, 4])
+    assert (same["mean_change"], same["ci_low"], same["ci_high"]) == (1.0, 1.0, 1.0) and math.isnan(same["d_z"])
+    assert "everyone changed by the same amount" in same["note"] and "d_z (–) can't be worked out" in same["note"]
+    assert stats.paired_change(range(12), [x + (x % 3) for x in range(12)])["note"] == ""
     alpha = stats.reliability_table(content, four)
-    assert not alpha["shown"].any() and alpha["alpha"].isna().all()
-    likert = stats.likert_counts(content, four, "baseline")
-    assert not likert["shown"].any()
-    means = stats.checkpoint_means(content, scores)
-    assert means["mean"].isna().all()
-    five = [r for r in rows if r["participant_id"] <= 5]
-    assert stats.change_table(content, stats.competency_scores(content, five))["shown"].all()
+    assert alpha["alpha"].notna().any() and alpha["warning"].str.contains("too few to judge reliability").all()
 
 
 def test_likert_counts_are_raw_answers(content, rows):
@@ -170,15 +172,15 @@ def test_scenario_shares_count_first_tries_only(content):
     one = shares[shares["scenario"] == sc.id].set_index("option")
     assert list(one["count"]) == [3, 3, 0]
     assert one["share"].sum() == pytest.approx(1)
-    assert one["shown"].all() and one.loc[sc.best_index, "best"]
+    assert one.loc[sc.best_index, "best"] and (one["people"] == frozenset(range(6))).all()
     other = shares[shares["scenario"] != sc.id]
-    assert not other["shown"].any()
+    assert (other["n"] == 0).all()
 
 
 def test_no_answers_at_all(content):
     scores = stats.competency_scores(content, [])
-    assert not stats.change_table(content, scores)["shown"].any()
-    assert not stats.reliability_table(content, [])["shown"].any()
+    assert (stats.change_table(content, scores)["n"] == 0).all()
+    assert stats.reliability_table(content, [])["alpha"].isna().all()
     assert stats.likert_counts(content, [], "baseline")["n"].sum() == 0
 
 

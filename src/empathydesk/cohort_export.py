@@ -1,13 +1,15 @@
-"""The facilitator's export of a cohort, with the privacy rules applied.
+"""The facilitator's export of a cohort (CSV or JSON; its columns are described in workshop/README.md).
 
 - Progress (which pages are done, last activity) for everyone, under their pseudonym (with a suffix, as on
   the facilitator's pages, when more than one person chose it: `joining.display_names`).
-- Individual answers only for participants who agreed to share them.
-- Aggregates (means, first-try counts) only for groups of at least `MIN_GROUP` people.
-- Text cells that begin with = + - @ (or a tab or carriage return) get a leading apostrophe,
-  so a spreadsheet shows them instead of running them as formulas.
-- Text cells lose control and bidirectional characters (`empathydesk.text.clean`), in case data stored
-  before the store cleaned its input has them.
+- Everything a person answered, for the people who agreed to share (`privacy.sharing`).
+- Group figures (each statement's mean per check-in, first-try counts per scenario) as
+  `privacy.cohort_view` lets them be shown: the same rule as the dashboard's.
+- Spreadsheet safety: every text cell of the CSV is quoted, and a text cell whose first non-blank
+  character is = + - @ or that starts with a control character (tab, line break, ...) gets a leading
+  apostrophe, so a spreadsheet shows it instead of running it as a formula. Text cells lose control and
+  bidirectional characters (`empathydesk.text.clean`), in case data stored before the store cleaned its
+  input has them.
 """
 
 from __future__ import annotations
@@ -15,15 +17,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
+import unicodedata
 from typing import Any
 
 from empathydesk.storage import Answers, Store
 from empathydesk.text import clean
 
-MIN_GROUP = 5
 COLUMNS = ["kind", "participant", "topic", "item", "value", "n", "when"]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def neutralise(cell: Any) -> Any:
@@ -31,7 +32,8 @@ def neutralise(cell: Any) -> Any:
     if not isinstance(cell, str):
         return cell
     cell = clean(cell)
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    control = cell[:1] != "" and unicodedata.category(cell[0]) == "Cc"
+    return "'" + cell if control or cell.lstrip().startswith(FORMULA_STARTS) else cell
 
 
 def _row(
@@ -43,7 +45,7 @@ def _row(
 
 def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
     """Every row of the export, in a stable order."""
-    from empathydesk import scoring
+    from empathydesk import privacy, scoring
     from empathydesk.content import load
     from empathydesk.joining import display_names
 
@@ -51,32 +53,28 @@ def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
     people = store.participants(cohort_name)
     names = display_names(people)
     last_seen = store.activity(cohort_name)
-    everyone = store.cohort_answers(cohort_name)
+    stored = store.cohort_answers(cohort_name)
+    everyone = {person.id: stored.get(person.id, Answers()) for person in people}
+    sharers = {person.id for person in privacy.sharing(people)}
     rows: list[dict[str, Any]] = []
-    rating_groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    first_tries: dict[str, list[int]] = defaultdict(list)
     for person in people:
-        answers = everyone.get(person.id, Answers())
+        answers = everyone[person.id]
         done = [page for page, ok in scoring.progress(content, answers)["pages"].items() if ok]
         when = last_seen[person.id].isoformat() if person.id in last_seen else ""
         rows.append(_row("progress", names[person.id], "pages done", value="; ".join(done), n=len(done), when=when))
-        for checkpoint, given in answers.ratings.items():
-            for item, value in given.items():
-                rating_groups[(checkpoint, item)].append(value)
-        for scenario, option in scoring.first_tries(answers.scenario_attempts).items():
-            first_tries[scenario].append(option)
-        if not person.consent:
-            continue
-        rows += _individual_rows(names[person.id], answers)
-    for (checkpoint, item), values in sorted(rating_groups.items()):
-        if len(values) >= MIN_GROUP:
-            mean = round(sum(values) / len(values), 2)
-            rows.append(_row("rating mean", topic=checkpoint, item=item, value=mean, n=len(values)))
-    for scenario, options in sorted(first_tries.items()):
-        if len(options) >= MIN_GROUP:
-            for option in sorted(set(options)):
-                count = options.count(option)
-                rows.append(_row("first try", topic=scenario, item=f"option {option}", value=count, n=len(options)))
+        if person.id in sharers:
+            rows += _individual_rows(names[person.id], answers)
+    view = privacy.cohort_view(
+        content, {pid: a.ratings for pid, a in everyone.items()}, {pid: a.scenario_attempts for pid, a in everyone.items()},
+        sharers, {pid: a.versions for pid, a in everyone.items()},
+    )
+    for checkpoint, counts in view["likert"].items():
+        for item, row in counts[counts["shown"]].iterrows():
+            mean = sum(v * row[v] for v in range(1, scoring.scale_max(content) + 1)) / row["n"]
+            rows.append(_row("rating mean", topic=checkpoint, item=item, value=round(float(mean), 2), n=int(row["n"])))
+    shares = view["shares"]
+    for row in shares[shares["shown"]].itertuples():
+        rows.append(_row("first try", topic=row.scenario, item=f"option {row.option}", value=int(row.count), n=int(row.n)))
     return rows
 
 
@@ -97,7 +95,7 @@ def render(rows: list[dict[str, Any]], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()

@@ -2,15 +2,16 @@
 
 What it shows, and the privacy rules it keeps:
 
-* **Who is here**: everyone who joined, under their pseudonym, with their progress per page (done, part
-  done, not started) and when they last answered. Progress is shown for everyone.
+* **Who is here**: everyone who joined, under their pseudonym (with a suffix when others chose it too), with
+  their progress per page (done, in progress, not started) and when they last answered. Progress is shown
+  for everyone.
 * **Statistics and charts** for the whole cohort: change per skill from the real start to the end (mean,
   95% confidence interval, Cohen's d_z, n), the retrospective comparison beside it and labelled as such,
-  Cronbach's alpha, Likert bars and scenario choices. Every aggregate needs at least 5 people
-  (``stats.MIN_GROUP``); smaller groups say "too few to show".
-* **Individual scores** only for people who chose to share them (consent). They are also hidden while 1
-  to 4 people have *not* consented: with the cohort's averages on the same screen, the shared scores of
-  everyone else would let anyone work out those few people's answers.
+  Cronbach's alpha, Likert bars and scenario choices, with notes in words (small n, no spread).
+* **Individual scores** for the people who chose to share their answers, in a room of any size.
+
+What is shown is decided by `empathydesk.privacy` (the same rule as the export): a group figure appears only
+when no answer of someone who doesn't share can be worked out from it; a hidden one says why.
 
 Live refresh: an asyncio task on the kernel's own event loop checks the store every few seconds (cheap
 queries for who joined and the latest activity) and re-reads, in one read (``store.cohort_answers``: the
@@ -136,10 +137,10 @@ def progress_grid_html(
                 cells.append('<td class="ed-cell ed-done">✓ done</td>')
                 continue
             got, of = info.get("parts", {}).get(page, (0, 0))
-            if got:
+            if got or info.get("started", {}).get(page):
                 cells.append(f'<td class="ed-cell ed-part">◐ {got} of {of}</td>')
             else:
-                cells.append('<td class="ed-cell ed-none">· to do</td>')
+                cells.append('<td class="ed-cell ed-none">· not started</td>')
         shared = "yes" if person.consent else "no"
         rows.append(
             f'<tr><th scope="row">{esc(names[person.id])}</th>{"".join(cells)}'
@@ -156,8 +157,9 @@ def progress_grid_html(
         f'<th scope="col">Shares answers</th></tr></thead>'
         f'<tbody><tr class="ed-muted"><th scope="row">Done (all {total})</th>{count_row}<td></td><td></td></tr>'
         f'{"".join(rows)}</tbody></table>{more}'
-        '<p class="ed-muted">✓ done: every part of the page is finished. ◐ part done (how many parts of the page). '
-        '· to do: not started. A module has four parts: its check-in, the scenarios, a rewrite and the reflection.</p>'
+        '<p class="ed-muted">✓ done: every part of the page is finished. ◐ in progress: started, with how many of '
+        'its parts are finished (“0 of 4”: begun, no part finished yet). · not started: nothing answered on it yet. '
+        'A module has four parts: its check-in, the scenarios, a rewrite and the reflection.</p>'
     )
 
 
@@ -166,17 +168,26 @@ def progress_grid_html(
 
 def _ci(row: Mapping[str, Any]) -> str:
     if not row["shown"]:
-        return '<td class="ed-num" colspan="3"><em>too few to show</em> (n={})</td>'.format(row["n"])
+        return f'<td class="ed-num" colspan="3"><em>hidden</em> (n={row["n"]})</td>'
     return (
         f'<td class="ed-num">{row["mean_change"]:+.2f}</td>'
-        f'<td class="ed-num">[{row["ci_low"]:+.2f}, {row["ci_high"]:+.2f}]</td>'
+        f'<td class="ed-num">{_interval(row)}</td>'
         f'<td class="ed-num">{_num(row["d_z"])} (n={row["n"]})</td>'
     )
 
 
+def _interval(row: Mapping[str, Any]) -> str:
+    return "–" if math.isnan(row["ci_low"]) else f'[{row["ci_low"]:+.2f}, {row["ci_high"]:+.2f}]'
+
+
+def _notes(parts: list[tuple[str, str]]) -> str:
+    """Notes for one row, each with what it is about ("real: …; retrospective: …")."""
+    return esc("; ".join(f"{about}: {note}" for about, note in parts if note))
+
+
 def stats_html(tables: Mapping[str, Any]) -> str:
     """The change table (real change and, beside it, the retrospective comparison) and the reliability table
-    (keyed by role: start, end)."""
+    (keyed by role: start, end), each with its notes in words. `tables`: as `privacy.cohort_view` gives them."""
     real = tables["change"]["real"]
     retro = tables["change"]["retrospective"]
     rel = tables["reliability"]
@@ -185,11 +196,14 @@ def stats_html(tables: Mapping[str, Any]) -> str:
         means = (f'<td class="ed-num">{_num(r["mean_before"])}</td><td class="ed-num">{_num(r["mean_after"])}</td>'
                  if r["shown"] else '<td class="ed-num">–</td><td class="ed-num">–</td>')
         retro_cells = _ci(b).replace('<td class="ed-num"', '<td class="ed-num ed-retro"')
-        rows.append(f'<tr><th scope="row">{esc(r["name"])}</th>{means}{_ci(r)}{retro_cells}</tr>')
+        notes = _notes([("real", r["note"]), ("retrospective", b["note"])])
+        rows.append(f'<tr><th scope="row">{esc(r["name"])}</th>{means}{_ci(r)}{retro_cells}'
+                    f'<td class="ed-muted">{notes}</td></tr>')
     change = (
         '<table aria-label="Change per skill"><thead>'
         '<tr><th rowspan="2" scope="col">Skill</th><th colspan="5" scope="colgroup">Real change: start → end</th>'
-        '<th colspan="3" scope="colgroup" class="ed-retro">Retrospective: looking back → end</th></tr>'
+        '<th colspan="3" scope="colgroup" class="ed-retro">Retrospective: looking back → end</th>'
+        '<th rowspan="2" scope="col">Notes</th></tr>'
         '<tr><th class="ed-num">Start</th><th class="ed-num">End</th><th class="ed-num">Change</th>'
         '<th class="ed-num">95% CI</th><th class="ed-num">d_z</th>'
         '<th class="ed-num ed-retro">Change</th><th class="ed-num ed-retro">95% CI</th><th class="ed-num ed-retro">d_z</th></tr>'
@@ -198,16 +212,18 @@ def stats_html(tables: Mapping[str, Any]) -> str:
         'check-in people took at the start with the one at the end, for people who took both. The retrospective '
         'columns compare the end with how people, at the end, rated their start; looking back tends to make change '
         'look bigger, so the two are never combined. 95% CI: t-based confidence interval of the mean change. '
-        'd_z: mean change divided by the standard deviation of the changes.</p>'
+        'd_z: mean change divided by the standard deviation of the changes. “–”: can’t be worked out (the note '
+        'on its row says why). Hidden: a group figure is shown only when it can’t give away the answers of '
+        'anyone who doesn’t share theirs.</p>'
     )
     rel_rows = []
     for comp_index in range(len(rel["start"])):
         cells, notes = [], []
         for role in ("start", "end"):
             row = rel[role].iloc[comp_index]
-            cells.append(f'<td class="ed-num">{_num(row["alpha"]) if row["shown"] else "<em>too few to show</em>"}'
+            cells.append(f'<td class="ed-num">{_num(row["alpha"]) if row["shown"] else "<em>hidden</em>"}'
                          f' (n={row["n"]})</td>')
-            if row["warning"] and row["shown"]:
+            if row["warning"]:
                 notes.append(f'{role}: {row["warning"]}')
         name = rel["start"].iloc[comp_index]["name"]
         warn = f'⚠ {esc("; ".join(notes))}' if notes else ""
@@ -223,24 +239,20 @@ def stats_html(tables: Mapping[str, Any]) -> str:
     return f"<h3>Change per skill</h3>{change}<h3>Reliability of the self-check</h3>{reliability}"
 
 
-def individuals_html(content: Content, participants: list[Any], scores: Any, attempts: AttemptsIn,
+def individuals_html(content: Content, participants: list[Any], view: Mapping[str, Any],
                      max_rows: int = MAX_ROWS) -> str:
-    """Start and end scores of the people who chose to share their answers (see the module notes on hiding)."""
+    """Start and end scores of the people who chose to share their answers (`privacy.sharing`), from `view`
+    (`privacy.cohort_view`: "scores" and "best_first" hold only theirs)."""
     import pandas as pd
 
-    from empathydesk import stats
+    from empathydesk import privacy, stats
 
-    sharing = [p for p in participants if p.consent]
+    sharing = privacy.sharing(participants)
+    scores, best_first = view["scores"], view["best_first"]
     answered = set(scores.index) if len(scores) else set()
-    private = [p for p in participants if not p.consent and p.id in answered]
     if not sharing:
         return '<p class="ed-muted">Nobody has chosen to share their answers yet.</p>'
-    if 0 < len(private) < stats.MIN_GROUP:
-        return (f'<p class="ed-info">{len(sharing)} people share their answers, but their scores are hidden while '
-                f'{len(private)} (fewer than {stats.MIN_GROUP}) have not: with the averages above, the shared scores '
-                'would give away the answers of those few people.</p>')
     comps = content.instrument.competencies
-    best_first = stats.first_try_scores(content, attempts)
     head = "".join(f'<th class="ed-num" scope="col">{esc(c.name)}</th>' for c in comps)
     wanted = [(cp, c.id) for c in comps for cp in stats.comparisons(content)["real"]]
     table = scores.reindex(columns=pd.MultiIndex.from_tuples(wanted)) if len(scores) else None
@@ -270,21 +282,23 @@ def individuals_html(content: Content, participants: list[Any], scores: Any, att
 def build_results(content: Content, ratings: RatingsIn, attempts: AttemptsIn,
                   participants: list[Any] | None = None,
                   versions: Mapping[int, Mapping[str, int]] | None = None) -> dict[str, str]:
-    """Every statistic and chart of the dashboard as markup: {"stats", "charts", "individuals"}.
+    """Every statistic and chart of the dashboard as markup: {"stats", "charts", "individuals"}, as
+    `privacy.cohort_view` lets them be shown (without `participants`, nobody counts as sharing).
 
     `versions` (participant id -> check-in -> instrument version) keeps the change to like with like."""
     from empathydesk import charts as ch
-    from empathydesk import stats
+    from empathydesk import privacy
 
-    tables = stats.cohort_tables(content, ratings, attempts, versions)
-    figures = ch.cohort_charts(content, tables)
+    sharers = {p.id for p in privacy.sharing(participants or [])}
+    view = privacy.cohort_view(content, ratings, attempts, sharers, versions)
+    figures = ch.cohort_charts(content, view)
     try:
         chart_html = "".join(f.html() for f in figures)
     finally:
         ch.close(figures)
-    out = {"stats": stats_html(tables), "charts": chart_html, "individuals": ""}
+    out = {"stats": stats_html(view), "charts": chart_html, "individuals": ""}
     if participants is not None:
-        out["individuals"] = individuals_html(content, participants, tables["scores"], attempts)
+        out["individuals"] = individuals_html(content, participants, view)
     return out
 
 

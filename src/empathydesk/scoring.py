@@ -32,6 +32,7 @@ Reflections = Mapping[str, str]  # reflection -> text
 class Progress(TypedDict):
     pages: dict[str, bool]  # page -> done, in page order
     parts: dict[str, tuple[int, int]]  # page -> (parts done, parts in all); a page not started has 0 done
+    started: dict[str, bool]  # page -> anything on it answered (a started page may have no part done yet)
 
 
 # --- the self-assessment --------------------------------------------------------------------------
@@ -209,20 +210,22 @@ def page_progress(
 
 
 def progress(content: Content, answers: Answers) -> Progress:
-    """What is done per page, and how many parts of each page: a module's parts once anything in it is
-    answered, a check-in page's items answered."""
+    """What is done per page, how many parts of each page (a module's parts once anything in it is answered,
+    a check-in page's items answered), and which pages are started."""
     completes = page_checkpoints(content)
     pages = {WELCOME: checkpoint_complete(content, answers.ratings, completes[WELCOME])}
     parts: dict[str, tuple[int, int]] = {}
+    started: dict[str, bool] = {}
     for module in content.modules:
-        got, started = _parts(content, module, answers)
+        got, started[module.id] = _parts(content, module, answers)
         pages[module.id] = all(got.values())
-        parts[module.id] = (sum(got.values()) if started else 0, len(got))
+        parts[module.id] = (sum(got.values()) if started[module.id] else 0, len(got))
     pages[WRAP_UP] = checkpoint_complete(content, answers.ratings, completes[WRAP_UP])
     for page, cp in completes.items():
         items = content.items_for(cp)
         parts[page] = (len([i for i in items if i.id in answers.ratings.get(cp, {})]), len(items))
-    return {"pages": pages, "parts": parts}
+        started[page] = parts[page][0] > 0
+    return {"pages": pages, "parts": parts, "started": started}
 
 
 def page_checkpoints(content: Content) -> dict[str, str]:

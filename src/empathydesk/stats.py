@@ -3,8 +3,9 @@ Cronbach's alpha, and the counts behind the Likert and scenario charts.
 
 Input is a cohort's answers, either per person (participant id -> ratings, or -> scenario attempts, as in
 ``store.cohort_answers``) or as long rows (lists of plain dicts, as ``store.cohort_ratings`` returns); output
-is pandas data frames. ``cohort_tables`` builds every table the dashboard shows; `empathydesk.charts` only
-draws them. Import this module only where a dashboard is built: it imports pandas and numpy.
+is pandas data frames. ``cohort_tables`` builds every table of the cohort's results; `empathydesk.privacy`
+decides which of their figures any output may show, and `empathydesk.charts` only draws them. Import this
+module only where results are built: it imports pandas and numpy.
 
 Rules kept here, so that every view shares them:
 
@@ -13,8 +14,11 @@ Rules kept here, so that every view shares them:
 * The change is measured from the **real start** (the check-in with role ``start``) to the ``end``. The
   retrospective "before" (role ``looking-back``: rated at the end) is compared with the end in a separate
   table, labelled as retrospective; the two are never pooled, because looking back tends to inflate change.
-* Any number summarising a group needs at least ``MIN_GROUP`` (5) people; smaller groups come back with
-  ``shown = False`` and the note "too few to show".
+* Every figure is worked out whenever the arithmetic allows (a mean from one person, an interval from two),
+  and every row says whose answers it sums up (``people``: participant ids). Whether it may be shown is
+  not decided here but in `empathydesk.privacy`, for all outputs at once.
+* A change table's ``note`` says in words what a reader needs next to the figure: one person (no interval),
+  everyone changed by the same amount (an interval of no width, no d_z), fewer than ``SMALL_N`` people.
 * Only the first try at a scenario counts (``scoring.first_tries``).
 * Cronbach's alpha is computed per competency from people who answered all its items; it carries a
   warning below 0.7, or when fewer than ``ALPHA_MIN_N`` people answered.
@@ -41,10 +45,9 @@ RatingsIn = Iterable[Mapping[str, Any]] | Mapping[int, scoring.Ratings]  # rows,
 AttemptsIn = Iterable[Mapping[str, Any]] | Mapping[int, scoring.ScenarioAttempts]  # rows, or id -> attempts
 VersionsIn = Mapping[int, Mapping[str, int]]  # participant id -> checkpoint -> instrument version
 
-MIN_GROUP = 5
+SMALL_N = 10  # below this many people, a change is read as a rough guide
 ALPHA_MIN_N = 20
 ALPHA_OK = 0.7
-TOO_FEW = "too few to show"
 CONFIDENCE = 0.95
 
 
@@ -189,8 +192,8 @@ def competency_scores(content: Content, rows: RatingsIn | pd.DataFrame) -> pd.Da
 def paired_change(before: Iterable[float], after: Iterable[float], confidence: float = CONFIDENCE) -> dict[str, Any]:
     """Mean change (after - before) with a t-based confidence interval and Cohen's d_z, for paired values.
 
-    Pairs with a missing value on either side are dropped. With fewer than MIN_GROUP pairs nothing is
-    computed and ``shown`` is False.
+    Pairs with a missing value on either side are dropped. The means need one pair, the interval two, d_z
+    changes that differ; ``note`` says in words why a figure is missing, or that n is small.
     """
     b = np.asarray(list(before), dtype=float)
     a = np.asarray(list(after), dtype=float)
@@ -199,21 +202,33 @@ def paired_change(before: Iterable[float], after: Iterable[float], confidence: f
     n = int(diff.size)
     out: dict[str, Any] = {
         "n": n, "mean_before": math.nan, "mean_after": math.nan, "mean_change": math.nan,
-        "sd_change": math.nan, "ci_low": math.nan, "ci_high": math.nan, "d_z": math.nan,
-        "shown": n >= MIN_GROUP, "note": "" if n >= MIN_GROUP else TOO_FEW,
+        "sd_change": math.nan, "ci_low": math.nan, "ci_high": math.nan, "d_z": math.nan, "note": change_note(n, 1.0),
     }
-    if n < MIN_GROUP:
+    if n == 0:
         return out
     mean = float(diff.mean())
+    out.update(mean_before=float(b[keep].mean()), mean_after=float(a[keep].mean()), mean_change=mean)
+    if n == 1:
+        return out
     sd = float(diff.std(ddof=1))
     half = t_quantile(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
-    out.update(
-        mean_before=float(b[keep].mean()), mean_after=float(a[keep].mean()), mean_change=mean, sd_change=sd,
-        ci_low=mean - half, ci_high=mean + half, d_z=mean / sd if sd > 0 else math.nan,
-    )
-    if sd == 0:
-        out["note"] = "everyone changed by the same amount; no effect size"
+    out.update(sd_change=sd, ci_low=mean - half, ci_high=mean + half, d_z=mean / sd if sd > 0 else math.nan,
+               note=change_note(n, sd))
     return out
+
+
+def change_note(n: int, sd: float) -> str:
+    """What a reader needs to know next to a change over `n` people whose changes have spread `sd`, in words."""
+    if n == 0:
+        return ""
+    if n == 1:
+        return "only one person: no interval or d_z"
+    notes = []
+    if sd == 0:
+        notes.append("everyone changed by the same amount, so the interval has no width and d_z (–) can't be worked out")
+    if n < SMALL_N:
+        notes.append(f"only {n} people: a rough guide")
+    return "; ".join(notes)
 
 
 def comparisons(content: Content) -> dict[str, tuple[str, str]]:
@@ -245,7 +260,9 @@ def change_table(
         b, a = b.align(a, join="inner")
         if len(mismatched):
             b, a = b.drop(mismatched, errors="ignore"), a.drop(mismatched, errors="ignore")
-        records.append({"competency": comp.id, "name": comp.name, **paired_change(b, a, confidence)})
+        both = b.notna() & a.notna()
+        records.append({"competency": comp.id, "name": comp.name, **paired_change(b, a, confidence),
+                        "people": frozenset(b.index[both])})
     table = pd.DataFrame.from_records(records)
     table.attrs.update(before=before, after=after, confidence=confidence,
                        retrospective=content.checkpoint(before).retrospective if _has_cp(content, before) else False)
@@ -289,7 +306,7 @@ def cronbach_alpha(matrix: pd.DataFrame | np.ndarray) -> float:
 def reliability_table(content: Content, rows: RatingsIn | pd.DataFrame, checkpoint: str | None = None) -> pd.DataFrame:
     """Cronbach's alpha per competency at one checkpoint (default: the start), from people who answered all its items.
 
-    Columns: competency, name, k (items), n (people), alpha, shown, warning.
+    Columns: competency, name, k (items), n (people), alpha, warning, people (their ids).
     """
     keyed = keyed_frame(content, rows)
     keyed = keyed[keyed["checkpoint"] == (checkpoint or content.checkpoint_for("start").id)]
@@ -301,21 +318,16 @@ def reliability_table(content: Content, rows: RatingsIn | pd.DataFrame, checkpoi
         present = [i for i in item_ids if i in wide.columns]
         matrix = wide[present].dropna() if len(present) == len(item_ids) else pd.DataFrame()
         n = len(matrix)
-        alpha, warning, shown = math.nan, "", n >= MIN_GROUP
-        if not shown:
-            warning = TOO_FEW
-        else:
-            alpha = cronbach_alpha(matrix)
-            notes = []
-            if n < ALPHA_MIN_N:
-                notes.append(f"only {n} people: too few to judge reliability")
-            if math.isnan(alpha):
-                notes.append("answers do not vary, so alpha cannot be computed")
-            elif alpha < ALPHA_OK:
-                notes.append(f"alpha below {ALPHA_OK}: these items may not measure one thing")
-            warning = "; ".join(notes)
+        alpha = cronbach_alpha(matrix)
+        notes = []
+        if n < ALPHA_MIN_N:
+            notes.append(f"only {n} {'person' if n == 1 else 'people'}: too few to judge reliability")
+        if n >= 2 and math.isnan(alpha):
+            notes.append("answers do not vary, so alpha cannot be computed")
+        elif alpha < ALPHA_OK:
+            notes.append(f"alpha below {ALPHA_OK}: these items may not measure one thing")
         records.append({"competency": comp.id, "name": comp.name, "k": len(item_ids), "n": n,
-                        "alpha": alpha, "shown": shown, "warning": warning})
+                        "alpha": alpha, "warning": "; ".join(notes), "people": frozenset(matrix.index)})
     table = pd.DataFrame.from_records(records)
     table.attrs["checkpoint"] = checkpoint
     return table
@@ -327,7 +339,7 @@ def reliability_table(content: Content, rows: RatingsIn | pd.DataFrame, checkpoi
 def likert_counts(content: Content, rows: RatingsIn | pd.DataFrame, checkpoint: str) -> pd.DataFrame:
     """Raw answer counts per item at a checkpoint (not reverse-keyed: these are the words people agreed with).
 
-    Index: item id (instrument order, only items the checkpoint asks). Columns: 1..top, n, shown.
+    Index: item id (instrument order, only items the checkpoint asks). Columns: 1..top, n, people (their ids).
     """
     frame = rows if isinstance(rows, pd.DataFrame) else ratings_frame(rows)
     top = max(p.value for p in content.instrument.scale)
@@ -336,40 +348,37 @@ def likert_counts(content: Content, rows: RatingsIn | pd.DataFrame, checkpoint: 
     counts = pd.crosstab(frame["item"], frame["value"].astype(int)) if len(frame) else pd.DataFrame()
     counts = counts.reindex(index=item_ids, columns=range(1, top + 1), fill_value=0).fillna(0).astype(int)
     counts["n"] = counts.sum(axis=1)
-    counts["shown"] = counts["n"] >= MIN_GROUP
+    people = frame.groupby("item")["participant_id"].agg(frozenset) if len(frame) else pd.Series(dtype=object)
+    counts["people"] = [people.get(item, frozenset()) for item in counts.index]
     counts.index.name = "item"
     counts.attrs["checkpoint"] = checkpoint
     return counts
 
 
 def scenario_shares(content: Content, attempts: AttemptsIn) -> pd.DataFrame:
-    """First-try choices per scenario: one row per (scenario, option) with count, share, best, n, shown."""
-    counts = Counter(
-        first for tried in attempts_by_person(attempts).values() for first in scoring.first_tries(tried).items()
-    )
+    """First-try choices per scenario: one row per (scenario, option) with count, share, best, n and people
+    (the ids of everyone who tried the scenario)."""
+    firsts = first_picks(attempts)
     records = []
     for module in content.modules:
         for sc in module.scenarios:
-            per = [counts[(sc.id, i)] for i in range(len(sc.options))]
-            n = sum(per)
-            for i, count in enumerate(per):
-                records.append({"module": module.id, "scenario": sc.id, "option": i, "count": count,
-                                "share": count / n if n else math.nan, "best": i == sc.best_index,
-                                "n": n, "shown": n >= MIN_GROUP})
-    return pd.DataFrame.from_records(records, columns=["module", "scenario", "option", "count", "share", "best", "n", "shown"])
+            picks = firsts.get(sc.id, {})
+            per = Counter(picks.values())
+            n, people = len(picks), frozenset(picks)
+            for i in range(len(sc.options)):
+                records.append({"module": module.id, "scenario": sc.id, "option": i, "count": per[i],
+                                "share": per[i] / n if n else math.nan, "best": i == sc.best_index,
+                                "n": n, "people": people})
+    return pd.DataFrame.from_records(records, columns=["module", "scenario", "option", "count", "share", "best", "n", "people"])
 
 
-def checkpoint_means(content: Content, scores: pd.DataFrame) -> pd.DataFrame:
-    """Cohort mean per (checkpoint, competency) with n; cells with fewer than MIN_GROUP people are NaN."""
-    records = []
-    for cp in content.instrument.checkpoints:
-        for comp in content.instrument.competencies:
-            col = (cp.id, comp.id)
-            values = scores[col].dropna() if col in scores.columns else pd.Series(dtype=float)
-            n = len(values)
-            records.append({"checkpoint": cp.id, "competency": comp.id, "n": n,
-                            "mean": float(values.mean()) if n >= MIN_GROUP else math.nan, "shown": n >= MIN_GROUP})
-    return pd.DataFrame.from_records(records)
+def first_picks(attempts: AttemptsIn) -> dict[str, dict[int, int]]:
+    """scenario -> participant id -> the option they chose on their first try."""
+    picks: dict[str, dict[int, int]] = {}
+    for pid, tried in attempts_by_person(attempts).items():
+        for scenario, option in scoring.first_tries(tried).items():
+            picks.setdefault(scenario, {})[pid] = option
+    return picks
 
 
 def first_try_scores(content: Content, attempts: AttemptsIn) -> dict[int, tuple[int, int]]:
@@ -383,11 +392,13 @@ def first_try_scores(content: Content, attempts: AttemptsIn) -> dict[int, tuple[
 
 def cohort_tables(content: Content, ratings: RatingsIn, attempts: AttemptsIn,
                   versions: VersionsIn | None = None) -> dict[str, Any]:
-    """The dashboard's cohort tables: {"change", "reliability", "scores", "likert", "shares"}.
+    """Every table of the cohort's results, before `empathydesk.privacy` screens them:
+    {"change", "reliability", "likert", "shares", "scores", "keyed", "picks", "best_first"}.
 
-    Change is kept real and retrospective (``cohort_change``); reliability and Likert counts are taken at the
-    start and at the end, reliability keyed by role (``{"start": table, "end": table}``), Likert counts as a
-    list in that order.
+    Change is kept real and retrospective (``cohort_change``); reliability is taken at the start and at the
+    end, keyed by role (``{"start": table, "end": table}``); Likert counts for every check-in, keyed by its
+    id. "scores" (competency scores per person), "keyed" (``keyed_frame``), "picks" (``first_picks``) and
+    "best_first" (``first_try_scores``) are everyone's own answers, for the screening and for the people who share.
     """
     frame = ratings_frame(ratings, versions)
     keyed = keyed_frame(content, frame)
@@ -396,7 +407,10 @@ def cohort_tables(content: Content, ratings: RatingsIn, attempts: AttemptsIn,
     return {
         "change": cohort_change(content, scores, checkpoint_versions(frame)),
         "reliability": {role: reliability_table(content, keyed, cp) for role, cp in ends.items()},
-        "scores": scores,
-        "likert": [likert_counts(content, frame, cp) for cp in ends.values()],
+        "likert": {cp.id: likert_counts(content, frame, cp.id) for cp in content.instrument.checkpoints},
         "shares": scenario_shares(content, attempts),
+        "scores": scores,
+        "keyed": keyed,
+        "picks": first_picks(attempts),
+        "best_first": first_try_scores(content, attempts),
     }
