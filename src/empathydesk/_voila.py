@@ -17,10 +17,15 @@ The facilitator app (`--RoomVoila.hide_key=True`)
 - sign-in is our own page: the key is typed into a form (never in the address, so never in the browser's
   history), or a one-time link (`$EMPATHYDESK_SIGNIN_CODE`) is opened once. It gives a login cookie that is
   HttpOnly, SameSite=Strict and lasts `SIGN_IN_HOURS`. Wrong keys are rate-limited per address;
-- a page opened with `?token=KEY` (scripts) sets the cookie and reloads without the key.
+- a page opened with `?token=KEY` (scripts) sets the cookie and reloads without the key;
+- `--RoomVoila.console=True`: the facilitator's own pages, plain Tornado handlers behind the key (no kernel):
+  the home at `/` (and in place of Voilà's list of pages at `/voila/tree`), the presenter view and the JSON
+  its script reads, the run of show and the results to download (`console_handlers`; the pages are built
+  in empathydesk.console and empathydesk.presenter, their script and style are in static/).
 
 In a page's kernel: `wait_for_request` (the visitor of a preheated page) and `wait_before_widget_states`
-(ipywidgets' control comm waits for the page's held pieces). `version_problem` says, before anything
+(ipywidgets' control comm waits for the page's held pieces), `on_kernel_shutdown` (drafts saved before a
+left page's kernel stops). `version_problem` says, before anything
 starts, when the installed Voilà, Jupyter Server, nbconvert or ipywidgets are not the ones written for.
 
 The participant app (`--RoomVoila.gate=True`, `RoomKernelManager`)
@@ -492,6 +497,90 @@ def room_voila_class() -> type:
             self.set_header("Cache-Control", "no-store")
             self.finish(notice.signed_out(url_path_join(self.base_url, "login")))
 
+    class FacilitatorPage(PlainErrors, HideKey, JupyterHandler):
+        """A facilitator page of our own (empathydesk.console, empathydesk.presenter): behind the key, built
+        off the event loop (it reads the database)."""
+
+        def links(self):
+            from empathydesk.console import Links
+
+            return Links(self.base_url)
+
+        async def built(self, build: Callable[..., Any], *args: Any) -> Any:
+            return await asyncio.get_running_loop().run_in_executor(None, build, *args)
+
+        def send(self, body: str | None, content_type: str = "text/html; charset=utf-8") -> None:
+            if body is None:
+                raise tornado.web.HTTPError(404)
+            self.set_header("Content-Type", content_type)
+            self.set_header("Cache-Control", "no-store")
+            self.finish(body)
+
+    class HomeHandler(FacilitatorPage):
+        @tornado.web.authenticated
+        async def get(self):
+            from empathydesk.console import home_page
+
+            self.send(await self.built(home_page, self.links()))
+
+    class PlanHandler(FacilitatorPage):
+        @tornado.web.authenticated
+        async def get(self, slug: str):
+            from empathydesk.console import plan_page
+
+            self.send(await self.built(plan_page, slug, self.links()))
+
+    class PresenterHandler(FacilitatorPage):
+        @tornado.web.authenticated
+        async def get(self):
+            from empathydesk.presenter import page
+
+            self.send(await self.built(page, self.links(), self.get_query_argument("module", "")))
+
+    class ProgressHandler(FacilitatorPage):
+        """The room's progress for the presenter view's script: JSON, and a 403 (not the sign-in page) without
+        the key."""
+
+        async def prepare(self, *args, **kwargs):
+            await JupyterHandler.prepare(self, _redirect_to_login=False)
+
+        async def get(self):
+            import json
+
+            from empathydesk.presenter import progress_now
+
+            progress = await self.built(progress_now)
+            self.send(None if progress is None else json.dumps(progress), "application/json")
+
+    class ExportHandler(FacilitatorPage):
+        @tornado.web.authenticated
+        async def get(self, fmt: str):
+            from empathydesk.console import EXPORT_FORMATS, export
+
+            found = await self.built(export, fmt)
+            if found is None:
+                raise tornado.web.HTTPError(404)
+            name, text = found
+            self.set_header("Content-Disposition", f'attachment; filename="{name}"')
+            self.send(text, f"{EXPORT_FORMATS[fmt]}; charset=utf-8")
+
+    def console_handlers(base: str) -> list[tuple]:
+        """The facilitator's own pages (`--RoomVoila.console=True`); Voilà's list of pages gives way to the home."""
+        from empathydesk import console
+
+        at = lambda path: url_path_join(base, path)  # noqa: E731
+        formats = "|".join(console.EXPORT_FORMATS)
+        return [
+            (base, HomeHandler),
+            (at(r"voila/tree(?:/.*)?"), HomeHandler),
+            (at(console.PRESENTER), PresenterHandler),
+            (at(console.PROGRESS), ProgressHandler),
+            (at(console.RUN_OF_SHOW + r"/([a-z])"), PlanHandler),
+            (at(console.EXPORT + rf"/results\.({formats})"), ExportHandler),
+            (at(console.STATIC + "/(.*)"), tornado.web.StaticFileHandler,
+             {"path": str(Path(console.__file__).with_name("static"))}),
+        ]
+
     def with_plain_errors(handler: type) -> type:
         """`handler` with our error pages, if it would render Jupyter's (whose templates fail here: a 500)."""
         if not issubclass(handler, JupyterHandler) or issubclass(handler, (APIHandler, PlainErrors)):
@@ -520,6 +609,8 @@ def room_voila_class() -> type:
         join_pages_per_minute = Int(10, config=True, help="Join pages one address may open per minute (0: no limit).")
         unconnected_timeout = Float(180, config=True, help="Stop a page kernel its page never connected to after this (s).")
         sign_in_tries_per_minute = Int(5, config=True, help="Facilitator key tries per address per minute.")
+        console = Bool(False, config=True, help="The facilitator's own pages: a home at `/` (instead of Voilà's "
+                       "list of pages), the presenter view, the run of show and the results to download.")
 
         def initialize(self, argv=None):
             super().initialize(argv)
@@ -563,6 +654,8 @@ def room_voila_class() -> type:
             if self.token:
                 handlers.insert(0, (url_path_join(self.base_url, "login"), SignInHandler))
                 handlers.insert(0, (url_path_join(self.base_url, "logout"), SignOutHandler))
+            if self.console:
+                handlers[:0] = console_handlers(self.server_url)
             if self.landing:
                 target = url_path_join(self.server_url, "voila/render", quote(self.landing))
                 options = {"url": target, "permanent": False}

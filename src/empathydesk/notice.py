@@ -27,6 +27,9 @@ button { font: inherit; font-weight: 600; margin-top: 1rem; padding: 0.55rem 1.2
 """
 
 
+NO_ICON = '<link rel="icon" href="data:,">'  # the browser asks for no favicon (the apps have none: a 404)
+
+
 def page(title: str, paragraphs: list[str], *, link: tuple[str, str] | None = None, extra_html: str = "") -> str:
     """A whole page: a heading, plain paragraphs, an optional way on (text, address), and trusted extra HTML."""
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
@@ -35,7 +38,7 @@ def page(title: str, paragraphs: list[str], *, link: tuple[str, str] | None = No
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)} · EmpathyDesk</title><style>{STYLE}</style></head>"
+        f"{NO_ICON}<title>{escape(title)} · EmpathyDesk</title><style>{STYLE}</style></head>"
         f"<body><main><h1>{escape(title)}</h1>{body}{extra_html}</main></body></html>"
     )
 
@@ -102,7 +105,11 @@ def sign_in(action: str, xsrf_html: str, message: str = "", next_page: str = "")
     )
     return page(
         "Facilitator sign-in",
-        ["Type the facilitator key. It is shown in the window where you started the workshop."],
+        [
+            "These pages are for the person running the workshop, so they need the facilitator key.",
+            "You will find the key in the terminal window where the workshop was started, on the line "
+            "\u201cFacilitator key\u201d. The sign-in link printed there also works, once.",
+        ],
         extra_html=form,
     )
 

@@ -6,7 +6,8 @@
   token travels in the page's query string. Preheated kernels (a small pool per notebook), idle kernels
   culled, sources stripped, no tracebacks (a friendly message instead; details in the log file).
 - the **facilitator app** serves only `workshop/`, protected by a facilitator key (Voilà's own token), and
-  listens on 127.0.0.1 unless told otherwise.
+  listens on 127.0.0.1 unless told otherwise. Its root is the facilitator's home (empathydesk.console), with
+  the presenter view (empathydesk.presenter), the run of show and the results to download.
 
 Both run as child processes in their own process groups; Ctrl-C or SIGTERM stops both cleanly and the data stays.
 A port in use is an error that names it (checked before starting, and Voilà is told never to move to another).
@@ -237,6 +238,7 @@ def facilitator_args(host: str, port: int, settings: RoomSettings, root: Path | 
     return [
         *_common_voila_args(root or workshop_dir(), host, port),
         "--RoomVoila.hide_key=True",  # the address bar (maybe on the projector) never shows the key
+        "--RoomVoila.console=True",  # the facilitator's home at `/`, the presenter view, the run of show, exports
         # Nothing in workshop/ is served as a plain file (Voilà serves images without asking for the key).
         "--VoilaConfiguration.file_allowlist=(?!)",
         f"--MappingKernelManager.cull_idle_timeout={settings.cull_idle_timeout}",
@@ -529,7 +531,7 @@ def banner(workshop: Workshop) -> str:
         "For you only (don't show these on the projector):",
         f"  Sign in (this link works once):  {workshop.sign_in_url}",
         f"  Facilitator key:  {workshop.key}",
-        f"  Facilitator app:  {workshop.facilitator_url}  (on another device, sign in there with the key)",
+        f"  Facilitator home: {workshop.facilitator_url}  (on another device, sign in there with the key)",
         f"  Join screen:      {workshop.facilitator_page('join-screen.ipynb')}",
         "",
     ]
