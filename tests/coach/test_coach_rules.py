@@ -313,3 +313,147 @@ def test_the_course_examples_agree_with_the_coach() -> None:
         pytest.skip("no rewrite exercises yet")
     wrong = [v for v in verdicts if v[2] != v[3]]
     assert len(wrong) <= 0.1 * len(verdicts), wrong
+
+
+# Round 4: open doors read clause by clause (doors.py). A contact verb aimed at the helper, said as an
+# invitation (a condition, an open time, an inviting frame, or a plain "ring me"); a check-in or an
+# update by the helper later; where to find the helper; a colleague who expects them.
+OPEN_DOORS = [
+    # contact, with a condition or an open time, in many wordings
+    "text me if it freezes again",
+    "Ring me on 5521 if it happens again.",
+    "Give us a bell if the scanner's playing up.",
+    "Any hassle with it, text me.",
+    "Ping me whenever.",
+    "Grab me after the stand-up if it's still doing it.",
+    "Catch me on Teams if the sync stops again.",
+    "If you still can't see the folder, email me and I'll add you by hand.",
+    "Pls call if any prob.",
+    "If problem is persisting kindly revert back.",
+    "Next time it happens, grab a photo and send it my way.",
+    "Questions? Just give me a shout.",
+    # an inviting frame, or a plain invitation with nothing asked for
+    "ring me",
+    "Feel free to swing by my desk.",
+    "You can always ping me on Slack.",
+    "Don't hesitate to reach out.",
+    "Don't be afraid to ask.",
+    "Just knock on my door if you need anything.",
+    "Just reply to this email.",
+    "I'd rather you rang me than sat there stuck.",
+    # formal closings and non-native English
+    "Please do not hesitate to get in touch should you require further assistance.",
+    "We look forward to hearing from you.",
+    "I remain at your disposal.",
+    "For further assistance, I am reachable at extension 3345.",
+    "If you have again this error, please write me.",
+    "You can contact with me anytime.",
+    "Don't hesitate for contact me.",
+    "for any question i am here",
+    # where to find the helper
+    "My door's always open.",
+    "I'm only an email away.",
+    "I'm around all afternoon in case it acts up during the pitch.",
+    "Our team is available around the clock if you need us.",
+    "My number's below if you need it.",
+    # a check-in or an update later
+    "I'll look in on you tomorrow to see how you're getting on.",
+    "I'll check on it again on Monday.",
+    "I'll pop back at four to check it's staying on.",
+    "I'll keep an eye on it overnight and let you know in the morning how it went.",
+    "I'll give you a ring later to see how it went.",
+    "We'll update you as soon as the part arrives.",
+    "You'll hear from me by the end of the day.",
+    "Someone from our team will call you tomorrow to check the fix held.",
+    "Let's touch base next week.",
+    # a colleague who expects them
+    "Sunita in Facilities is expecting you and will let you into the server room.",
+    "I've let Marco know you'll be calling.",
+    "Priya is covering next week and has all my notes, so ask for her if anything goes wrong.",
+]
+
+NOT_OPEN_DOORS = [
+    # a promise to act, or contact with someone else
+    "I'll be at your desk in ten minutes.",
+    "I'll come over at 3 to replace the dock.",
+    "I'm coming over now to check your PC.",
+    "I'll call the supplier now.",
+    "I'll ring you at 2 to go through the setup.",
+    "I'll follow up with the supplier.",
+    "I'll check in with the vendor and chase the order.",
+    "I'll let the network team know.",
+    "I'll get back to the vendor today.",
+    "The engineer will call you to book a slot.",
+    "Call the vendor if it happens again.",
+    "Contact your manager for approval.",
+    "If they call me I'll tell them.",
+    # a request for something, not an invitation
+    "Send me a screenshot of the error.",
+    "Email me your asset number.",
+    "Reply with your employee ID.",
+    "Tell me exactly what the screen says.",
+    "Tell me a bit more about when it freezes.",
+    # negated, past, reproachful or grudging
+    "Don't call us about the printer again.",
+    "No need to reply, it's all done.",
+    "Stop messaging me about this.",
+    "I rang you twice this morning.",
+    "You could have called us first.",
+    "Why didn't you ring me?",
+    "If you'd read my last email you wouldn't need to ask me again.",
+    "Ring me if you must.",
+    "My door was open all day yesterday.",
+    # availability that is not an invitation
+    "I'm around the corner, be there in two minutes.",
+    "I'm free at 2, so I'll come then.",
+    "Feel free to ignore the warning.",
+    "Maybe next time read the error message.",
+]
+
+
+@pytest.mark.parametrize("text", OPEN_DOORS)
+def test_open_door_in_any_wording(text: str) -> None:
+    assert "open-door" in codes(text), review(text).to_text()
+
+
+@pytest.mark.parametrize("text", NOT_OPEN_DOORS)
+def test_not_an_open_door(text: str) -> None:
+    assert "open-door" not in codes(text), review(text).to_text()
+
+
+def test_a_mock_offer_is_sarcasm_not_an_open_door() -> None:
+    for text in (
+        "Oh sure, ring me again tomorrow when you've forgotten it again, it's not like I have anything else to do.",
+        "Wow, a whole two days before you locked yourself out this time. Give me a ring next week, I'll be waiting.",
+    ):
+        r = review(text)
+        assert "sarcasm" in r.codes and "open-door" not in r.codes and r.verdict == "needs-work", r.to_text()
+
+
+def test_an_invitation_is_not_an_order() -> None:
+    for text in (
+        "Reset done. Should the same message appear, reply to this email with a photo of the screen and we'll take it from there.",
+        "If your shortcuts haven't come back by lunch, call round and we'll put them back together.",
+        "Good afternoon Mr Osei. Should any difficulty arise, kindly contact the undersigned on extension 2201.",
+    ):
+        r = review(text)
+        assert "order" not in r.codes and "open-door" in r.codes, r.to_text()
+
+
+def test_check_in_and_hand_over_say_what_they_do() -> None:
+    r = review("The server is back up. I'll give you a quick call tomorrow morning to see that everything's still behaving.")
+    door = next(f for f in r.findings if f.code == "open-door")
+    assert "check back" in door.message and r.decided_by == ("open-door",)
+    r = review("I've passed your request to Amira in accounts. She's expecting your call.")
+    door = next(f for f in r.findings if f.code == "open-door")
+    assert "expects them" in door.message
+
+
+def test_door_messages_are_plain() -> None:
+    import textstat
+
+    from empathydesk.coach.doors import MESSAGES
+
+    for message in MESSAGES.values():
+        text = message.format(quote="I'll check back with you on Thursday")
+        assert textstat.flesch_kincaid_grade(text) <= 9, text

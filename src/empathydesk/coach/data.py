@@ -78,9 +78,8 @@ class Rules:
     tech_acronyms: frozenset[str] = frozenset()
     softeners: re.Pattern[str] = field(repr=False, default=re.compile("(?!)"))
     # A contact verb aimed at the helper ("text me", "write to us", "send it my way"), matched where a
-    # clause starts, and what makes it an invitation (a condition or an open time): see engine._invites.
+    # clause starts: see engine._invites (doors.py reads open doors clause by clause).
     invite: re.Pattern[str] = field(repr=False, default=re.compile("(?!)"))
-    invite_condition: re.Pattern[str] = field(repr=False, default=re.compile("(?!)"))
 
 
 def _read(name: str) -> Any:
@@ -182,7 +181,6 @@ def rules() -> Rules:
         tech_acronyms=frozenset(a.upper() for a in words.get("tech_acronyms", ())),
         softeners=re.compile(whole_words(_alternatives(words["softeners"])), FLAGS),
         invite=re.compile(_expand(INVITE, words), FLAGS),
-        invite_condition=re.compile(whole_words(_alternatives(words["invite_conditions"])), FLAGS),
     )
 
 

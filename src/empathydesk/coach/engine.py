@@ -8,7 +8,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from empathydesk.coach import context
+from empathydesk.coach import context, doors
 from empathydesk.coach.data import Group, Rules, rules
 
 # Typographic characters folded to plain ones, one character for one, so that spans stay true.
@@ -37,6 +37,9 @@ _AFTER_VERB = re.compile(
     re.IGNORECASE,
 )
 _ASKING = re.compile(r"\b(?:(?:could|can|would) you )?(?:tell|let) me(?: know)? (?:which|what|whether|if|how)\b|\b(?:could|can|would) you (?:tell|let) me\b", re.IGNORECASE)
+# A sentence that starts with the helper's promise, and a clause that goes on with it after a comma.
+_PROMISE_FIRST = re.compile(r"\s*(?:(?:ok|okay|right|sure|so|great),?\s+)?(?:I|we)(?:'ll| will|'m going to| am going to| can)\b", re.IGNORECASE)
+_AND_AFTER_COMMA = re.compile(r",\s+(?:and|then|and then|and also)\s+$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
 _ACRONYM = re.compile(r"(?<![\w-])([A-Z]{2,6}[0-9]?)s?(?![\w-])")  # DNS, SSO, MP3; not KB0012
 # Mixed-case technical tokens: vCPU, IPv6, eDiscovery-style names with two or more capitals in a row.
@@ -194,7 +197,10 @@ def _group_matches(reply: Reply, group: Group, r: Rules, found: dict[str, list[M
                     candidates.append(m)
                     break
             else:
+                promise = _PROMISE_FIRST.match(text, s, e)
                 for head in reply.comma_starts(s, e):
+                    if promise and _AND_AFTER_COMMA.search(text, max(s, head - 16), head):
+                        continue  # "I'll swap it on Thursday, and bring a spare": still the promise
                     m = group.regex.match(text, head, e)
                     if m and m.end() > m.start() and _AFTER_VERB.match(text, m.end(), e):
                         candidates.append(m)
@@ -221,7 +227,7 @@ def _group_matches(reply: Reply, group: Group, r: Rules, found: dict[str, list[M
             continue
         if group.imperative and offers and offers[0].start < m.start():
             continue  # steps that follow an offer are part of the offer
-        if group.code == "order" and _invites(reply, r, m.start(), s, e):
+        if group.code == "order" and _invites(reply, r, found, m.start(), s, e):
             continue  # "if it freezes again, text me the time": an invitation, not an order
         if group.needs == "order-sentence" and bisect.bisect_left(orders, s) == bisect.bisect_left(orders, e):
             continue  # no order in this sentence
@@ -232,47 +238,21 @@ def _group_matches(reply: Reply, group: Group, r: Rules, found: dict[str, list[M
 
 
 _WATCH = re.compile(r"(?:please |pls |just )?(?:keep an eye on|watch|see how|give it (?:a|an|until|till|the))\b", re.IGNORECASE)
-_ANY_FIRST = re.compile(r"\s*any\b[^,.!?]{1,40},", re.IGNORECASE)  # "Any more bounce-backs, forward them to me."
-_TROUBLE_QUESTION = re.compile(
-    r"\s*(?:any\s+)?(?:(?:more|other|further)\s+)?(?:questions?|problems?|issues?|trouble|worries|queries|concerns|"
-    r"doubts|hiccups?|niggles)\b[^.!?]{0,30}\?\s*",
-    re.IGNORECASE,
-)
-_PURPOSE = re.compile(r"\b(?:and|so(?: that)?|then)\s+(?:I|we)(?:'ll| will| can| could|'d)\b", re.IGNORECASE)
 
 
-def _invites(reply: Reply, r: Rules, pos: int, s: int, e: int) -> bool:
-    """Whether the clause starting at `pos` invites them back rather than orders: a contact verb aimed
-    at the helper ("write to me", "text me", "grab me", "send it my way"), said with a condition or an
-    open time ("if it stops", "next time", "any time") or with what the helper will then do ("and I'll
-    hunt them down"). "Keep an eye on it and message me if ..." watches, then invites."""
+def _invites(reply: Reply, r: Rules, found: dict[str, list[Match]], pos: int, s: int, e: int) -> bool:
+    """Whether the clause starting at `pos` invites them back rather than orders: an open door found
+    in that clause ("if it freezes again, text me the time"), or after watching ("keep an eye on it
+    and message me if ..."), or a contact verb whose sentence goes on to an open door ("bring them
+    along, or drop them in this chat")."""
     text = reply.text
-    m = r.invite.match(text, pos, e)
-    if m is None:
-        w = _WATCH.match(text, pos, e)
-        if w is None:
-            return False
-        m = r.invite.search(text, w.end(), e)
-        if m is None:
-            return False
-    if r.invite_condition.search(text, s, e) or _PURPOSE.search(text, m.end(), e) or _ANY_FIRST.match(text, s, e):
+    doors_here = [x for x in found.get("open-door", ()) if x.end > pos and x.start < e]
+    if not doors_here:
+        return False
+    cut = _CLAUSE_END.search(text, pos + 1, e)
+    if doors_here[0].start < (cut.start() if cut else e):
         return True
-    i = bisect.bisect_right(reply._starts, s) - 1  # "Questions before then? Bring them along."
-    return i > 0 and bool(_TROUBLE_QUESTION.fullmatch(text, *reply.sentences[i - 1]))
-
-
-def _invitations(reply: Reply, r: Rules) -> list[Match]:
-    """Open doors given as an imperative clause: "Next time it locks you out, ring me.", "Any more
-    bounce-backs, forward them straight to me.", "Questions? Bring them along, or drop them in this chat." """
-    text = reply.text
-    out: list[Match] = []
-    for s, e in reply.sentences[:200]:
-        for head in (*reply.clause_starts(s, e), *reply.comma_starts(s, e)):
-            m = r.invite.match(text, head, e)
-            if m and _invites(reply, r, head, s, e):
-                out.append(Match("open-door", m.start(), m.end(), "invitation"))
-                break
-    return out
+    return bool(_WATCH.match(text, pos, e) or r.invite.match(text, pos, e))
 
 
 def _is_warm(reply: Reply, found: dict[str, list[Match]], m: re.Match[str]) -> bool:
@@ -387,7 +367,10 @@ def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
             for group in r.groups.get(code, ()):
                 matches += _group_matches(reply, group, r, found)
             if code == "open-door":
-                matches += _invitations(reply, r)
+                # an open door read clause by clause (doors.py), and no phrase that is negated, grudging
+                # or a reproach ("don't contact us again", "ring me if you must", "you could have called")
+                matches = [x for x in matches if doors.door_in_context(reply, x.start)]
+                matches += doors.open_doors(reply)
         if code in CONTEXTUAL:
             matches = [x for x in matches if _in_context(reply, ctx, x)]
         if code == "dismissive" and any(found.get(c) for c in ("order", "suggests", "open-door")):
