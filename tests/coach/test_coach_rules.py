@@ -457,3 +457,36 @@ def test_door_messages_are_plain() -> None:
     for message in MESSAGES.values():
         text = message.format(quote="I'll check back with you on Thursday")
         assert textstat.flesch_kincaid_grade(text) <= 9, text
+
+
+# Round 4: more ways to blame, brush off or mock, and what is not one.
+MORE_FOUND = [
+    ("You were warned about this in the all-staff email.", "admonishing"),
+    ("It clearly says on the login page not to share your password.", "admonishing"),
+    ("That's what the training was for.", "admonishing"),
+    ("You could have just called me before unplugging everything.", "admonishing"),
+    ("I did say to call me before touching the server cabinet.", "admonishing"),
+    ("It's a simple fix, anyone could do it.", "dismissive"),
+    ("That's just how Outlook is.", "dismissive"),
+    ("Shall I come over and press the button for you too?", "sarcasm"),
+    ("Yes, computers do need power to work. Groundbreaking.", "sarcasm"),
+    ("Well done for reading the manual at last.", "sarcasm"),
+    ("It's not like I have anything better to do.", "sarcasm"),
+]
+MORE_NOT_FOUND = [
+    ("You could have a look at the guide if you like, or I can walk you through it.", "admonishing"),
+    ("Shall I come over and set it up for you this afternoon?", "sarcasm"),
+    ("Well done for spotting that so quickly, it saved us a lot of trouble.", "sarcasm"),
+    ("Reset done, and I've tested it twice.", "order"),
+    ("I'll ping the developers and get back to you by Friday.", "jargon"),
+]
+
+
+@pytest.mark.parametrize("text,code", MORE_FOUND)
+def test_finds_more(text: str, code: str) -> None:
+    assert code in codes(text), review(text).to_text()
+
+
+@pytest.mark.parametrize("text,code", MORE_NOT_FOUND)
+def test_more_context_rules(text: str, code: str) -> None:
+    assert code not in codes(text), review(text).to_text()
