@@ -68,6 +68,8 @@ def test_urgent_instruction_with_reason_and_promise_is_not_an_order() -> None:
     r = review("Please unplug the heater now, the cable is melting and it could start a fire. I'm on my way with a new one.")
     assert "order" not in r.codes and r.verdict == "relational"
     assert "order" in codes("Unplug the heater now.")
+    r = review("Please unplug the heater under your desk now, it's tripping the power on the whole floor. I'm on my way up.")
+    assert "order" not in r.codes and r.verdict == "relational"
 
 
 def test_honest_limits_owning_mistakes_and_not_knowing() -> None:
@@ -75,6 +77,8 @@ def test_honest_limits_owning_mistakes_and_not_knowing() -> None:
     assert "dismissive" not in limit.codes and limit.verdict == "relational"
     own = review("That one's on me, I gave you the wrong folder name. I've added a shortcut to your desktop.")
     assert "acknowledges" in own.codes and own.verdict == "relational"
+    own = review("That was our mistake, we pushed the update too early. It's rolled back and your files are fine.")
+    assert own.verdict == "relational" and "no-next-step" not in own.codes  # what happened next: rolled back
     unknown = review("I don't know yet why it skips pages. I'll test it with the supplier and call you by 4.")
     assert unknown.verdict == "relational" and unknown.decided_by
 

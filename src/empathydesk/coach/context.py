@@ -27,7 +27,9 @@ REASON = re.compile(
     r"infected|compromised|hot)|(?:was|were|has been|have been) (?:seen|leaked|stolen|posted|shared|compromised|hacked)|"
     r"(?:could|would|might|will|may) (?:\w+ )?(?:start|catch|wipe|lose|break|damage|spread|leak|burn|hurt|shock|delete|corrupt|infect|stop|mean|carry|have)|"
     r"(?:carries|has|contains|is) (?:a )?(?:virus|malware)|spreads?|infected|phishing|scam|"
-    r"to (?:stop|keep|avoid|protect|prevent|make sure)|it(?:'s| is) (?:not safe|unsafe|dangerous)|for (?:safety|security))\b",
+    r"to (?:stop|keep|avoid|protect|prevent|make sure)|it(?:'s| is) (?:not safe|unsafe|dangerous)|for (?:safety|security)|"
+    r"(?:it's|it is|that's|that is|they're|they are) (?:currently |now |still )?(?:tripping|overheating|leaking|smoking|burning|"
+    r"sparking|spreading|flooding|taking down|knocking out|corrupting|deleting|wiping|locking out|infecting))\b",
     re.IGNORECASE,
 )
 PROMISE = re.compile(
@@ -82,7 +84,8 @@ _FORWARD = [
     re.compile(
         r"\b(?:(?:it|that|this|everything|your \w+|the \w+)(?:'s| is| are|'re| was| should be)? (?:now |all |back )?"
         r"(?:fixed|working|back|sorted|restored|done|up and running|running|ready|resolved|booked|on order|on the (?:van|way)|"
-        r"arrived|complete|completed|clean|safe|there|reopened|switched back|on its way)|(?:works?|working|prints?|connects?) (?:again|now)|"
+        r"arrived|complete|completed|clean|safe|there|reopened|switched back|on its way|rolled back|reverted|undone)|(?:works?|working|prints?|connects?) (?:again|now)|"
+        r"(?:your|the|all (?:your|the)) (?:\w+ )?(?:files?|data|emails?|photos?|work|documents?|account|settings) (?:is|are|'s|'re) (?:all )?(?:fine|safe|intact|okay|ok|there|untouched)|"
         r"now you (?:have|can)|you can (?:now )?\w+|you(?:'ll| will| should) (?:now )?(?:get|receive|see|be able|have|find|hear)|"
         r"should (?:now )?(?:work|connect|print|be (?:fine|good|ok|okay|back))|(?:is|are) (?:now )?with the|"
         r"ha(?:s|ve) been (?:passed|sent|forwarded|assigned|escalated|fixed|restored|reset|booked|ordered)|"
