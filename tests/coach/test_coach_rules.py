@@ -408,6 +408,8 @@ NOT_OPEN_DOORS = [
     "I'm free at 2, so I'll come then.",
     "Feel free to ignore the warning.",
     "Maybe next time read the error message.",
+    "Your laptop is waiting for you at reception.",
+    "I'll fix it tonight, so it's ready for you first thing tomorrow.",
 ]
 
 
@@ -490,3 +492,28 @@ def test_finds_more(text: str, code: str) -> None:
 @pytest.mark.parametrize("text,code", MORE_NOT_FOUND)
 def test_more_context_rules(text: str, code: str) -> None:
     assert code not in codes(text), review(text).to_text()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will check in tomorrow.",
+        "Keeping an eye on it and will let you know.",
+        "Expect a call from me tomorrow.",
+        "Post in the IT channel if it comes back.",
+        "Raise it with me directly if it happens again.",
+        "If it does it again, bring it by.",
+        "Text if stuck.",
+        "If it goes wonky again, you know the drill.",
+        "We're open 8 till 6 if you need us.",
+    ],
+)
+def test_terse_and_channel_open_doors(text: str) -> None:
+    assert "open-door" in codes(text), review(text).to_text()
+
+
+@pytest.mark.parametrize(
+    "text", ["Will do.", "Will fix it tonight.", "Post the form to HR.", "Raise a ticket in the portal.", "Book a meeting room for Friday."]
+)
+def test_terse_look_alikes_are_not_open_doors(text: str) -> None:
+    assert "open-door" not in codes(text), review(text).to_text()

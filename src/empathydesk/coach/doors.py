@@ -93,7 +93,17 @@ _OBJECT = re.compile(
     FLAGS,
 )
 # "I'll keep an eye on it overnight and let you know": a second verb after the helper's promise.
-_FUTURE_AND = re.compile(r"\b(?:I|we)(?:'ll| will| shall|'m going to| am going to|'re going to| are going to)\s+[^.!?,;]{1,60}?\band\s+(?:then\s+|also\s+)?$", FLAGS)
+_FUTURE_AND = re.compile(
+    r"\b(?:I|we)(?:'ll| will| shall|'m going to| am going to|'re going to| are going to)\s+[^.!?,;]{1,60}?\band\s+(?:then\s+|also\s+)?$"
+    r"|\band (?:I'll |we'll |I will |we will )?will\s+$|\band will\s+(?:also\s+)?$",
+    FLAGS,
+)
+# "Will check in tomorrow.", "Ok, will keep you posted": a terse promise with no subject, at the start.
+_BARE_FUTURE = re.compile(
+    r"\s*(?:(?:ok|okay|sure|great|thanks|cheers|right|np|no worries|done|sorted|fixed)[,!.]?\s+)?(?:and\s+)?"
+    r"(?:will|shall|gonna|going to)\s+(?:also\s+|then\s+|definitely\s+)?",
+    FLAGS,
+)
 _OTHER_FUTURE = re.compile(
     r"\b(?:someone|somebody|one of us|(?:our|the) (?:\w+ )?team|(?:a|my) colleague|(?-i:[A-Z][a-z]+)(?: from [\w ]{1,30}?)?)"
     r"(?:'ll| will| is going to)\s+(?:also\s+|then\s+)?$",
@@ -247,7 +257,7 @@ def _checkin(reply: "Reply", s: int, e: int, p: dict[str, re.Pattern[str]]) -> t
         for m in p[key].finditer(text, s, e):
             start = m.start()
             before = text[max(s, start - 80):start]
-            subject = p["future"].search(before) or _FUTURE_AND.search(before)
+            subject = p["future"].search(before) or _FUTURE_AND.search(before) or _BARE_FUTURE.fullmatch(text, s, start)
             if subject is None:
                 # someone else on the team who will follow up: "Someone will call you tomorrow to check it held"
                 subject = _OTHER_FUTURE.search(before)
@@ -257,7 +267,7 @@ def _checkin(reply: "Reply", s: int, e: int, p: dict[str, re.Pattern[str]]) -> t
                 continue  # "I'll call you at 2 to walk you through it": an appointment, not a check-in
             if key == "visit" and not _FOLLOW_UP.search(text, m.end(), e):
                 continue  # "I'll come over at 2 and replace it": a promise to act
-            return max(s, start - 80) + subject.start(), m.end()
+            return (subject.start() if subject.re is _BARE_FUTURE else max(s, start - 80) + subject.start()), m.end()
     return None
 
 
