@@ -474,6 +474,9 @@ MORE_FOUND = [
     ("Yes, computers do need power to work. Groundbreaking.", "sarcasm"),
     ("Well done for reading the manual at last.", "sarcasm"),
     ("It's not like I have anything better to do.", "sarcasm"),
+    ("What if we moved the meeting to the other room for today?", "suggests"),
+    ("Does 3pm work for me to pop over?", "suggests"),
+    ("Fancy a quick walkthrough after lunch?", "suggests"),
 ]
 MORE_NOT_FOUND = [
     ("You could have a look at the guide if you like, or I can walk you through it.", "admonishing"),
