@@ -114,7 +114,7 @@ def test_cohort_charts(content, room):
     assert titles[0].startswith("Real change") and titles[1].startswith("Retrospective")
     assert "not mixed" in change.alt
     assert "✓" in texts(made[2])
-    assert set(tables) == {"change", "reliability", "scores", "likert", "shares", "best_first"}
+    assert set(tables) == {"change", "reliability", "scores", "likert", "shares", "best_first", "quiz", "quiz_scores"}
 
 
 def test_hidden_figures_say_so(content, room):
@@ -237,3 +237,15 @@ def test_importing_charts_stays_lean():
             "print(any(m in sys.modules for m in ('matplotlib', 'pandas', 'scipy', 'numpy')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_every_page_of_the_report_is_a4_portrait(content, room):
+    import re
+
+    person = finished(room[0])
+    made = charts.participant_charts(content, person.ratings, person.scenario_attempts)
+    pdf = charts.report_pdf(content, person.pseudonym, made, person.reflections)
+    boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    summary = charts.summary_pages(content, person.pseudonym, made, person.reflections)
+    assert len(boxes) == len(summary) + sum(not c.extra.get("empty") for c in made)  # then a chart a page
+    assert {(round(float(w)), round(float(h))) for w, h in boxes} == {(595, 842)}  # A4 in points

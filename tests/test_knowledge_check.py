@@ -267,3 +267,57 @@ def test_an_unknown_kind_of_answer_is_refused(store, course):
     with pytest.raises(ProgressFileError) as refused:
         store.import_participant(data, cohort=None, content=course)
     assert "keeps no answers of that kind" in refused.value.message
+
+
+# --- the cohort's gain -----------------------------------------------------------------------------
+
+
+def test_demo_data_gives_plausible_quizzes_and_the_dashboard_shows_the_gain(tmp_path):
+    """Made-up people take the forms half and half, know more at the end, and the dashboard's quiz row
+    matches an independent computation (scipy) of the mean change, its 95% interval and d_z."""
+    from scipy import stats as sps
+
+    from empathydesk import dashboard, demo
+    from empathydesk.cohort_export import cohort_rows
+
+    content = load()
+    store = Store.open(f"sqlite:///{tmp_path}/demo.sqlite")
+    try:
+        demo.fill_cohort(store, content, "demo", 30)
+        people = store.participants("demo")
+        answers = store.cohort_answers("demo")
+        taken_ = {pid: knowledge.taken(knowledge.KIND.saved(a)) for pid, a in answers.items()}
+        starts = [t["start"].form for t in taken_.values() if "start" in t]
+        assert len(starts) == 30 and abs(starts.count("a") - starts.count("b")) <= 2
+        assert all(t["end"].form != t["start"].form for t in taken_.values() if "end" in t)
+        quiz = knowledge.cohort_scores(content, answers)
+        both = sorted(pid for pid, s in quiz.items() if "end" in s)
+        before = [quiz[p]["start"] for p in both]
+        after = [quiz[p]["end"] for p in both]
+        diff = [a - b for a, b in zip(after, before)]
+        assert len(both) >= 10 and sum(diff) / len(diff) > 5  # they know more at the end
+
+        everyone = [type(p)(**{**p.__dict__, "consent": False}) for p in people]  # nobody shares
+        shared = [type(p)(**{**p.__dict__, "consent": True}) for p in people]  # everybody shares
+        ratings = {pid: a.ratings for pid, a in answers.items()}
+        attempts = {pid: a.scenario_attempts for pid, a in answers.items()}
+        html = dashboard.build_results(content, ratings, attempts, shared, quiz=quiz)
+        mean = sum(diff) / len(diff)
+        low, high = sps.t.interval(0.95, len(diff) - 1, loc=mean, scale=sps.sem(diff))
+        d_z = mean / sps.tstd(diff)
+        assert f"{mean:+.0f}" in html["stats"] and f"[{low:+.0f}, {high:+.0f}]" in html["stats"]
+        assert f"{d_z:.2f}" in html["stats"]
+        assert "Quiz" in html["individuals"] and "%" in html["individuals"]
+
+        hidden = dashboard.build_results(content, ratings, attempts, everyone[:3] + shared[3:], quiz=quiz)
+        assert "Quiz: what people know" in hidden["stats"]  # three who don't share: the change is hidden
+        assert f"[{low:+.0f}, {high:+.0f}]" not in hidden["stats"]
+
+        for person in people:
+            store.set_consent(person.id, True)
+        shown = {r["item"]: r["value"] for r in cohort_rows(store, "demo") if r["kind"] == "quiz change"}
+        assert shown["mean_change"] == round(mean, 2) and shown["ci_low"] == round(low, 2)
+        store.set_consent(both[0], False)  # one in it who doesn't share: the export hides it too
+        assert not [r for r in cohort_rows(store, "demo") if r["kind"] == "quiz change"]
+    finally:
+        store.close()

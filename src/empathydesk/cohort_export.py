@@ -3,7 +3,8 @@
 - Progress (which pages are done, last activity) for everyone, under their pseudonym (with a suffix, as on
   the facilitator's pages, when more than one person chose it: `joining.display_names`).
 - Everything a person answered, for the people who agreed to share (`privacy.sharing`).
-- Group figures (each statement's mean per check-in, first-try counts per scenario) as
+- Group figures (each statement's mean per check-in, first-try counts per scenario, the quiz's change from
+  start to end) as
   `privacy.cohort_view` lets them be shown: the same rule as the dashboard's.
 - Spreadsheet safety: every text cell of the CSV is quoted, and a text cell whose first non-blank
   character is = + - @ or that starts with a control character (tab, line break, ...) gets a leading
@@ -17,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import unicodedata
 from typing import Any
 
@@ -48,6 +50,7 @@ def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
     from empathydesk import privacy, scoring
     from empathydesk.content import load
     from empathydesk.joining import display_names
+    from empathydesk.pieces import knowledge
 
     content = load()
     people = store.participants(cohort_name)
@@ -66,8 +69,14 @@ def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
             rows += _individual_rows(names[person.id], answers)
     view = privacy.cohort_view(
         content, {pid: a.ratings for pid, a in everyone.items()}, {pid: a.scenario_attempts for pid, a in everyone.items()},
-        sharers, {pid: a.versions for pid, a in everyone.items()},
+        sharers, {pid: a.versions for pid, a in everyone.items()}, knowledge.cohort_scores(content, everyone),
     )
+    quiz = view["quiz"].iloc[0]
+    if quiz["shown"] and quiz["n"]:
+        for item in ("mean_before", "mean_after", "mean_change", "ci_low", "ci_high", "d_z"):
+            value = quiz[item]
+            rows.append(_row("quiz change", topic="percent right", item=item,
+                             value="" if math.isnan(value) else round(float(value), 2), n=int(quiz["n"])))
     for checkpoint, counts in view["likert"].items():
         for item, row in counts[counts["shown"]].iterrows():
             mean = sum(v * row[v] for v in range(1, scoring.scale_max(content) + 1)) / row["n"]

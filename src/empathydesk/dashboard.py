@@ -42,7 +42,7 @@ from empathydesk.joining import WELCOME, WRAP_UP, display_names
 from empathydesk.storage.records import Answers
 
 if TYPE_CHECKING:  # pandas and numpy are imported only when the results are built
-    from empathydesk.stats import AttemptsIn, RatingsIn
+    from empathydesk.stats import AttemptsIn, QuizIn, RatingsIn
 
 LIVE_INTERVAL = 5.0  # seconds between checks for new answers
 CHART_INTERVAL = 20.0  # at most this often are charts and statistics redrawn
@@ -236,7 +236,33 @@ def stats_html(tables: Mapping[str, Any]) -> str:
         'who answered all four. Below 0.7 the statements may not measure one thing; with fewer than 20 people it is '
         'only a rough guide.</p>'
     )
-    return f"<h3>Change per skill</h3>{change}<h3>Reliability of the self-check</h3>{reliability}"
+    return f"<h3>Change per skill</h3>{change}{quiz_html(tables)}<h3>Reliability of the self-check</h3>{reliability}"
+
+
+def quiz_html(tables: Mapping[str, Any]) -> str:
+    """The change in quiz score (percent of the questions right), start → end, beside the self-ratings'."""
+    row = tables["quiz"].iloc[0]
+    if row["n"] == 0:
+        return ('<h3>Quiz</h3><p class="ed-muted">No one has taken the quiz at both the start and the end yet.</p>')
+    means = (f'<td class="ed-num">{_num(row["mean_before"], "{:.0f}%")}</td><td class="ed-num">{_num(row["mean_after"], "{:.0f}%")}</td>'
+             if row["shown"] else '<td class="ed-num">–</td><td class="ed-num">–</td>')
+    change = (f'<td class="ed-num">{_num(row["mean_change"], "{:+.0f}")}</td><td class="ed-num">{_interval_points(row)}</td>'
+              f'<td class="ed-num">{_num(row["d_z"])}</td>') if row["shown"] else '<td class="ed-num">hidden</td><td></td><td></td>'
+    return (
+        '<h3>Quiz: what people know</h3><table aria-label="Change in quiz score"><thead><tr>'
+        '<th class="ed-num" scope="col">Start</th><th class="ed-num" scope="col">End</th>'
+        '<th class="ed-num" scope="col">Change (points)</th><th class="ed-num" scope="col">95% CI</th>'
+        '<th class="ed-num" scope="col">d_z</th><th class="ed-num" scope="col">People</th><th scope="col">Notes</th>'
+        f'</tr></thead><tbody><tr>{means}{change}<td class="ed-num">{row["n"]}</td>'
+        f'<td class="ed-muted">{esc(row["note"])}</td></tr></tbody></table>'
+        '<p class="ed-muted">The share of the eight quiz questions answered with the best option, for people who took the '
+        'quiz at the start and at the end. Half the room took one form first and the other form last, so the change '
+        'is not one form being easier. Unlike the self-ratings, this is scored.</p>'
+    )
+
+
+def _interval_points(row: Mapping[str, Any]) -> str:
+    return "–" if math.isnan(row["ci_low"]) else f'[{row["ci_low"]:+.0f}, {row["ci_high"]:+.0f}]'
 
 
 def individuals_html(content: Content, participants: list[Any], view: Mapping[str, Any],
@@ -265,14 +291,19 @@ def individuals_html(content: Content, participants: list[Any], view: Mapping[st
                  for k in range(len(comps))]
         got = best_first.get(person.id)
         first = f"{got[0]} of {got[1]}" if got else "–"
-        rows.append(f'<tr><th scope="row">{esc(names[person.id])}</th>{"".join(cells)}<td class="ed-num">{first}</td></tr>')
+        quiz = view["quiz_scores"].get(person.id, {})
+        quiz_cell = f'{_num(quiz.get("start", math.nan), "{:.0f}%")} → {_num(quiz.get("end", math.nan), "{:.0f}%")}'
+        rows.append(f'<tr><th scope="row">{esc(names[person.id])}</th>{"".join(cells)}<td class="ed-num">{first}</td>'
+                    f'<td class="ed-num">{quiz_cell}</td></tr>')
     more = (f'<p class="ed-muted">Showing the first {max_rows} of {len(ordered)} people who share their answers.</p>'
             if len(ordered) > max_rows else "")
     return (
         '<table aria-label="Scores of people who share their answers"><thead><tr>'
-        f'<th scope="col">Name</th>{head}<th class="ed-num" scope="col">Best choice first</th></tr></thead>'
+        f'<th scope="col">Name</th>{head}<th class="ed-num" scope="col">Best choice first</th>'
+        '<th class="ed-num" scope="col">Quiz</th></tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table>{more}'
-        '<p class="ed-muted">Score at the start → at the end (1 to 5). Only people who chose to share their answers.</p>'
+        '<p class="ed-muted">Score at the start → at the end (1 to 5); quiz: the share of questions right at the start → '
+        'at the end. Only people who chose to share their answers.</p>'
     )
 
 
@@ -281,16 +312,18 @@ def individuals_html(content: Content, participants: list[Any], view: Mapping[st
 
 def build_results(content: Content, ratings: RatingsIn, attempts: AttemptsIn,
                   participants: list[Any] | None = None,
-                  versions: Mapping[int, Mapping[str, int]] | None = None) -> dict[str, str]:
+                  versions: Mapping[int, Mapping[str, int]] | None = None,
+                  quiz: QuizIn | None = None) -> dict[str, str]:
     """Every statistic and chart of the dashboard as markup: {"stats", "charts", "individuals"}, as
     `privacy.cohort_view` lets them be shown (without `participants`, nobody counts as sharing).
 
-    `versions` (participant id -> check-in -> instrument version) keeps the change to like with like."""
+    `versions` (participant id -> check-in -> instrument version) keeps the change to like with like; `quiz`
+    (participant id -> moment -> percent right) gives the quiz's change."""
     from empathydesk import charts as ch
     from empathydesk import privacy
 
     sharers = {p.id for p in privacy.sharing(participants or [])}
-    view = privacy.cohort_view(content, ratings, attempts, sharers, versions)
+    view = privacy.cohort_view(content, ratings, attempts, sharers, versions, quiz)
     figures = ch.cohort_charts(content, view)
     try:
         chart_html = "".join(f.html() for f in figures)
@@ -379,13 +412,16 @@ class Dashboard:
         latest = max(self.state.activity.values(), default=None)
         return (latest, tuple((p.id, p.consent) for p in self.state.participants))
 
-    def results_input(self) -> tuple[RatingsIn, AttemptsIn, list[Any], dict[int, Mapping[str, int]]]:
+    def results_input(self) -> tuple[RatingsIn, AttemptsIn, list[Any], dict[int, Mapping[str, int]], QuizIn]:
         """What `build_results` needs, taken from the answers already read (now: the build may run in a thread)."""
+        from empathydesk.pieces import knowledge
+
         people = list(self.state.participants)
         answers = {p.id: self.state.answers.get(p.id, Answers()) for p in people}
         ratings = {pid: a.ratings for pid, a in answers.items()}
         versions = {pid: a.versions for pid, a in answers.items()}
-        return ratings, {pid: a.scenario_attempts for pid, a in answers.items()}, people, versions
+        quiz = knowledge.cohort_scores(self.content, answers)
+        return ratings, {pid: a.scenario_attempts for pid, a in answers.items()}, people, versions, quiz
 
     # showing ---------------------------------------------------------------------------------------
 

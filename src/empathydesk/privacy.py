@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from empathydesk.content import Content
-    from empathydesk.stats import AttemptsIn, RatingsIn, VersionsIn
+    from empathydesk.stats import AttemptsIn, QuizIn, RatingsIn, VersionsIn
 
 MIN_GROUP = 5
 FEW = "hidden: {k} of its people don't share their answers, and a group figure needs none or at least {m} of them"
@@ -178,13 +178,14 @@ def _alike(members: frozenset[int], names: Iterable[Hashable], answers: Answers)
 
 
 def cohort_view(content: Content, ratings: RatingsIn, attempts: AttemptsIn, sharers: Collection[int],
-                versions: VersionsIn | None = None) -> dict[str, Any]:
+                versions: VersionsIn | None = None, quiz: QuizIn | None = None) -> dict[str, Any]:
     """The cohort's results as every output may show them: `stats.cohort_tables` with each hidden figure
     blanked (``shown`` False, its numbers gone, ``note`` saying why), and the per-person tables ("scores",
-    "best_first") only for the people in `sharers`. Everyone's own answers ("keyed", "picks") are left out."""
+    "best_first", "quiz_scores") only for the people in `sharers`. Everyone's own answers ("keyed", "picks")
+    are left out."""
     from empathydesk import stats
 
-    tables = stats.cohort_tables(content, ratings, attempts, versions)
+    tables = stats.cohort_tables(content, ratings, attempts, versions, quiz)
     figures, answers, made_of = cohort_figures(content, tables)
     decision = decide(figures, answers, sharers, made_of)
     return screen(tables, decision, sharers)
@@ -227,6 +228,13 @@ def cohort_figures(content: Content, tables: Mapping[str, Any]) -> tuple[list[Fi
             figures.append(Figure(("item", cp, item), row["people"], frozenset({("r", cp, item)})))
 
     change("real")
+    quiz = tables["quiz"].iloc[0]
+    scores_of = tables["quiz_scores"]
+    for moment in ("start", "end"):
+        answers[("q", moment)] = {p: round(scores_of[p][moment], 6) for p in quiz["people"]}
+    answers[("qd",)] = {p: round(scores_of[p]["end"] - scores_of[p]["start"], 6) for p in quiz["people"]}
+    made_of[("qd",)] = frozenset({("q", "start"), ("q", "end")})
+    figures.append(Figure(("quiz",), quiz["people"], frozenset({("q", "start"), ("q", "end"), ("qd",)})))
     items(end)
     items(start)
     change("retrospective")
@@ -277,10 +285,12 @@ def screen(tables: Mapping[str, Any], decision: Decision, sharers: Collection[in
     shares = tables["shares"].assign(note="")
     out["shares"] = rows(shares, [("scenario", s) for s in shares["scenario"]], ["count", "share"], "note")
     out["shares"]["count"] = out["shares"]["count"].fillna(0).astype(int)
+    out["quiz"] = rows(tables["quiz"], [("quiz",)], change_numbers, "note")
     people = set(sharers)
     scores = tables["scores"]
     out["scores"] = scores.loc[[p for p in scores.index if p in people]]
     out["best_first"] = {pid: got for pid, got in tables["best_first"].items() if pid in people}
+    out["quiz_scores"] = {pid: got for pid, got in tables["quiz_scores"].items() if pid in people}
     return out
 
 

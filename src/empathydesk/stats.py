@@ -345,10 +345,10 @@ def likert_counts(content: Content, rows: RatingsIn | pd.DataFrame, checkpoint: 
     top = max(p.value for p in content.instrument.scale)
     frame = frame[(frame["checkpoint"] == checkpoint) & frame["value"].between(1, top)]
     item_ids = [i.id for i in content.items_for(checkpoint)] if _has_cp(content, checkpoint) else []
-    counts = pd.crosstab(frame["item"], frame["value"].astype(int)) if len(frame) else pd.DataFrame()
-    counts = counts.reindex(index=item_ids, columns=range(1, top + 1), fill_value=0).fillna(0).astype(int)
+    counts = frame.groupby(["item", frame["value"].astype(int)]).size().unstack() if len(frame) else pd.DataFrame()
+    counts = counts.reindex(index=item_ids, columns=range(1, top + 1)).fillna(0).astype(int)
     counts["n"] = counts.sum(axis=1)
-    people = frame.groupby("item")["participant_id"].agg(frozenset) if len(frame) else pd.Series(dtype=object)
+    people = {item: frozenset(ids) for item, ids in frame.groupby("item")["participant_id"]} if len(frame) else {}
     counts["people"] = [people.get(item, frozenset()) for item in counts.index]
     counts.index.name = "item"
     counts.attrs["checkpoint"] = checkpoint
@@ -390,27 +390,43 @@ def first_try_scores(content: Content, attempts: AttemptsIn) -> dict[int, tuple[
 # --- every table of the dashboard -----------------------------------------------------------------
 
 
+QuizIn = Mapping[int, Mapping[str, float]]  # participant id -> "start"/"end" -> percent of the quiz right
+
+
+def quiz_change(quiz: QuizIn, confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """The change in quiz score (percent right) from the start to the end, over the people who took both:
+    one row, as ``paired_change`` gives it, with the people it sums up."""
+    people = sorted(pid for pid, got in quiz.items() if "start" in got and "end" in got)
+    row = paired_change([quiz[p]["start"] for p in people], [quiz[p]["end"] for p in people], confidence)
+    return pd.DataFrame.from_records([{**row, "people": frozenset(people)}])
+
+
 def cohort_tables(content: Content, ratings: RatingsIn, attempts: AttemptsIn,
-                  versions: VersionsIn | None = None) -> dict[str, Any]:
+                  versions: VersionsIn | None = None, quiz: QuizIn | None = None) -> dict[str, Any]:
     """Every table of the cohort's results, before `empathydesk.privacy` screens them:
-    {"change", "reliability", "likert", "shares", "scores", "keyed", "picks", "best_first"}.
+    {"change", "reliability", "likert", "shares", "quiz", "scores", "keyed", "picks", "best_first", "quiz_scores"}.
 
     Change is kept real and retrospective (``cohort_change``); reliability is taken at the start and at the
     end, keyed by role (``{"start": table, "end": table}``); Likert counts for every check-in, keyed by its
     id. "scores" (competency scores per person), "keyed" (``keyed_frame``), "picks" (``first_picks``) and
-    "best_first" (``first_try_scores``) are everyone's own answers, for the screening and for the people who share.
+    "best_first" (``first_try_scores``) are everyone's own answers, for the screening and for the people who share;
+    so is "quiz_scores" (`quiz`: each person's quiz scores), whose change from start to end is "quiz".
     """
     frame = ratings_frame(ratings, versions)
     keyed = keyed_frame(content, frame)
     scores = competency_scores(content, keyed)
     ends = dict(zip(("start", "end"), comparisons(content)["real"]))
+    by_checkpoint = dict(list(frame.groupby("checkpoint"))) if len(frame) else {}
     return {
         "change": cohort_change(content, scores, checkpoint_versions(frame)),
         "reliability": {role: reliability_table(content, keyed, cp) for role, cp in ends.items()},
-        "likert": {cp.id: likert_counts(content, frame, cp.id) for cp in content.instrument.checkpoints},
+        "likert": {cp.id: likert_counts(content, by_checkpoint.get(cp.id, frame.iloc[:0]), cp.id)
+                   for cp in content.instrument.checkpoints},
         "shares": scenario_shares(content, attempts),
+        "quiz": quiz_change(quiz or {}),
         "scores": scores,
         "keyed": keyed,
         "picks": first_picks(attempts),
         "best_first": first_try_scores(content, attempts),
+        "quiz_scores": dict(quiz or {}),
     }

@@ -155,6 +155,17 @@ def scores(content: Content, answers: Answers) -> dict[str, tuple[int, int]]:
     return {m: score(check, t) for m, t in taken(KIND.saved(answers)).items() if t.finished}
 
 
+def cohort_scores(content: Content, answers: Mapping[int, Answers]) -> dict[int, dict[str, float]]:
+    """participant id -> moment -> percent of the questions right, for each finished moment (the cohort's
+    quiz, for `stats.cohort_tables`)."""
+    out = {}
+    for pid, answer in answers.items():
+        done = scores(content, answer)
+        if done:
+            out[pid] = {moment: 100 * right / total for moment, (right, total) in done.items()}
+    return out
+
+
 def _rows(saved: Mapping[str, Any]) -> list[Row]:
     out: list[Row] = []
     for moment, answer in sorted(taken(saved).items()):
