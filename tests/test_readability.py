@@ -6,7 +6,9 @@ participant-facing text of each file:
 - each notebook in notebooks/: all its markdown cells, with the Markdown and HTML markup removed;
 - each module file in assessments/modules/: title, goals, lesson titles, scenario prompts, options and
   feedback, rewrite exercises, reflections and discussion questions;
-- assessments/instrument.yaml: scale labels, competency names and descriptions, items, checkpoints.
+- assessments/instrument.yaml: scale labels, competency names and descriptions, items, checkpoints;
+- assessments/knowledge.yaml: the quiz's title, its two introductions, and both forms' questions, options
+  and feedback.
 
 Run this file as a script to print the grade of every file:
     .venv/bin/python tests/test_readability.py
@@ -93,14 +95,20 @@ def notebook_text(path: Path) -> str:
     return join_pieces(pieces)
 
 
+def question_pieces(scenarios: list[dict]) -> list[str]:
+    pieces = []
+    for scenario in scenarios:
+        pieces.append(scenario["prompt"])
+        for option in scenario["options"]:
+            pieces += [option["text"], option["feedback"]]
+    return pieces
+
+
 def module_text(path: Path) -> str:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     pieces = [data["title"], *data.get("goals", [])]
     pieces += [lesson["title"] for lesson in data.get("lessons", [])]
-    for scenario in data.get("scenarios", []):
-        pieces.append(scenario["prompt"])
-        for option in scenario["options"]:
-            pieces += [option["text"], option["feedback"]]
+    pieces += question_pieces(data.get("scenarios", []))
     for exercise in data.get("exercises", []):
         pieces += [exercise["situation"], exercise["curt_reply"], *exercise["good_rewrite"], exercise["example"]]
     pieces += [r["prompt"] for r in data.get("reflections", [])]
@@ -119,6 +127,14 @@ def instrument_text(path: Path) -> str:
     return join_pieces(pieces)
 
 
+def knowledge_text(path: Path) -> str:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pieces = [data["title"], data["start"], data["end"]]
+    for form in data["forms"]:
+        pieces += question_pieces(form["items"])
+    return join_pieces(pieces)
+
+
 def grade(text: str) -> float:
     return float(textstat.flesch_kincaid_grade(text))
 
@@ -126,7 +142,7 @@ def grade(text: str) -> float:
 def participant_files() -> list[Path]:
     files = sorted((REPO / "notebooks").glob("*.ipynb"))
     files += sorted((REPO / "assessments" / "modules").glob("*.yaml"))
-    files.append(REPO / "assessments" / "instrument.yaml")
+    files += [REPO / "assessments" / "instrument.yaml", REPO / "assessments" / "knowledge.yaml"]
     return files
 
 
@@ -135,6 +151,8 @@ def text_of(path: Path) -> str:
         return notebook_text(path)
     if path.name == "instrument.yaml":
         return instrument_text(path)
+    if path.name == "knowledge.yaml":
+        return knowledge_text(path)
     return module_text(path)
 
 
