@@ -477,6 +477,27 @@ MORE_FOUND = [
     ("What if we moved the meeting to the other room for today?", "suggests"),
     ("Does 3pm work for me to pop over?", "suggests"),
     ("Fancy a quick walkthrough after lunch?", "suggests"),
+    # passive-aggressive blame, brush-offs and mockery
+    ("Per my last email, the shared drive moved to S:.", "admonishing"),
+    ("I would remind you that personal software is not allowed.", "admonishing"),
+    ("This is covered in the onboarding pack.", "admonishing"),
+    ("Kindly refrain from installing unapproved apps.", "admonishing"),
+    ("Not sure what you did, but you've deleted the whole folder.", "admonishing"),
+    ("You're supposed to lock your screen when you leave your desk.", "admonishing"),
+    ("It's literally the big green button.", "dismissive"),
+    ("Just google it.", "dismissive"),
+    ("There's no point worrying about it.", "dismissive"),
+    ("Seriously? Again??", "sarcasm"),
+    ("Glad you finally noticed the update.", "sarcasm"),
+    ("Ever heard of the restart button?", "sarcasm"),
+    ("Sure, I'll just drop everything for your screensaver.", "sarcasm"),
+    ("Another day, another password reset for you.", "sarcasm"),
+    ("I'm sure the laptop just fell off the desk by itself.", "sarcasm"),
+    ("Thanks for nothing.", "sarcasm"),
+    ("I appreciate how disruptive this is for your team.", "acknowledges"),
+    ("Apologies for the hassle.", "acknowledges"),
+    ("Maybe try the web version for now?", "suggests"),
+    ("My suggestion would be to move the files to OneDrive.", "suggests"),
 ]
 MORE_NOT_FOUND = [
     ("You could have a look at the guide if you like, or I can walk you through it.", "admonishing"),
@@ -484,6 +505,14 @@ MORE_NOT_FOUND = [
     ("Well done for spotting that so quickly, it saved us a lot of trouble.", "sarcasm"),
     ("Reset done, and I've tested it twice.", "order"),
     ("I'll ping the developers and get back to you by Friday.", "jargon"),
+    # sincere words that look like the ones above
+    ("No need to worry, your files are safe.", "dismissive"),
+    ("It's literally the worst timing with your deadline, sorry.", "dismissive"),
+    ("You're supposed to get an email with a code; if it didn't arrive, I'll resend it.", "admonishing"),
+    ("I've updated the guide we sent you with the new steps.", "admonishing"),
+    ("Again? Oh no, I'm sorry. I'll swap the whole unit this afternoon.", "sarcasm"),
+    ("Really? That's awful, I'm so sorry.", "sarcasm"),
+    ("Once again, thanks for bearing with us.", "admonishing"),
 ]
 
 

@@ -85,6 +85,8 @@ _FORWARD = [
         r"\b(?:(?:it|that|this|everything|your \w+|the \w+)(?:'s| is| are|'re| was| should be)? (?:now |all |back )?"
         r"(?:fixed|working|back|sorted|restored|done|up and running|running|ready|resolved|booked|on order|on the (?:van|way)|"
         r"arrived|complete|completed|clean|safe|there|reopened|switched back|on its way|rolled back|reverted|undone)|(?:works?|working|prints?|connects?) (?:again|now)|"
+        r"(?:it|they)(?:'s| is| are|'re| has been| have been) (?:now |all |just |already )?re[a-z]{3,}ed|"
+        r"(?:works?|prints?|connects?|opens?|loads?|syncs?|starts?|boots?|charges?) (?:[\w-]+ ){1,4}?(?:again|now)|"
         r"(?:your|the|all (?:your|the)) (?:\w+ )?(?:files?|data|emails?|photos?|work|documents?|account|settings) (?:is|are|'s|'re) (?:all )?(?:fine|safe|intact|okay|ok|there|untouched)|"
         r"now you (?:have|can)|you can (?:now )?\w+|you(?:'ll| will| should) (?:now )?(?:get|receive|see|be able|have|find|hear)|"
         r"should (?:now )?(?:work|connect|print|be (?:fine|good|ok|okay|back))|(?:is|are) (?:now )?with the|"
