@@ -6,14 +6,14 @@ PY := $(VENV)/bin/python
 NOTEBOOK_FLAGS := --nbval-lax --nbval-current-env --nbval-cell-timeout=120
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: workshop test lab bench install install-test browser postgres validate unit notebooks clean
+.PHONY: workshop test lab bench install install-test browser postgres proxy validate unit notebooks clean
 
 ## Set up and start the facilitator-hosted workshop on an embedded SQLite database.
 workshop: install
 	$(PY) -m empathydesk workshop
 
 ## Set up everything and run every test.
-test: install-test browser postgres
+test: install-test browser postgres proxy
 	@set -e; t0=$$(date +%s); \
 	echo "== content: empathydesk validate"; $(PY) -m empathydesk validate; \
 	echo "== unit and storage tests (SQLite and PostgreSQL)"; \
@@ -29,7 +29,7 @@ lab: install
 	$(VENV)/bin/jupyter lab notebooks/index.ipynb
 
 ## Benchmarks that print figures (never part of `make test`).
-bench: install-test browser postgres
+bench: install-test browser postgres proxy
 	$(PY) bench/run.py
 
 validate: install
@@ -69,6 +69,13 @@ postgres:
 	else \
 		echo "PostgreSQL is not installed: the PostgreSQL storage tests will be skipped (sudo apt-get install postgresql)."; \
 	fi
+
+## configurable-http-proxy (npm) in .node/, for the JupyterHub test and bench (tests/hub, bench/bench_hub.py).
+CHP_VERSION := 5.3.0
+CHP := .node/node_modules/.bin/configurable-http-proxy
+proxy: $(CHP)
+$(CHP):
+	npm install --prefix .node --no-audit --no-fund --no-save --loglevel=error configurable-http-proxy@$(CHP_VERSION)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

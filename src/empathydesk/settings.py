@@ -41,8 +41,16 @@ class Settings(BaseSettings):
     signin_code: SecretStr | None = _setting(None, "the facilitator's one-time sign-in code (taken out)")
     kernel_secret: SecretStr | None = _setting(None, "a preheated kernel's secret for fetching its visitor (taken out)")
     strict: bool = _setting(False, "a piece that fails while being built raises instead of showing 'Sorry' (for tests)")
+    # JupyterHub (empathydesk.hub): the pages on a user's server, and the EmpathyDesk service the hub starts
+    api_url: str | None = _setting(None, "the EmpathyDesk hub service's API, set on a JupyterHub user's server: the pages "
+                                         "read and save through it with the user's own hub token and open no database")
+    hub_cohort_prefix: str = _setting("cohort-", "hub service: the hub groups whose name starts with this are cohorts")
+    hub_open_cohort: str | None = _setting(None, "hub service: the cohort of a signed-in user in no cohort group "
+                                                 "(default: none, they are asked to see their facilitator)")
+    hub_show_username: bool = _setting(False, "hub service: facilitators see each person's hub username beside "
+                                              "the name they chose")
 
-    @field_validator("cohort", "join_url", "db_url", mode="after")
+    @field_validator("cohort", "join_url", "db_url", "api_url", "hub_open_cohort", mode="after")
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value or None
