@@ -261,13 +261,14 @@ def screen(tables: Mapping[str, Any], decision: Decision, sharers: Collection[in
 
     def rows(table: pd.DataFrame, keys: Iterable[Hashable], numbers: Sequence[str], note: str,
              blank: Any = math.nan) -> pd.DataFrame:
-        table = table.drop(columns="people").copy()
         reasons = [why(key, int(n)) for key, n in zip(keys, table["n"])]
-        table["shown"] = [r is None for r in reasons]
-        hide = ~table["shown"]
-        table.loc[hide, numbers] = blank
-        table.loc[hide, note] = [r for r in reasons if r is not None]
-        return table
+        shown = [r is None for r in reasons]
+        out = table.drop(columns="people")
+        for column in numbers if not all(shown) else ():
+            out[column] = out[column].where(shown, blank)
+        out["shown"] = shown
+        out[note] = [old if r is None else r for r, old in zip(reasons, out[note])]
+        return out
 
     change_numbers = ["mean_before", "mean_after", "mean_change", "sd_change", "ci_low", "ci_high", "d_z"]
     out: dict[str, Any] = {
