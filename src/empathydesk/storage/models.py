@@ -168,3 +168,17 @@ piece_answers = Table(
     _stamp("created_at"),
     UniqueConstraint("participant_id", "kind", "key", "attempt"),
 )
+
+# What a participant has typed into a box (a rewrite's reply, a reflection) and not yet checked or saved,
+# under the box's key ("rewrite/<exercise>", "reflection/<id>"); typing again replaces it. Not an answer:
+# no score, no progress file, no cohort view reads it.
+drafts = Table(
+    "drafts",
+    metadata,
+    _id(),
+    _owner(),
+    _text("key", 80),
+    _text("text"),
+    _stamp("updated_at"),
+    UniqueConstraint("participant_id", "key"),
+)

@@ -16,13 +16,14 @@ from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, 
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from empathydesk import progress_file
-from empathydesk.limits import MAX_COHORT_NAME, MAX_NAME
+from empathydesk.limits import MAX_COHORT_NAME, MAX_DRAFT_CHARS, MAX_NAME
 from empathydesk.storage import portable
 from empathydesk.storage.engine import default_url, make_engine
 from empathydesk.storage.models import (
     access_tokens,
     checkpoints,
     cohorts,
+    drafts,
     exercise_attempts,
     participants,
     piece_answers,
@@ -555,6 +556,38 @@ class Store:
                 )
             )
         return int(attempt)
+
+    # --- drafts: typed, not yet checked or saved (not answers: no score, no progress file) ----------
+
+    def save_draft(self, pid: int, key: str, text: str) -> datetime:
+        """Keep what is typed in the box `key` ("rewrite/<exercise>", "reflection/<id>"), replacing the
+        earlier draft; returns when it was saved. ValueError for a text longer than any answer may be."""
+        text = clean(text)
+        if len(text) > MAX_DRAFT_CHARS:
+            raise ValueError(f"A draft can be at most {MAX_DRAFT_CHARS:,} characters, not {len(text):,}.")
+        when = utcnow()
+        with self._write() as connection:
+            statement = portable.dialect_insert(connection, drafts).values(
+                participant_id=pid, key=key, text=text, updated_at=when
+            )
+            connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["participant_id", "key"],
+                    set_={"text": statement.excluded.text, "updated_at": statement.excluded.updated_at},
+                )
+            )
+        return when
+
+    def drafts(self, pid: int) -> dict[str, tuple[str, datetime]]:
+        """key -> (text, when it was saved), for every draft this participant has."""
+        query = select(drafts.c.key, drafts.c.text, drafts.c.updated_at).where(drafts.c.participant_id == pid)
+        with self._read() as connection:
+            return {key: (text, when) for key, text, when in connection.execute(query)}
+
+    def clear_draft(self, pid: int, key: str) -> None:
+        """Forget the draft of the box `key` (its text was checked or saved as an answer)."""
+        with self._write() as connection:
+            connection.execute(delete(drafts).where(drafts.c.participant_id == pid, drafts.c.key == key))
 
     def answers(self, pid: int) -> Answers:
         """Everything this participant has answered, in one read (a query per kind of answer)."""
