@@ -7,7 +7,7 @@ database back through the Store API and counts what is there.
 
 "Acknowledged" means what a person would take as saved: the kernel finished handling the click or
 change (its `status: idle` for that message came back) and the piece shows no "Not saved" note; for a
-reflection (saved as you type, debounced) the "Saved." note appeared.
+reflection (a draft as it is typed, an answer once its button is pressed) the "Saved." note appeared.
 """
 
 from __future__ import annotations
@@ -314,28 +314,21 @@ class Participant:
     async def reflection(self, page: Page, rid: str, card: str) -> None:
         ids = descendants(page, card)
         box = first(page, ids, "TextareaModel")
-        if box is None:
+        save = first(page, ids, "ButtonModel")
+        if box is None or save is None:
             return
         text = self.rng.choice(REFLECTIONS) + f" ({self.token[:4]})"
-        shown_before = html_text(page, ids)
         await self.pause()
-        half = text[: len(text) // 2]
-        if not await self._send(page.set(box, {"value": half}), f"reflection {rid} typing"):
-            return
-        self.ledger.sent -= 1
-        if not await self._send(page.set(box, {"value": text}), f"reflection {rid}"):
-            return
-
-        def saved(p: Page) -> bool:
-            shown = html_text(p, ids)
-            return shown != shown_before and ("Saved." in shown or 'class="ed-note ed-error"' in shown)
-
-        try:
-            await page.wait_for(saved, timeout=min(30, self.timeout))
-        except TimeoutError:
-            self.ledger.unanswered.append(f"reflection {rid}: no 'Saved.' shown")
+        for typed in (text[: len(text) // 2], text):  # saved as a draft as it is typed
+            if not await self._send(page.set(box, {"value": typed}), f"reflection {rid} typing"):
+                return
+            self.ledger.sent -= 1  # typing is not an answer yet; saving it is
+        if not await self._send(page.click(save), f"reflection {rid}"):
             return
         if self._refused(page, card, "reflection"):
             return
-        self.ledger.acked += 1
-        self.ledger.reflections[(self.token, rid)] = text
+        if "Saved." in html_text(page, descendants(page, card)):  # the note joins the card now
+            self.ledger.acked += 1
+            self.ledger.reflections[(self.token, rid)] = text
+        else:
+            self.ledger.unanswered.append(f"reflection {rid}: no 'Saved.' shown")

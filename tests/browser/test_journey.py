@@ -111,9 +111,10 @@ def test_a_participant_s_whole_journey(workshop, browser, artifacts):
     card.locator("textarea").fill(REPLY)
     card.get_by_role("button", name="Check my reply").click()
     expect(card).to_contain_text("Attempt 1 is saved")
-    for reflection in module.reflections:  # saved as typed
+    for reflection in module.reflections:  # a draft as typed, saved with its button
         box = page.locator(f".ed-reflection-{reflection.id}")
         box.locator("textarea").fill(REFLECTION)
+        box.get_by_role("button", name="Save my reflection").click()
         expect(box).to_contain_text("Saved.")
     pulse = answer_form(page, "after-module-1", lambda i: 3)
     shoot(page, artifacts, "3-module-1")

@@ -69,10 +69,11 @@ def answer_module(page, course):
             card.locator("textarea").fill(REPLY + " Then I can send you a short note for next time. (0)")
             card.get_by_role("button", name="Check my reply again").click()
             expect(card).to_contain_text("Attempt 2 is saved")
-    # reflection: saved as typed
+    # reflection: a draft as typed, saved with its button
     for reflection in module.reflections:
         card = page.locator(f".ed-reflection-{reflection.id}")
         card.locator("textarea").fill(REFLECTION)
+        card.get_by_role("button", name="Save my reflection").click()
         expect(card).to_contain_text("Saved.")
     # the pulse: "Agree" to every item
     form = page.locator(".ed-checkpoint-after-module-1")
@@ -170,6 +171,8 @@ def test_keyboard_only(voila_server, desktop, course):
     reflection = page.locator(".ed-reflection textarea").first
     reflection.focus()
     page.keyboard.type("Typed with the keyboard only.")
+    page.keyboard.press("Tab")  # on to "Save my reflection"
+    page.keyboard.press("Enter")
     expect(page.locator(".ed-reflection")).to_contain_text("Saved.")
 
 
@@ -213,6 +216,7 @@ def test_hostile_input_is_shown_as_text(voila_server, desktop, course, artifacts
 
     reflection = page.locator(".ed-reflection textarea").first
     reflection.fill(HOSTILE_TEXT)
+    page.locator(".ed-reflection").get_by_role("button", name="Save my reflection").first.click()
     expect(page.locator(".ed-reflection")).to_contain_text("Saved.")
 
     page.reload()

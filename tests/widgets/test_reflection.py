@@ -1,77 +1,56 @@
-"""Reflections: saved as typed (debounced on a running event loop), refused when huge, shown on return."""
+"""Reflections: a draft as typed (see test_drafts), saved with the button, refused when empty or huge."""
 
 from __future__ import annotations
 
-import asyncio
-
 import ipywidgets as w
 
-from empathydesk.widgets.reflection import MAX_REFLECTION_CHARS, Debouncer
+from empathydesk.limits import MAX_REFLECTION_CHARS
+from empathydesk.widgets import drafts
 
 from .conftest import find, text_of
 
-
-def box_of(widget):
-    return find(widget, w.Textarea)[0]
+MODULE = "module-1"
 
 
-def test_typing_is_saved_and_comes_back(make, store, participant, content):
-    reflection = content.module("module-1").reflections[0]
-    widget = make("module-1/reflection")
-    box = box_of(widget)
-    assert box.description == reflection.prompt  # the prompt is the box's visible label
+def parts(widget):
+    """(the first card, its box, its button)."""
+    box = find(widget, w.Textarea)[0]
+    card = next(x for x in find(widget, w.VBox) if box in x.children)
+    return card, box, find(card, w.Button)[0]
+
+
+def reflection_key(content):
+    return drafts.key("reflection", content.module(MODULE).reflections[0].id)
+
+
+def test_a_reflection_is_a_draft_until_saved_with_the_button(make, store, participant, content):
+    reflection = content.module(MODULE).reflections[0]
+    card, box, save = parts(make(f"{MODULE}/reflection"))
+    assert box.description == reflection.prompt and save.description == "Save my reflection"
     box.value = "It feels <b>new</b> every time"
+    assert store.reflections(participant.id) == {}
+    assert store.drafts(participant.id)[reflection_key(content)][0] == "It feels <b>new</b> every time"
+    card, box, save = parts(make(f"{MODULE}/reflection"))  # a reload
+    assert box.value == "It feels <b>new</b> every time"
+    save.click()
     assert store.reflections(participant.id) == {reflection.id: "It feels <b>new</b> every time"}
-    assert "Saved." in text_of(widget)
-    assert box_of(make("module-1/reflection")).value == "It feels <b>new</b> every time"
+    assert store.drafts(participant.id) == {} and "Saved." in text_of(card)
+    card, box, save = parts(make(f"{MODULE}/reflection"))
+    assert box.value == "It feels <b>new</b> every time" and "Draft saved" not in text_of(card)
 
 
-def test_a_huge_paste_is_refused_and_the_last_text_kept(make, store, participant, content):
-    reflection = content.module("module-1").reflections[0]
-    widget = make("module-1/reflection")
-    box = box_of(widget)
+def test_a_huge_paste_is_not_a_draft_and_not_saved(make, store, participant, content):
+    card, box, save = parts(make(f"{MODULE}/reflection"))
     box.value = "short"
     box.value = "y" * 1_000_000
-    assert f"at most {MAX_REFLECTION_CHARS:,}" in text_of(widget)
-    assert store.reflections(participant.id)[reflection.id] == "short"
+    assert f"at most {MAX_REFLECTION_CHARS:,}" in text_of(card) and "draft was not saved" in text_of(card)
+    assert store.drafts(participant.id)[reflection_key(content)][0] == "short"
+    save.click()
+    assert store.reflections(participant.id) == {} and "The longer text was not saved" in text_of(card)
+    assert box.value == "y" * 1_000_000
 
 
-def test_debouncer_saves_once_typing_pauses():
-    saved = []
-
-    async def typing():
-        debounce = Debouncer(saved.append, quiet=0.3, max_wait=60)
-        for text in ["I", "I f", "I fe", "I feel"]:
-            debounce(text)
-            await asyncio.sleep(0)
-        assert saved == []
-        await asyncio.sleep(1.0)
-        assert saved == ["I feel"]
-        debounce("I feel ok")
-        debounce.flush()
-        assert saved == ["I feel", "I feel ok"]
-
-    asyncio.run(typing())
-
-
-def test_debouncer_saves_at_least_every_max_wait():
-    saved = []
-
-    async def typing():
-        debounce = Debouncer(saved.append, quiet=60, max_wait=0.05)
-        debounce("0")
-        await asyncio.sleep(0.1)
-        debounce("1")  # typing has gone on longer than max_wait: saved now, without a pause
-        assert saved == ["1"]
-        debounce("2")
-        assert saved == ["1"]
-        debounce.flush()
-        assert saved == ["1", "2"]
-
-    asyncio.run(typing())
-
-
-def test_debouncer_without_a_loop_acts_at_once():
-    saved = []
-    Debouncer(saved.append)("now")
-    assert saved == ["now"]
+def test_an_empty_reflection_is_not_saved(make, store, participant):
+    card, _, save = parts(make(f"{MODULE}/reflection"))
+    save.click()
+    assert "Write your thoughts in the box first" in text_of(card) and store.reflections(participant.id) == {}

@@ -1,7 +1,8 @@
 """Rewrite exercises: a curt reply, the participant's kinder version, and the coach's findings.
 
 On "Check my reply" the text goes to `empathydesk.coach.review`; every attempt is saved with its
-review, and the participant can edit and check again. The spans the coach points at are highlighted
+review, and the participant can edit and check again. What they type is kept as a draft until they
+check it (`drafts`). The spans the coach points at are highlighted
 in an escaped copy of the reply, each mark numbered like its finding.
 """
 
@@ -14,8 +15,10 @@ import ipywidgets as w
 
 from empathydesk.content import Content, Exercise
 from empathydesk.limits import MAX_REPLY_CHARS
-from empathydesk.widgets import ui
+from empathydesk.widgets import drafts, ui
 from empathydesk.widgets.session import Session
+
+CHECK = "Check my reply"
 
 
 def review_reply(text: str, exercise: Exercise | None = None) -> dict[str, Any]:
@@ -214,20 +217,28 @@ def guidance_html(exercise: Exercise) -> str:
     )
 
 
-def exercise_card(session: Session, exercise: Exercise, number: int, total: int, attempts: list[dict[str, Any]]) -> w.Widget:
+def exercise_card(
+    session: Session, exercise: Exercise, number: int, total: int, attempts: list[dict[str, Any]],
+    kept: drafts.Kept | None = None,
+) -> w.Widget:
+    """One exercise; the box starts with the draft `kept` if it is newer than the last checked reply."""
     last = attempts[-1] if attempts else None
     count = [len(attempts)]
+    checked = last["text"] if last else ""
     box = w.Textarea(
-        value=last["text"] if last else "",
+        value=drafts.start_text(checked, last["created_at"] if last else None, kept),
         description="Your reply",
         placeholder="Write a kinder reply here",
         rows=5,
+        continuous_update=True,
         style=ui.text_style(),
         layout=ui.full_width(),
         **ui.classes(ui.STACKED),
     )
     box.observe(lambda _: warm_up_coach(), names="value")
-    check = ui.button("Check my reply again" if last else "Check my reply", icon="comment")
+    draft = drafts.Draft(session, drafts.key("rewrite", exercise.id), box, checked, kept, limit=MAX_REPLY_CHARS,
+                         what="a reply here", nudge=f"Press “{CHECK}” when you are ready.")
+    check = ui.button(f"{CHECK} again" if last else CHECK, icon="comment")
     card = ui.card(
         [
             ui.markup(
@@ -236,6 +247,7 @@ def exercise_card(session: Session, exercise: Exercise, number: int, total: int,
                 f"<p>{ui.esc('Rewrite it so the person feels helped and respected. Then press “Check my reply”.')}</p>"
             ),
             box,
+            draft.line,
             check,
         ],
         name=f"exercise-{exercise.id}",
@@ -257,20 +269,17 @@ def exercise_card(session: Session, exercise: Exercise, number: int, total: int,
         if not text.strip():
             say(ui.note_html("warn", "Write your reply in the box first.", word=""))
             return
-        if len(text) > MAX_REPLY_CHARS:
-            say(ui.note_html(
-                "warn",
-                f"That is {len(text):,} characters, and a reply here can be at most {MAX_REPLY_CHARS:,}. "
-                "Please make it shorter, then check it again. It was not saved.",
-                word="",
-            ))
+        problem = drafts.too_long(text, MAX_REPLY_CHARS, "a reply here", "Then check it again. It was not saved.")
+        if problem:
+            say(ui.note_html("warn", problem, word=""))
             return
         say(ui.note_html("info", "Checking…", word=""))
         review = review_reply(text, exercise)
         count[0] = session.store.add_exercise_attempt(session.pid, exercise.id, text, review)
+        draft.done(text)
         reviewed = review_html(session.content, text, review, count[0]) + guidance_html(exercise)
         say()
-        check.description = "Check my reply again"
+        check.description = f"{CHECK} again"
 
     check.on_click(on_check)
     return card
@@ -281,8 +290,10 @@ def rewrites(session: Session, module_id: str) -> w.Widget:
     if not module.exercises:
         return ui.piece([ui.note("info", "This module has no rewrite exercise yet.", word="")], name="rewrite")
     saved = session.store.exercise_attempts(session.pid)
+    kept = session.store.drafts(session.pid)
     cards = [
-        exercise_card(session, ex, n, len(module.exercises), list(saved.get(ex.id, [])))
+        exercise_card(session, ex, n, len(module.exercises), list(saved.get(ex.id, [])),
+                      kept.get(drafts.key("rewrite", ex.id)))
         for n, ex in enumerate(module.exercises, start=1)
     ]
     return ui.piece([ui.heading("Say it kindly"), *cards], name="rewrite")
