@@ -24,8 +24,7 @@ The facilitator app (`--RoomVoila.hide_key=True`)
   in empathydesk.console and empathydesk.presenter, their script and style are in static/).
 
 In a page's kernel: `wait_for_request` (the visitor of a preheated page) and `wait_before_widget_states`
-(ipywidgets' control comm waits for the page's held pieces), `on_kernel_shutdown` (drafts saved before a
-left page's kernel stops). `version_problem` says, before anything
+(ipywidgets' control comm waits for the page's held pieces). `version_problem` says, before anything
 starts, when the installed Voilà, Jupyter Server, nbconvert or ipywidgets are not the ones written for.
 
 The participant app (`--RoomVoila.gate=True`, `RoomKernelManager`)
