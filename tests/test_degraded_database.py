@@ -20,6 +20,7 @@ from empathydesk.content import load
 from empathydesk.storage import Store
 from empathydesk.storage.store import FULL, READ_ONLY
 from empathydesk.widgets import Session, build
+from empathydesk.widgets.choice import Choice
 
 MODULE = "module-1"
 LONG = "I hear you, and I am sorry this keeps happening to you. " * 60
@@ -115,12 +116,12 @@ def answer_everything(store: Store, pid: int) -> dict[str, w.Widget]:
                            f"{MODULE}/reflection", f"{MODULE}/pulse")}
     of(pieces["consent"], w.Checkbox)[0].value = True
     for name in ("checkpoint/baseline", f"{MODULE}/pulse"):
-        for radio in of(pieces[name], w.RadioButtons)[1:4]:  # the baseline's first item was answered before
+        for radio in of(pieces[name], Choice)[1:4]:  # the baseline's first item was answered before
             radio.value = content.instrument.scale[1].value
     module = content.module(MODULE)
     for scenario in module.scenarios[1:3]:  # the first one was answered before
         card = next(x for x in walk(pieces[f"{MODULE}/scenarios"]) if f"ed-scenario-{scenario.id}" in x._dom_classes)
-        of(card, w.RadioButtons)[0].index = 0
+        of(card, Choice)[0].index = 0
         of(card, w.Button)[0].click()
     rewrite = pieces[f"{MODULE}/rewrite"]
     for box, button in zip(of(rewrite, w.Textarea), of(rewrite, w.Button)):

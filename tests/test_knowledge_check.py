@@ -18,6 +18,7 @@ from empathydesk.pieces.knowledge import NAME, Taken, form_for, scores
 from empathydesk.progress_file import ProgressFileError
 from empathydesk.storage import Store
 from empathydesk.widgets import Session, build
+from empathydesk.widgets.choice import Choice
 from widget_tree import find, text_of
 
 QUESTIONS = 8
@@ -159,7 +160,7 @@ def _page(store, course, person):
 
 
 def _choices(widget):
-    return find(widget, w.RadioButtons)
+    return find(widget, Choice)
 
 
 def _finish(widget):

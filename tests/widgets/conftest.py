@@ -61,3 +61,13 @@ def visit(store):
         return Session(store=on or store, query=query)
 
     return _visit
+
+
+def choose_file(widget: w.Widget, raw: bytes) -> None:
+    """Choose a file in the widget's file picker as the page does: its bytes in the message, unless it is
+    bigger than the picker sends (then only its size)."""
+    from empathydesk.widgets.file_picker import FilePicker
+
+    picker = find(widget, FilePicker)[0]
+    sent = [memoryview(raw)] if len(raw) <= picker.max_bytes else []
+    picker._handle_custom_msg({"name": "progress.json", "size": len(raw)}, sent)

@@ -8,6 +8,7 @@ import ipywidgets as w
 
 from empathydesk.widgets import Session, arrival, show
 from empathydesk.widgets.arrival import Arrival
+from empathydesk.widgets.choice import Choice
 from empathydesk.widgets.registry import build
 
 from .conftest import find, text_of
@@ -57,7 +58,7 @@ def test_pieces_wait_empty_then_fill_in_page_order_for_the_visitor(store, monkey
     (built_scenarios,) = scenarios.children
     assert "ed-header" in built_header._dom_classes and "ed-scenarios" in built_scenarios._dom_classes
     assert "Ana" in text_of(built_header) and f"?token={person.token}" in text_of(built_header)
-    assert len(find(built_scenarios, w.RadioButtons)) == len(build("module-1/scenarios", context).children) - 1
+    assert len(find(built_scenarios, Choice)) == len(build("module-1/scenarios", context).children) - 1
     assert page.held == []
 
 
@@ -68,7 +69,7 @@ def test_held_pieces_still_answer_and_save(store, participant):
     visitor.come("")
     visitor.run_scheduled(page)
 
-    radio = find(box, w.RadioButtons)[0]
+    radio = find(box, Choice)[0]
     radio.value = 0
     find(box, w.Button)[0].click()
     assert list(store.scenario_attempts(participant.id).values()) == [[0]]

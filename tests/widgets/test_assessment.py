@@ -6,6 +6,7 @@ import ipywidgets as w
 
 from empathydesk.content import load
 from empathydesk.storage import StorageError
+from empathydesk.widgets.choice import Choice
 
 from .conftest import find, text_of
 
@@ -13,7 +14,7 @@ N = len(load().instrument.items)  # how many statements the start, the end and t
 
 
 def radios(form):
-    return find(form, w.RadioButtons, cls="ed-item")
+    return find(form, Choice, cls="ed-item")
 
 
 def test_items_grouped_by_competency_with_visible_scale_labels(make, content):

@@ -9,6 +9,7 @@ import pytest
 
 from empathydesk import joining
 from empathydesk.widgets import Session, build
+from empathydesk.widgets.file_picker import FilePicker
 
 from .conftest import find, text_of
 
@@ -115,7 +116,7 @@ def test_self_study_lists_every_page_and_offers_to_resume_from_a_file(store, par
     assert "working on your own" in page
     for module in content.modules:
         assert f'href="{module.notebook}"' in page  # no token needed: this computer's own participant
-    assert find(widget, w.FileUpload)  # resume from a saved file
+    assert find(widget, FilePicker)  # resume from a saved file
     assert not find(widget, w.Text)
 
 

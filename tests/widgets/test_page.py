@@ -5,15 +5,15 @@ from __future__ import annotations
 import base64
 import json
 import re
-from datetime import datetime, timezone
 
 import ipywidgets as w
 import pytest
 
 from empathydesk.storage import StorageError
 from empathydesk.widgets import Session, build
+from empathydesk.widgets.file_picker import FilePicker
 
-from .conftest import find, text_of
+from .conftest import choose_file, find, text_of
 
 
 def test_progress_strip_says_done_and_to_do_in_words(make, store, participant, content):
@@ -111,11 +111,6 @@ def test_save_my_progress_makes_a_download_link(make, store, participant):
     assert re.search(r'download="empathydesk-progress-Me-\d{4}-\d\d-\d\d\.json"', markup)
 
 
-def upload_value(raw: bytes, name="progress.json"):
-    return ({"name": name, "type": "application/json", "size": len(raw), "content": memoryview(raw),
-             "last_modified": datetime.now(timezone.utc)},)
-
-
 def test_load_a_saved_file(tmp_path, make, store, participant):
     from empathydesk.storage import Store
 
@@ -129,8 +124,7 @@ def test_load_a_saved_file(tmp_path, make, store, participant):
     try:
         me = other.local_participant()
         widget = build("import", Session(store=other, participant=me, query=""))
-        upload = find(widget, w.FileUpload)[0]
-        upload.value = upload_value(json.dumps(data).encode())
+        choose_file(widget, json.dumps(data).encode())
         assert "Your progress is loaded" in text_of(widget)
         assert other.reflections(me.id) == {"module-1-reflection": "kept"}
         assert other.scenario_attempts(me.id) == {"module-1-scenario-1": [1]}
@@ -144,7 +138,7 @@ def test_load_a_saved_file(tmp_path, make, store, participant):
 )
 def test_a_wrong_file_is_refused_with_a_message(make, raw):
     widget = make("import")
-    find(widget, w.FileUpload)[0].value = upload_value(raw, name="<img src=x onerror=alert(1)>.json")
+    choose_file(widget, raw)
     markup = text_of(widget)
     refused = "could not be loaded" in markup or "does not look like an EmpathyDesk progress file" in markup
     assert refused and "Your progress is loaded" not in markup and "<img" not in markup
@@ -153,7 +147,7 @@ def test_a_wrong_file_is_refused_with_a_message(make, raw):
 def test_loading_is_for_self_study(page, monkeypatch):
     monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
     widget = build("import", page)
-    assert not find(widget, w.FileUpload) and "already kept for you" in text_of(widget)
+    assert not find(widget, FilePicker) and "already kept for you" in text_of(widget)
 
 
 def test_discussion_questions_as_text(make, content):
@@ -165,3 +159,4 @@ def test_discussion_questions_as_text(make, content):
 def test_my_progress_shows_a_view_or_a_placeholder(make):
     widget = make("my-progress")
     assert "ed-my-progress" in widget._dom_classes and len(widget.children) == 2  # heading, then view
+

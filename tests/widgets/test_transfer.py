@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 
 import ipywidgets as w
 
 from empathydesk.progress_file import NOT_OURS
 
-from .conftest import find, text_of
-
-
-def upload(widget: w.Widget, raw: bytes) -> None:
-    chooser = find(widget, w.FileUpload)[0]
-    chooser.value = ({"name": "me.json", "type": "application/json", "size": len(raw), "content": memoryview(raw),
-                      "last_modified": datetime.now(timezone.utc)},)
+from .conftest import choose_file, find, text_of
 
 
 def saved_file(store, participant) -> dict:
@@ -27,7 +20,7 @@ def saved_file(store, participant) -> dict:
 def test_a_saved_file_loads_again(make, store, participant):
     data = saved_file(store, participant)
     widget = make("import")
-    upload(widget, json.dumps(data).encode())
+    choose_file(widget, json.dumps(data).encode())
     assert "Your progress is loaded" in text_of(widget)
     assert store.export_participant(participant.id) == data
 
@@ -39,7 +32,7 @@ def test_a_bad_rating_is_refused_with_the_field_named_and_nothing_stored(make, s
     data["reflections"] = [{"reflection": "module-1-reflection", "text": "new", "updated_at": data["created_at"]}]
     before = store.export_participant(participant.id)
     widget = make("import")
-    upload(widget, json.dumps(data).encode())
+    choose_file(widget, json.dumps(data).encode())
     shown = text_of(widget)
     assert "The file could not be loaded: consent: must be true or false, not the text “no”." in shown
     assert "Your progress is loaded" not in shown
@@ -48,12 +41,12 @@ def test_a_bad_rating_is_refused_with_the_field_named_and_nothing_stored(make, s
 
 def test_a_deeply_nested_file_and_a_huge_file_are_refused_in_words(make, store, participant):
     widget = make("import")
-    upload(widget, b"[" * 100_000 + b"]" * 100_000)
+    choose_file(widget, b"[" * 100_000 + b"]" * 100_000)
     assert "brackets inside brackets" in text_of(widget)
-    upload(widget, b" " * 5_000_001)
+    choose_file(widget, b" " * 5_000_001)
     assert "a progress file can be at most 5 MB" in text_of(widget)
     for raw in (b"null", b"<script>window.pw=1</script>"):
-        upload(widget, raw)
+        choose_file(widget, raw)
         assert NOT_OURS in text_of(widget)
     assert store.ratings(participant.id) == {}
 

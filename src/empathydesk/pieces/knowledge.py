@@ -238,6 +238,7 @@ def build(session: Session, moment: str) -> w.Widget:
     import ipywidgets as w
 
     from empathydesk.widgets import ui
+    from empathydesk.widgets.choice import Choice
     from empathydesk.widgets.scenario import option_order, participant_key, review_html
 
     check: KnowledgeCheck | None = session.content.part(NAME)
@@ -250,25 +251,23 @@ def build(session: Session, moment: str) -> w.Widget:
     picks = dict(answer.picks)
     total = len(form.items)
 
-    choices: list[w.RadioButtons] = []
+    choices: list[Choice] = []
     reviews: list[w.HTML] = []
     cards = []
     for n, question in enumerate(form.items, start=1):
         order = option_order(participant_key(session), question.id, len(question.options))
-        choice = w.RadioButtons(
+        choice = Choice(
             options=[(question.options[i].text, i) for i in order],
             value=picks.get(question.id),
-            description="Your answer",
+            description=question.prompt,  # the question names the group of answers
             layout=ui.full_width(),
-            style=ui.description_style(),
-            **ui.classes(ui.STACKED),
         )
         review = ui.markup()
         choices.append(choice)
         reviews.append(review)
         cards.append(
             ui.card(
-                [ui.markup(f"<h4>{ui.esc(f'Question {n} of {total}')}</h4><p>{ui.esc(question.prompt)}</p>"), choice, review],
+                [ui.markup(f"<h4>{ui.esc(f'Question {n} of {total}')}</h4>"), choice, review],
                 name=f"knowledge-{question.id}",
             )
         )

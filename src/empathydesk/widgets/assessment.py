@@ -16,6 +16,7 @@ import ipywidgets as w
 from empathydesk import scoring
 from empathydesk.content import Content
 from empathydesk.widgets import ui
+from empathydesk.widgets.choice import Choice, scale_head
 from empathydesk.widgets.session import Session
 
 
@@ -49,17 +50,16 @@ def summary_html(content: Content, checkpoint_id: str, answers: dict[str, int]) 
     )
 
 
-def item_control(text: str, number: int, scale: list[tuple[str, int]], value: int | None, layout: w.Layout) -> w.RadioButtons:
-    radio = w.RadioButtons(
+def item_control(text: str, number: int, scale: list[tuple[str, int]], value: int | None, layout: w.Layout) -> Choice:
+    """One statement and its scale: a row of the grid on a wide page, a card on a phone."""
+    return Choice(
         options=scale,
         value=value,
         description=f"{number}. {text}",
+        kind="scale",
         layout=layout,
-        style=ui.description_style(),
-        orientation="horizontal",
-        **ui.classes(ui.STACKED, "ed-scale", "ed-item"),
+        **ui.classes("ed-item"),
     )
-    return radio
 
 
 def checkpoint_piece(session: Session, checkpoint_id: str) -> w.Widget:
@@ -120,7 +120,10 @@ def checkpoint_form(session: Session, checkpoint_id: str, saved: dict[str, int] 
         if not group:
             continue
         children.append(
-            ui.markup(f"<h4>{ui.esc(competency.name)}</h4><p class=\"ed-muted\">{ui.esc(competency.description)}</p>")
+            ui.markup(
+                f"<h4>{ui.esc(competency.name)}</h4><p class=\"ed-muted\">{ui.esc(competency.description)}</p>"
+                + scale_head([label for label, _ in scale])
+            )
         )
         for item in group:
             number += 1

@@ -22,6 +22,7 @@ import ipywidgets as w
 
 from empathydesk.content import CHANNEL_WORDS, Scenario
 from empathydesk.widgets import ui
+from empathydesk.widgets.choice import Choice
 from empathydesk.widgets.session import Session
 
 TRIES = 2
@@ -106,13 +107,11 @@ def scenario_card(session: Session, scenario: Scenario, number: int, total: int,
     attempts = list(attempts)
     order = option_order(participant_key(session), scenario.id, len(scenario.options))
     options = [(scenario.options[i].text, i) for i in order]  # shown in this person's order; the value is the file index
-    choice = w.RadioButtons(
+    choice = Choice(
         options=options,
         value=attempts[-1] if attempts else None,
-        description="Your answer",
+        description=scenario.prompt,  # the question names the group of answers
         layout=ui.full_width(),
-        style=ui.description_style(),
-        **ui.classes(ui.STACKED),
     )
     check = ui.button("Check my answer", icon="check")
     channel = (
@@ -121,7 +120,7 @@ def scenario_card(session: Session, scenario: Scenario, number: int, total: int,
         else ""
     )
     card = ui.card(
-        [ui.markup(f"<h4>{ui.esc(f'Scenario {number} of {total}')}</h4>{channel}<p>{ui.esc(scenario.prompt)}</p>"), choice, check],
+        [ui.markup(f"<h4>{ui.esc(f'Scenario {number} of {total}')}</h4>{channel}"), choice, check],
         name=f"scenario-{scenario.id}",
     )
     feedback = ui.Note(card, feedback_html(scenario, attempts, order))

@@ -1,8 +1,8 @@
 """Taking your progress with you: save it to a file, and load a saved file again.
 
 Saving makes a download link (a data: address, so it works in Voilà, JupyterLab and Binder alike);
-loading takes the file through a FileUpload, reads it with `progress_file.parse` (size and depth checked
-before parsing) and hands it to `store.import_participant`, which checks it against the course and
+loading takes the file through a `file_picker.FilePicker`, reads it with `progress_file.parse` (size and depth
+checked before parsing) and hands it to `store.import_participant`, which checks it against the course and
 stores all of it or nothing. A refused file shows the message that names what is wrong.
 """
 
@@ -17,6 +17,7 @@ from typing import Any
 import ipywidgets as w
 
 from empathydesk import progress_file
+from empathydesk.limits import MAX_PROGRESS_FILE_BYTES
 from empathydesk.progress_file import NOT_OURS as NOT_A_PROGRESS_FILE
 from empathydesk.progress_file import ProgressFileError
 from empathydesk.widgets import ui
@@ -71,40 +72,30 @@ def export(session: Session) -> w.Widget:
     return ui.piece([ui.heading("Save my progress", intro=intro), save_controls(session)], name="export")
 
 
-def read_upload(value: Any) -> tuple[Any, str]:
-    """The uploaded file's JSON, or None and a message saying what is wrong (too big, too deep, not JSON)."""
-    files = list(value.values()) if isinstance(value, dict) else list(value or ())
-    if not files:
-        return None, ""
-    upload = files[0]
-    content = upload.get("content") if isinstance(upload, dict) else getattr(upload, "content", None)
-    if content is None:
-        return None, NOT_A_PROGRESS_FILE
+def read_upload(raw: bytes | None, size: int) -> tuple[Any, str]:
+    """The chosen file's JSON, or None and a message saying what is wrong (too big, too deep, not JSON).
+
+    `raw` is None for a file too big to be sent from the page."""
     try:
-        data = progress_file.parse(bytes(content))
+        if raw is None:
+            raise progress_file.too_big(size)
+        data = progress_file.parse(raw)
     except ProgressFileError as refused:
         return None, refused.message
     return (data, "") if data is not None else (None, NOT_A_PROGRESS_FILE)
 
 
 def import_(session: Session) -> w.Widget:
-    upload = w.FileUpload(accept=".json,application/json", multiple=False, description="Choose my file",
-                          **ui.classes("ed-button"))
-    intro = "Load a progress file you saved before, to carry on where you left off."
-    piece = ui.piece([ui.heading("Load my saved progress", intro=intro), upload], name="import")
-    status = ui.Note(piece)
+    from empathydesk.widgets.file_picker import FilePicker
 
     def show_error(message: str) -> None:
         status.value = ui.note_html("error", message, word="Not loaded:")
 
     @ui.guard(show_error)
-    def on_upload(change: dict[str, Any]) -> None:
-        data, problem = read_upload(change["new"])
-        if change["new"]:
-            upload.value = ()  # let the same file be chosen again, and drop it from the page's state
+    def on_file(raw: bytes | None, size: int) -> None:
+        data, problem = read_upload(raw, size)
         if data is None:
-            if problem:
-                status.value = ui.note_html("warn", problem, word="")
+            status.value = ui.note_html("warn", problem, word="")
             return
         try:
             participant = session.store.import_participant(data, content=session.content)
@@ -123,7 +114,11 @@ def import_(session: Session) -> w.Widget:
                 "ok", f"Your progress is loaded, as {name}. Reload the page to see your answers.", word=""
             )
 
-    upload.observe(on_upload, names="value")
+    picker = FilePicker(on_file, label="Choose my file", accept=".json,application/json",
+                        max_bytes=MAX_PROGRESS_FILE_BYTES)
+    intro = "Load a progress file you saved before, to carry on where you left off."
+    piece = ui.piece([ui.heading("Load my saved progress", intro=intro), picker], name="import")
+    status = ui.Note(piece)
     return piece
 
 

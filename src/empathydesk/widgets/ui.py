@@ -32,8 +32,11 @@ OOPS = (
     "again. If it keeps happening, tell the facilitator."
 )
 
-# The pieces' stylesheet: one file, which the workshop's page template includes in the page's head.
+# The pieces' stylesheet and the design tokens it uses: files which the workshop's page template includes in
+# the page's head (with page.css, the page's own).
 STYLESHEET = TEMPLATE_DIR / "pieces.css"
+TOKENS = TEMPLATE_DIR / "tokens.css"
+CHOICE = TEMPLATE_DIR / "choice.css"  # the Choice widget's (widgets/choice.py)
 
 ICONS = {"info": "ℹ", "ok": "✓", "warn": "⚠", "error": "✗"}
 WORDS = {"info": "Note:", "ok": "Done:", "warn": "Please check:", "error": "Not saved:"}
@@ -96,13 +99,14 @@ def page_has_stylesheet() -> bool:
 
 
 def stylesheet() -> Any:
-    """The pieces' stylesheet as plain HTML output, for pages that don't carry it in their head already.
+    """The design tokens and the pieces' stylesheet as plain HTML output, for pages that don't carry them in
+    their head already.
 
     Plain output, not a widget: the page draws it with its HTML, and no piece has a widget model for it.
     """
     from IPython.display import HTML
 
-    return HTML(f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>")
+    return HTML("".join(f"<style>{css.read_text(encoding='utf-8')}</style>" for css in (TOKENS, STYLESHEET, CHOICE)))
 
 
 def note_html(kind: str, text: str, *, word: str | None = None) -> str:
