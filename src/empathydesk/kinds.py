@@ -220,3 +220,10 @@ def stored_kinds() -> dict[str, Kind]:
 def with_content() -> dict[str, Kind]:
     """name -> kind, for the kinds with a content file of their own."""
     return {k.name: k for k in kinds() if k.content is not None}
+
+
+@functools.cache
+def answer_writers() -> frozenset[str]:
+    """The `Store` methods that save an answer: every kind's `saves`, and `add_piece_answer` for the kinds
+    kept in the piece table. A page hears of each call (`widgets.session.Session.on_save`)."""
+    return frozenset(m for k in kinds() for m in k.saves) | ({"add_piece_answer"} if stored_kinds() else set())

@@ -160,3 +160,39 @@ def test_my_progress_shows_a_view_or_a_placeholder(make):
     widget = make("my-progress")
     assert "ed-my-progress" in widget._dom_classes and len(widget.children) == 2  # heading, then view
 
+
+def answer_module_but_its_reflection(store, pid, content, module_id="module-1"):
+    module = content.module(module_id)
+    pulse = content.checkpoint_after(module_id).id
+    for item in content.items_for(pulse):
+        store.save_rating(pid, pulse, item.id, 4)
+    for scenario in module.scenarios:
+        store.add_scenario_attempt(pid, scenario.id, scenario.best_index)
+    store.add_exercise_attempt(pid, module.exercises[0].id, "Happy to help.", {"findings": []})
+
+
+def test_the_strip_follows_the_page_without_a_reload(store, participant, page, content):
+    answer_module_but_its_reflection(store, participant.id, content)
+    header, reflections = build("module-1/header", page), build("module-1/reflection", page)  # one page
+
+    def chip() -> str:
+        return re.search(r'<li class="([^"]*)" data-page="module-1"', text_of(header)).group(1)
+
+    assert "ed-todo" in chip() and "0 of 7 pages done" in text_of(header)
+    for box in find(reflections, w.Textarea):
+        box.value = "I will ask what they were trying to do."
+    assert "ed-todo" in chip()  # a draft is not an answer
+    for button in find(reflections, w.Button):
+        button.click()
+    assert "ed-done" in chip() and "1 of 7 pages done" in text_of(header)
+
+
+def test_a_failing_listener_never_turns_a_saved_answer_into_an_error(store, participant, page):
+    heard = []
+    page.on_save(lambda: 1 / 0)
+    page.on_save(lambda: heard.append("saved"))
+    page.store.save_reflection(participant.id, "module-1-reflection", "My words")
+    assert heard == ["saved"] and store.reflections(participant.id) == {"module-1-reflection": "My words"}
+    page.store.save_draft(participant.id, "reflection/module-1-reflection", "More words")
+    page.store.answers(participant.id)
+    assert heard == ["saved"]  # drafts and reads are not answers saved

@@ -44,10 +44,20 @@ def strip_html(session: Session, done: dict[str, bool], here: str) -> str:
 
 
 def header(session: Session, page_id: str) -> w.Widget:
-    done = scoring.progress(session.content, session.store.answers(session.pid))["pages"]
+    """The greeting and the progress strip, which follows each answer the page saves; consent; save my progress."""
     who = getattr(session.participant, "pseudonym", "")
     greeting = f'<p class="ed-muted">You are taking part as <strong>{ui.esc(who)}</strong>.</p>' if session.url_token and who else ""
-    top = ui.markup(greeting + strip_html(session, done, page_id))
+
+    def markup() -> str:
+        done = scoring.progress(session.content, session.store.answers(session.pid))["pages"]
+        return greeting + strip_html(session, done, page_id)
+
+    top = ui.markup(markup())
+
+    def follow() -> None:
+        top.value = markup()  # sent to the page only when it changed
+
+    session.on_save(follow)
     # the welcome page has the consent piece itself, with its full explanation
     parts = [] if page_id == "welcome" else [consent_box(session, explain=SHORT_EXPLAIN)]
     return ui.piece([top, *parts, save_controls(session)], name="header")

@@ -2,8 +2,9 @@
 
 It holds everything a page's pieces share: the page's address (its query string, read once: a preheated
 Voilà kernel waits for its visitor's request), the course content, the store, the participant, the consent
-choice (so that two consent boxes on a page agree), the pieces held until the visitor comes (`arrival`)
-and the layout and style models many widgets share.
+choice (so that two consent boxes on a page agree), the pieces held until the visitor comes (`arrival`),
+the layout and style models many widgets share, and who wants to hear when the page saves an answer
+(`on_save`: the progress strip follows the page without a reload).
 
 Where it lives: on the kernel's IPython shell (`kernel_session`), not in a module global. Voilà and Jupyter
 run one kernel per page, and the shell lives exactly as long as that kernel, so the context is per page by
@@ -13,6 +14,7 @@ see or inherit. Tests and scripts make their own `Session(store=..., query=...)`
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,7 @@ import traitlets
 
 from empathydesk import identity, joining
 from empathydesk.content import Content, load
+from empathydesk.kinds import answer_writers
 
 if TYPE_CHECKING:
     import ipywidgets as w
@@ -66,6 +69,8 @@ class Session:
         self._page_ids: list[str] | None = None
         self.arrival: Arrival | None = None  # the pieces held until the visitor comes (`widgets.arrival`)
         self.shared: dict[str, w.Widget] = {}  # layout and style models shared by many widgets (`ui.shared`)
+        self._listeners: list[Callable[[], None]] = []
+        self._saving: Saving | None = None
 
     # --- the page's address ----------------------------------------------------------------------
 
@@ -102,11 +107,28 @@ class Session:
 
     @property
     def store(self) -> Any:
-        if self._store is None:
-            from empathydesk.storage import Store
+        """The store, as this page uses it: saving an answer through it tells the page (`on_save`)."""
+        if self._saving is None:
+            if self._store is None:
+                from empathydesk.storage import Store
 
-            self._store = Store.open()
-        return self._store
+                self._store = Store.open()
+            self._saving = Saving(self._store, self.saved)
+        return self._saving
+
+    def on_save(self, listener: Callable[[], None]) -> None:
+        """Call `listener()` each time this page has saved an answer (after the save)."""
+        self._listeners.append(listener)
+
+    def saved(self) -> None:
+        """Tell the listeners an answer was saved. A listener that fails is logged: the answer is saved all the same."""
+        for listener in list(self._listeners):
+            try:
+                listener()
+            except Exception:  # noqa: BLE001 - never turns a saved answer into an error
+                from empathydesk.widgets.ui import log
+
+                log.exception("a listener to saved answers failed")
 
     def get_ready(self) -> None:
         """Load the content and open the store now, so the first piece built for a visitor finds them ready."""
@@ -168,6 +190,26 @@ class Session:
         token = self.url_token if token is None else token
         target = quote(self.notebook(page_id))
         return f"{target}?token={quote(token, safe='')}" if token else target
+
+
+class Saving:
+    """A store that calls `saved()` after each of its methods that saves an answer (`kinds.answer_writers`)."""
+
+    def __init__(self, store: Any, saved: Callable[[], None]) -> None:
+        self._store, self._saved = store, saved
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self._store, name)
+        if name not in answer_writers():
+            return found
+
+        @functools.wraps(found)
+        def then_tell(*args: Any, **kwargs: Any) -> Any:
+            result = found(*args, **kwargs)
+            self._saved()
+            return result
+
+        return then_tell
 
 
 SHELL_ATTRIBUTE = "_empathydesk_page"
