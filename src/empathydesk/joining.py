@@ -111,9 +111,9 @@ def page_links(store: Any, content: Any, participant: Any, token: str | None) ->
     return links
 
 
-def next_page(links: list[PageLink]) -> PageLink:
-    """Where to carry on: the first page not done yet (or the first page)."""
-    return next((link for link in links if not link.done), links[0])
+def next_page(links: list[PageLink]) -> PageLink | None:
+    """Where to carry on: the first page not done yet; None when every page is done."""
+    return next((link for link in links if not link.done), None)
 
 
 # --- names that more than one person chose ----------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from empathydesk import joining
 from empathydesk.widgets import Session, build
 from empathydesk.widgets.file_picker import FilePicker
+from empathydesk.widgets.join import ALL_DONE
 
 from .conftest import find, text_of
 
@@ -237,3 +238,26 @@ def test_the_suffix_rule_for_shared_names():
     assert joining.shared_names(people) == [("Alice", 3)]
     assert joining.shared_name_note("Alice", 3) == "3 people use the name Alice. Ask them to check the name on their screen."
     assert joining.display_names([Person(id=1, pseudonym="Kim")]) == {1: "Kim"}
+
+
+def test_with_every_page_done_the_landing_page_says_so_instead_of_carry_on(store, hosted, content):
+    cohort = store.create_cohort("room", ["module-1"])
+    kim = store.join(cohort.join_code, "Kim")
+    module = content.module("module-1")
+    for role in ("start", "end"):
+        checkpoint = content.checkpoint_for(role).id
+        for item in content.items_for(checkpoint):
+            store.save_rating(kim.id, checkpoint, item.id, 3)
+    page = said(landing(store, f"token={kim.token}"))
+    assert "Carry on: Module 1" in page and ALL_DONE not in page
+    pulse = content.checkpoint_after("module-1").id
+    for item in content.items_for(pulse):
+        store.save_rating(kim.id, pulse, item.id, 3)
+    for scenario in module.scenarios:
+        store.add_scenario_attempt(kim.id, scenario.id, scenario.best_index)
+    store.add_exercise_attempt(kim.id, module.exercises[0].id, "Happy to help.", {"findings": []})
+    for reflection in module.reflections:
+        store.save_reflection(kim.id, reflection.id, "I will ask first.")
+    page = said(landing(store, f"token={kim.token}"))
+    assert ALL_DONE in page and "Carry on" not in page and "Start:" not in page
+    assert page.count("✓ done") == 3

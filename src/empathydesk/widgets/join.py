@@ -27,6 +27,7 @@ OLD_LINK = (
 NAME_HINT = "Any name you like: a first name or a nickname. The facilitator sees it next to your progress."
 CHECK_CODE = "If you lose your link, tell your facilitator your name and this code."
 JOINED_ALREADY = "You have joined already."
+ALL_DONE = "You have done every page. Thank you for taking part! You can open any page again to look back."
 
 CSS = """
 .ed-join .ed-pages { padding-left: 1.6rem; margin: 0.4rem 0; }
@@ -67,12 +68,12 @@ def link_html(url: str, check_code: str) -> str:
 def pages_view(session: Session, participant: Any, token: str | None, *, intro: str) -> w.Widget:
     links = joining.page_links(session.store, session.content, participant, token)
     start = joining.next_page(links)
-    verb = "Start" if not any(link.done for link in links) else "Carry on"
-    return ui.markup(
-        f"<h3>{ui.esc(intro)}</h3>"
-        f'<p><a class="ed-next" href="{ui.esc(start.href)}">{verb}: {ui.esc(start.title)} →</a></p>'
-        f"{pages_html(links)}"
-    )
+    if start is None:
+        lead = f'<p class="ed-all-done"><strong>{ui.esc(ALL_DONE)}</strong></p>'
+    else:
+        verb = "Start" if not any(link.done for link in links) else "Carry on"
+        lead = f'<p><a class="ed-next" href="{ui.esc(start.href)}">{verb}: {ui.esc(start.title)} →</a></p>'
+    return ui.markup(f"<h3>{ui.esc(intro)}</h3>{lead}{pages_html(links)}")
 
 
 def member_view(session: Session, participant: Any, *, just_joined: bool) -> w.Widget:
