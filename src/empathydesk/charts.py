@@ -50,7 +50,9 @@ CHECKPOINT_LABELS = {  # by role; a pulse is labelled with its module's number
     "start": "Start", "end": "End", "later": "A month\non", "looking-back": "Start,\nlooking\nback",
 }
 DPI = 100
-PARTICIPANT_WIDTH = 7.6  # inches: at DPI 100 the participant's charts fit a 48rem lesson column unscaled
+PARTICIPANT_WIDTH = 6.4  # inches: at DPI 100 the participant's charts fit the 40rem lesson column unscaled
+PHONE_WIDTH = 3.35  # inches: the same charts drawn again for the column of a 375 px phone (335 px), unscaled
+PHONE_SCREEN = "(max-width: 30rem)"  # the screens that get the phone's drawing (Chart.html)
 
 
 @dataclass
@@ -62,6 +64,7 @@ class Chart:
     alt: str
     name: str = "chart"
     extra: dict[str, Any] = field(default_factory=dict)
+    phone: Figure | None = None  # the same chart drawn for a phone's width (its text as big as on a wide screen)
 
     def png(self, dpi: int = DPI) -> bytes:
         buffer = io.BytesIO()
@@ -69,15 +72,25 @@ class Chart:
         return buffer.getvalue()
 
     def html(self, dpi: int = DPI) -> str:
-        """An accessible ``<figure>``: the PNG with alt text, and the text alternative as a visible caption."""
-        data = base64.b64encode(self.png(dpi)).decode("ascii")
+        """An accessible ``<figure>``: the PNG with alt text (the phone's drawing on a phone, when there is
+        one), and the text alternative as a visible caption. Drawn at the size it is shown, so its text is
+        never shrunk (the stylesheet's `.ed-chart` lets it shrink only on a column narrower still)."""
         alt = html.escape(self.alt, quote=True)
+        phone = ""
+        if self.phone is not None:
+            phone = f'<source media="{PHONE_SCREEN}" srcset="{_png_address(self.phone, dpi)}">'
+        width, height = (round(v * dpi) for v in self.figure.get_size_inches())
         return (
-            f'<figure class="ed-chart" style="margin:0 0 1.2em 0">'
-            f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%;height:auto">'
-            f'<figcaption style="font-size:0.9em;line-height:1.35;color:#333;max-width:60em">{html.escape(self.alt)}</figcaption>'
-            f"</figure>"
+            f'<figure class="ed-chart"><picture>{phone}'
+            f'<img src="{_png_address(self.figure, dpi)}" alt="{alt}" width="{width}" height="{height}"></picture>'
+            f"<figcaption>{html.escape(self.alt)}</figcaption></figure>"
         )
+
+
+def _png_address(figure: Figure, dpi: int) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -135,10 +148,12 @@ def _join(parts: Sequence[str]) -> str:
 # --- participant charts ---------------------------------------------------------------------------
 
 
-def scores_chart(content: Content, ratings: scoring.Ratings) -> Chart:
+def scores_chart(content: Content, ratings: scoring.Ratings, width: float = PARTICIPANT_WIDTH) -> Chart:
     """Line and dot chart: each competency's score (1-5) at every checkpoint taken, in the order taken.
 
     A retrospective "before" is drawn as hollow markers in its own column on the left, not joined to the lines.
+    Drawn `width` inches wide; a phone's (`PHONE_WIDTH`) names the modules' check-ins "M1", "M2", ... and
+    lists the skills one a line.
     """
     title = "My scores at each check-in"
     scores = scoring.checkpoint_scores(content, ratings)
@@ -152,7 +167,8 @@ def scores_chart(content: Content, ratings: scoring.Ratings) -> Chart:
     names = _competency_names(content)
     top = scoring.scale_max(content)
 
-    fig = _figure(PARTICIPANT_WIDTH, 5.4)
+    narrow = width < PARTICIPANT_WIDTH / 1.5
+    fig = _figure(width, 6.6 if narrow else 5.4)
     ax = fig.add_subplot()
     n_comp = len(content.instrument.competencies)
     for k, comp in enumerate(content.instrument.competencies):
@@ -171,15 +187,19 @@ def scores_chart(content: Content, ratings: scoring.Ratings) -> Chart:
         ax.axvline(len(retro_taken) - 0.5, color=GREY, linewidth=1)
         ax.plot([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor="black",
                 label="Hollow: looking back at the start\n(answered at the end)")
-    ax.set_xticks(range(len(columns)), [checkpoint_label(content, cp) for cp in columns], fontsize=8.5 if len(columns) > 6 else 9.5)
+    labels = [checkpoint_label(content, cp) for cp in columns]
+    if narrow:
+        labels = [label.replace("After\nmodule ", "M").replace(",\nlooking\nback", "\nlooking\nback") for label in labels]
+    ax.set_xticks(range(len(columns)), labels, fontsize=9 if narrow or len(columns) > 6 else 9.5)
     ax.set_xlim(-0.5, len(columns) - 0.5)
     ax.set_ylim(0.8, top + 0.2)
     ax.set_yticks(range(1, top + 1))
-    ax.set_ylabel(f"Score (1 = low, {top} = high)")
-    ax.set_xlabel("Check-in")
+    ax.tick_params(axis="y", labelsize=9)
+    ax.set_ylabel(f"Score (1 = low, {top} = high)", fontsize=9)
+    ax.set_xlabel("Check-in (M1: after module 1)" if narrow else "Check-in", fontsize=9)
     ax.grid(axis="y", color=LIGHT)
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
-    fig.legend(loc="outside lower center", ncols=3, frameon=False, fontsize=9)
+    ax.set_title(title, loc="left", fontsize=11 if narrow else 12, fontweight="bold")
+    fig.legend(loc="outside lower center", ncols=1 if narrow else 2, frameon=False, fontsize=9)
 
     changes = []
     for comp, points in series.items():
@@ -195,8 +215,9 @@ def scores_chart(content: Content, ratings: scoring.Ratings) -> Chart:
     return Chart(fig, title, alt, name="scores")
 
 
-def radar_chart(content: Content, ratings: scoring.Ratings) -> Chart:
-    """Radar chart of the real start against each competency's latest score."""
+def radar_chart(content: Content, ratings: scoring.Ratings, width: float = PARTICIPANT_WIDTH) -> Chart:
+    """Radar chart of the real start against each competency's latest score (`width` inches wide; on a
+    phone's width the legend goes under the chart)."""
     title = "Where I started and where I am now"
     before, now = scoring.before_and_now(content, ratings)
     if not before or not now:
@@ -207,9 +228,15 @@ def radar_chart(content: Content, ratings: scoring.Ratings) -> Chart:
     comps = [c for c in content.instrument.competencies if c.id in before or c.id in now]
     top = scoring.scale_max(content)
     angles = np.linspace(0, 2 * np.pi, len(comps), endpoint=False).tolist()
-    fig = _figure(PARTICIPANT_WIDTH, 5.4)
+    narrow = width < PARTICIPANT_WIDTH / 1.5
+    height = 4.4 if narrow else 5.4
+    fig = _figure(width, height)
     fig.set_layout_engine("none")  # polar tick labels and an outside legend: place the axes by hand
-    ax = fig.add_axes((0.12, 0.08, 0.56, 0.74), projection="polar")
+    # the circle's size in inches, whatever the figure's: room around it for the skills' names
+    across = width - 1.45 if narrow else 3.4
+    left = (width - across) / 2 if narrow else 0.8
+    bottom = 1.4 if narrow else 0.6
+    ax = fig.add_axes((left / width, bottom / height, across / width, across / height), projection="polar")
     ax.set_theta_offset(np.pi / 2)
     ax.set_theta_direction(-1)
     for values, label, colour, marker, style, fill in (
@@ -225,23 +252,30 @@ def radar_chart(content: Content, ratings: scoring.Ratings) -> Chart:
         ax.plot(xs_line, ys_line, color=colour, linestyle=style, linewidth=2.2, marker=marker, markersize=8, label=label)
         if closed:
             ax.fill(xs_line, ys_line, color=colour, alpha=fill)
-    ax.set_xticks(angles, [_short(c.name, 16) for c in comps], fontsize=9)
+    ax.set_xticks(angles, [_short(c.name, 10, lines=3) if narrow else _short(c.name, 16) for c in comps], fontsize=9)
     ax.set_ylim(0, top)
-    ax.set_yticks(range(1, top + 1), [str(v) for v in range(1, top + 1)], fontsize=8, color="#555555")
+    ax.set_yticks(range(1, top + 1), [str(v) for v in range(1, top + 1)], fontsize=8.5, color="#444444")
     ax.set_rlabel_position(180 / len(comps))
-    ax.tick_params(axis="x", pad=12)
-    fig.text(0.02, 0.98, title, ha="left", va="top", fontsize=12, fontweight="bold")
-    ax.text(1.1, 0.0, f"Distance from the centre:\nscore from 1 to {top}", transform=ax.transAxes, fontsize=8,
-            color="#333333", va="bottom")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.1, 1.0), frameon=False, fontsize=9)
+    ax.tick_params(axis="x", pad=8 if narrow else 12)
+    fig.text(0.02, 0.98, title, ha="left", va="top", fontsize=11 if narrow else 12, fontweight="bold")
+    scale_note = f"Distance from the centre: score from 1 to {top}"
+    if narrow:
+        fig.text(0.02, 0.02, scale_note, ha="left", va="bottom", fontsize=8.5, color="#333333")
+        fig.legend(*ax.get_legend_handles_labels(), loc="lower left", bbox_to_anchor=(0.0, 0.07), ncols=1,
+                   frameon=False, fontsize=9)
+    else:
+        ax.text(1.1, 0.0, scale_note.replace(": ", ":\n"), transform=ax.transAxes, fontsize=8.5,
+                color="#333333", va="bottom")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.1, 1.0), frameon=False, fontsize=9)
     parts = [f"{c.name} {_fmt(before[c.id])} then {_fmt(now[c.id])}" for c in comps if c.id in before and c.id in now]
     alt = (f"Radar chart comparing your scores at the start with your latest scores, from 1 to {top}: "
            + "; ".join(parts) + ".")
     return Chart(fig, title, alt, name="radar")
 
 
-def scenario_chart(content: Content, attempts: scoring.ScenarioAttempts) -> Chart:
-    """Stacked bars per module: scenarios answered with the best choice on the first try, other first tries, not tried."""
+def scenario_chart(content: Content, attempts: scoring.ScenarioAttempts, width: float = PARTICIPANT_WIDTH) -> Chart:
+    """Stacked bars per module: scenarios answered with the best choice on the first try, other first tries,
+    not tried (`width` inches wide; on a phone's width the modules are named by number)."""
     title = "My first tries at the scenarios"
     summary = {m: s for m, s in scoring.scenario_summary(content, attempts).items() if sum(s.values())}
     if not summary:
@@ -249,7 +283,8 @@ def scenario_chart(content: Content, attempts: scoring.ScenarioAttempts) -> Char
     if not any(s["best"] + s["other"] for s in summary.values()):
         return _message_chart(title, "This chart appears once you have tried a scenario.", "scenarios")
     modules = [m for m in content.modules if m.id in summary]
-    fig = _figure(PARTICIPANT_WIDTH, 1.7 + 0.55 * len(modules))
+    narrow = width < PARTICIPANT_WIDTH / 1.5
+    fig = _figure(width, (2.5 if narrow else 1.7) + 0.55 * len(modules))
     ax = fig.add_subplot()
     kinds = [
         ("best", "Best choice on the first try", OKABE_ITO["blue"], "", "white"),
@@ -267,14 +302,17 @@ def scenario_chart(content: Content, attempts: scoring.ScenarioAttempts) -> Char
                         fontsize=9, color=text_colour, fontweight="bold",
                         bbox={"boxstyle": "round,pad=0.15", "facecolor": colour, "edgecolor": "none"}, in_layout=False)
         left = [a + b for a, b in zip(left, widths)]
-    ax.set_yticks(y, [_short(f"{m.number}. {m.title}", 30) for m in modules], fontsize=9)
+    ax.set_yticks(y, [f"Module {m.number}" if narrow else _short(f"{m.number}. {m.title}", 30) for m in modules], fontsize=9)
     most = max(left)
     ax.set_xticks(range(0, most + 1))
     ax.set_xlim(0, most)
     ax.set_xlabel("Number of scenarios")
     ax.set_ylabel("Module")
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-    fig.legend(loc="outside lower center", ncols=3, frameon=False, fontsize=9)
+    ax.tick_params(axis="x", labelsize=9)
+    ax.xaxis.label.set_size(9)
+    ax.yaxis.label.set_size(9)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11 if narrow else 12, fontweight="bold")
+    fig.legend(loc="outside lower center", ncols=1 if narrow else 3, frameon=False, fontsize=9)
     total_best = sum(s["best"] for s in summary.values())
     tried = sum(s["best"] + s["other"] for s in summary.values())
     per = [f"module {m.number}: {summary[m.id]['best']} of {summary[m.id]['best'] + summary[m.id]['other']}"
@@ -288,7 +326,15 @@ def scenario_chart(content: Content, attempts: scoring.ScenarioAttempts) -> Char
 
 
 def participant_charts(content: Content, ratings: scoring.Ratings, attempts: scoring.ScenarioAttempts) -> list[Chart]:
-    return [scores_chart(content, ratings), radar_chart(content, ratings), scenario_chart(content, attempts)]
+    """The three charts of "My progress", each also drawn for a phone's width (`Chart.phone`)."""
+    made = []
+    for draw in (lambda w: scores_chart(content, ratings, w), lambda w: radar_chart(content, ratings, w),
+                 lambda w: scenario_chart(content, attempts, w)):
+        chart = draw(PARTICIPANT_WIDTH)
+        if not chart.extra.get("empty"):
+            chart.phone = draw(PHONE_WIDTH).figure
+        made.append(chart)
+    return made
 
 
 # --- cohort charts --------------------------------------------------------------------------------
@@ -636,3 +682,5 @@ def close(charts: Sequence[Chart]) -> None:
     """Free the figures (Figures made without pyplot are freed once unreferenced; this clears them early)."""
     for chart in charts:
         chart.figure.clear()
+        if chart.phone is not None:
+            chart.phone.clear()
