@@ -590,6 +590,10 @@ def cohort_charts(content: Content, tables: Mapping[str, Any]) -> list[Chart]:
 
 # --- the participant's PDF report -----------------------------------------------------------------
 
+A4 = (8.27, 11.69)  # inches, portrait: every page of the participant's PDF report
+A4_MARGIN = 0.6  # inches, around a chart on its page
+PRINT_DPI = 200  # a chart's resolution in the report
+
 
 def summary_pages(
     content: Content,
@@ -624,7 +628,7 @@ def summary_pages(
         lines.append(("gap", ""))
     pages = []
     for page in _paginate(lines, 48):
-        fig = _figure(8.27, 11.69)
+        fig = _figure(*A4)
         fig.set_layout_engine("none")
         y = 0.95
         for kind, text in page:
@@ -645,19 +649,35 @@ def report_pdf(
     when: str | None = None,
     results: Sequence[str] = (),
 ) -> bytes:
-    """A PDF: the summary page(s) (results in words, each chart's text alternative, and the reflections),
-    then one chart a page."""
+    """A PDF of A4 pages: the summary page(s) (results in words, each chart's text alternative, and the
+    reflections), then one chart a page."""
     from matplotlib.backends.backend_pdf import PdfPages
 
     buffer = io.BytesIO()
     with PdfPages(buffer, metadata={"Title": f"EmpathyDesk: my progress ({pseudonym})", "Creator": "EmpathyDesk"}) as pdf:
-        for page in summary_pages(content, pseudonym, charts, reflections, when, results):
+        pages = summary_pages(content, pseudonym, charts, reflections, when, results)
+        # an empty chart's message is already on the summary page
+        pages += [_chart_page(chart) for chart in charts if not chart.extra.get("empty")]
+        for page in pages:
             pdf.savefig(page)
             page.clear()
-        for chart in charts:
-            if not chart.extra.get("empty"):  # an empty chart's message is already on the summary page
-                pdf.savefig(chart.figure)
     return buffer.getvalue()
+
+
+def _chart_page(chart: Chart) -> Figure:
+    """An A4 page with the chart on it: drawn at `PRINT_DPI`, at its own size (smaller if it would not fit
+    between the margins), centred across the page and at the top."""
+    from matplotlib.image import imread
+
+    width, height = chart.figure.get_size_inches()
+    scale = min(1.0, (A4[0] - 2 * A4_MARGIN) / width, (A4[1] - 2 * A4_MARGIN) / height)
+    width, height = width * scale, height * scale
+    page = _figure(*A4)
+    page.set_layout_engine("none")
+    ax = page.add_axes(((A4[0] - width) / 2 / A4[0], 1 - (A4_MARGIN + height) / A4[1], width / A4[0], height / A4[1]))
+    ax.imshow(imread(io.BytesIO(chart.png(PRINT_DPI)), format="png"), interpolation="none")
+    ax.set_axis_off()
+    return page
 
 
 def rid_prompt(content: Content, reflection_id: str) -> str:
