@@ -8,7 +8,9 @@ phrase lists were widened, and never used to tune them; only its aggregate figur
 and tests/coach/heldout3.yaml ("held-out 3": 163 replies in many voices, written before the third
 round of rule changes and never used to tune them), and tests/coach/heldout4.yaml ("held-out 4": 308
 replies in many voices, written before the fourth round of rule changes by someone who had not read
-the rules, and never used to tune them).
+the rules, and never used to tune them), and tests/coach/heldout5.yaml ("held-out 5": 365 replies
+in many voices with 65 look-alikes, written blind before the fifth round of rule changes was finished,
+and never used to tune them).
 Run alone: .venv/bin/python bench/bench_coach.py
 """
 
@@ -23,7 +25,8 @@ HELD_OUT = CORPUS.with_name("heldout.yaml")
 HELD_OUT_2 = CORPUS.with_name("heldout2.yaml")
 HELD_OUT_3 = CORPUS.with_name("heldout3.yaml")
 HELD_OUT_4 = CORPUS.with_name("heldout4.yaml")
-SPLITS = {"tune": "tune", "held-out": "held-out", "held-out-2": "held-out 2", "held-out-3": "held-out 3", "held-out-4": "held-out 4"}
+HELD_OUT_5 = CORPUS.with_name("heldout5.yaml")
+SPLITS = {"tune": "tune", "held-out": "held-out", "held-out-2": "held-out 2", "held-out-3": "held-out 3", "held-out-4": "held-out 4", "held-out-5": "held-out 5"}
 
 
 def _pct(x: float | None) -> str:
@@ -38,7 +41,7 @@ def run() -> list[tuple[str, str, str]]:
     review("Sorry about that! Would you like me to come by?")
     cold = time.perf_counter() - start
 
-    cases = load_corpus(CORPUS, HELD_OUT, *(p for p in (HELD_OUT_2, HELD_OUT_3, HELD_OUT_4) if p.exists()))
+    cases = load_corpus(CORPUS, HELD_OUT, *(p for p in (HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5) if p.exists()))
     rows: list[tuple[str, str, str]] = []
     reports = {name: evaluate(cases, split) for split, name in SPLITS.items()}
     reports = {name: rep for name, rep in reports.items() if rep.cases}
