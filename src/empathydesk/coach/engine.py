@@ -8,7 +8,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from empathydesk.coach import context, doors
+from empathydesk.coach import context, doors, readers
 from empathydesk.coach.data import Group, Rules, rules
 
 # Typographic characters folded to plain ones, one character for one, so that spans stay true.
@@ -326,7 +326,12 @@ def _in_context(reply: Reply, ctx: Context, x: Match) -> bool:
     if x.group not in QUOTING and context.in_quote(ctx.quotes, x.start, x.end):
         return False
     s, e = reply.sentence_at(x.start)
-    if x.code != "order" and context.negated(text, s, x.start):
+    if x.group.startswith("reader-"):
+        # the clause readers weigh negation themselves ("not sure how this got past you" still blames);
+        # only a rejected phrase cancels them ("I'd never say ...", "I won't bore you with ...")
+        if readers.REJECTED.search(text, s, x.start):
+            return False
+    elif x.code != "order" and context.negated(text, s, x.start):
         return False
     if x.code == "order" and ctx.promise:
         # An urgent instruction given with its reason, from someone who is coming to help.
@@ -353,6 +358,36 @@ def _imperative_clauses(reply: Reply, r: Rules) -> int:
     return count
 
 
+def _read(reply: Reply, ctx: Context, code: str, found: dict[str, list[Match]]) -> list[Match]:
+    """What the clause readers (readers.py) find for `code`, beyond the phrase lists."""
+    if code == "acknowledges":
+        spans = readers.acknowledgement(reply)
+    elif code == "suggests":
+        spans = readers.offers(reply)
+    elif code == "sarcasm":
+        spans = readers.mockery(reply)
+    elif code == "admonishing":
+        spans = readers.blame(reply)
+        if found.get("sarcasm") and readers.mockery_implies(reply)[0]:
+            x = found["sarcasm"][0]
+            spans.append((x.start, x.end, "mocks-mistake"))
+    elif code == "dismissive":
+        sarcasm = [(x.start, x.end) for x in found.get("sarcasm", [])]
+        helps = any(found.get(c) for c in ("suggests", "open-door", "asks-setup")) or any(
+            not any(a <= m.start() < b for a, b in sarcasm) for m in readers._HELP.finditer(reply.text))
+        spans, reassure = readers.brush_off(reply, found, helps)
+        if reassure and "sarcasm" not in found:
+            found.setdefault("acknowledges", []).extend(Match("acknowledges", s, e, g) for s, e, g in reassure)
+        if sarcasm and readers.mockery_implies(reply)[1]:
+            spans.append((found["sarcasm"][0].start, found["sarcasm"][0].end, "mocks-problem"))
+    else:
+        return []
+    out = [Match(code, s, e, f"reader-{g}") for s, e, g in spans]
+    if code in WORKS_FIRST:
+        out = [x for x in out if not context.in_quote(ctx.quotes, x.start, x.end)]
+    return out
+
+
 def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
     """Every finding in `text`, by code, in the order they appear."""
     r = rules()
@@ -371,14 +406,28 @@ def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
                 # or a reproach ("don't contact us again", "ring me if you must", "you could have called")
                 matches = [x for x in matches if doors.door_in_context(reply, x.start)]
                 matches += doors.open_doors(reply)
+            matches += _read(reply, ctx, code, found)
         if code in CONTEXTUAL:
             matches = [x for x in matches if _in_context(reply, ctx, x)]
         if code == "dismissive" and any(found.get(c) for c in ("order", "suggests", "open-door")):
             # a no that says what to do instead ("We don't do remote fixes. Bring it to the IT office.")
             matches = [x for x in matches if x.group != "refusal"]
         if code == "dismissive" and any(found.get(c) for c in ("suggests", "asks-setup")):
-            # "it works here" with a question about their setup or an offer to look is not a brush-off
-            matches = [x for x in matches if x.group not in ("works-fine", "your-side")]
+            # "it works here" with a question about their setup or an offer to look is not a brush-off,
+            # nor is "it's a small thing" or "not something I can fix" next to an offer of another way
+            matches = [x for x in matches if x.group not in ("works-fine", "your-side", "minimising", "not-mine")]
+        if code == "dismissive" and found.get("suggests"):
+            # "you could also just save it as a PDF": a "just" inside an offer is part of the offer
+            offered = {reply.sentence_at(x.start) for x in found["suggests"]}
+            matches = [x for x in matches if not (x.group == "just-do-it" and reply.sentence_at(x.start) in offered)]
+        if code == "dismissive":
+            # an honest limit: "not something I can fix from here ... until then your calls go to your
+            # mobile, which I've set up": the helper does something about it in another sentence
+            def _helps_elsewhere(x: Match) -> bool:
+                here = reply.sentence_at(x.start)
+                return any(reply.sentence_at(m.start()) != here for m in readers._HELP.finditer(reply.text))
+            matches = [x for x in matches if not (x.group == "not-mine" and re.match(r"not something (?:I|we) can", reply.text[x.start:x.end + 10], re.I)
+                                                  and _helps_elsewhere(x))]
         matches.sort(key=lambda x: (x.start, -x.end))
         kept: list[Match] = []
         for x in matches:
