@@ -524,6 +524,13 @@ def cohort_page(store: Store, content: Content, cohort: str) -> str:
     return page(f"EmpathyDesk: {cohort}", body)
 
 
+class OAuthCallback(HubOAuthCallbackHandler):
+    """The end of the hub's sign-in for the facilitators' pages, with the app's own HubOAuth (its OAuth states)."""
+
+    def initialize(self, state: State) -> None:
+        self.hub_auth = state.hub_auth
+
+
 # --- the app -------------------------------------------------------------------------------------------
 
 
@@ -548,8 +555,8 @@ def make_app(state: State, prefix: str) -> web.Application:
         (p + r"cohorts/([^/]+)/?", CohortPage, {}),
         (p, HomePage, {}),
     ]
+    routes.append((p + "oauth_callback", OAuthCallback, {}))
     handlers = [(route, handler, {"state": state, **extra}) for route, handler, extra in routes]
-    handlers.append((p + "oauth_callback", HubOAuthCallbackHandler))
     return web.Application(handlers, cookie_secret=secrets.token_bytes(32), max_body_size=MAX_BODY,
                            login_url=state.hub_auth.login_url)
 
@@ -561,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX") or "/services/empathydesk/"
     store = Store.open(settings().db_url)
     os.environ.pop("EMPATHYDESK_DB_URL", None)  # nothing this process starts needs it
-    state = State(store, load(), HubOAuth(cache_max_age=60))
+    state = State(store, load(), HubOAuth.instance(cache_max_age=60))
 
     async def serve() -> None:
         stop = asyncio.Event()

@@ -13,6 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from empathydesk import joining
+from empathydesk.settings import settings
 from empathydesk.widgets import ui
 from empathydesk.widgets.session import Session, hosted, page_cohort
 
@@ -162,6 +163,10 @@ def remember_in_address(token: str) -> w.Widget:
 
 def join(session: Session) -> w.Widget:
     """The landing page's piece."""
+    if settings().api_url:  # on JupyterHub: the hub says who this is (empathydesk.hub.join)
+        from empathydesk.hub.join import join as hub_join
+
+        return hub_join(session)
     style = w.HTML(f"<style>{CSS}</style>", layout=w.Layout(display="none"))  # own layout: ui's are shared
     if not hosted():
         return ui.piece([style, self_study_view(session)], name="join")

@@ -110,9 +110,7 @@ class Session:
         """The store, as this page uses it: saving an answer through it tells the page (`on_save`)."""
         if self._saving is None:
             if self._store is None:
-                from empathydesk.storage import Store
-
-                self._store = Store.open()
+                self._store = page_store()
             self._saving = Saving(self._store, self.saved)
         return self._saving
 
@@ -230,6 +228,20 @@ def kernel_session() -> Session:
         found = Session()
         setattr(shell, SHELL_ATTRIBUTE, found)
     return found
+
+
+def page_store() -> Any:
+    """The store a page reads and saves with: on a JupyterHub user's server (`EMPATHYDESK_API_URL` set), the
+    EmpathyDesk service's API with the user's own hub token (`empathydesk.hub.client`); elsewhere the database."""
+    from empathydesk.settings import settings
+
+    if settings().api_url:
+        from empathydesk.hub.client import ApiStore
+
+        return ApiStore.from_environment()
+    from empathydesk.storage import Store
+
+    return Store.open()
 
 
 def hosted() -> bool:
