@@ -230,7 +230,7 @@ class Page:
         parts = urlsplit(base)
         ws_url = urlunsplit(("ws" if parts.scheme == "http" else "wss", parts.netloc,
                              f"{parts.path}api/kernels/{self.kernel_id}/channels", f"session_id={self.session}", ""))
-        cookies = "; ".join(f"{k}={v}" for k, v in self.client.cookies.items())
+        cookies = "; ".join(f"{c.name}={c.value}" for c in self._cookies_for(parts.path))
         self.ws = await websockets.connect(
             ws_url, subprotocols=[WS_PROTOCOL], max_size=None, open_timeout=timeout,
             additional_headers={"Cookie": cookies} if cookies else None, ping_interval=None)
@@ -278,7 +278,7 @@ class Page:
         if self._reader is not None:
             self._reader.cancel()
         if shutdown and self.kernel_id:
-            xsrf = self.client.cookies.get("_xsrf", "")
+            xsrf = next((c.value for c in self._cookies_for(urlsplit(self._base()).path) if c.name == "_xsrf"), "")
             try:
                 r = await self.client.post(f"{self._base()}voila/api/shutdown/{self.kernel_id}",
                                            data={"_xsrf": xsrf}, timeout=30)
@@ -287,6 +287,12 @@ class Page:
                 self.shutdown_status = -1
         if self.own_client:
             await self.client.aclose()
+
+    def _cookies_for(self, path: str) -> list[Any]:
+        """The cookies a browser sends to `path`, the most specific path first (behind JupyterHub the hub's
+        and the user server's `_xsrf` cookies have the same name and different paths)."""
+        found = [c for c in self.client.cookies.jar if path.startswith(c.path or "/")]
+        return sorted(found, key=lambda c: len(c.path or ""), reverse=True)
 
     async def __aenter__(self) -> "Page":
         return self
