@@ -310,20 +310,30 @@ def individuals_html(content: Content, participants: list[Any], view: Mapping[st
 # --- building all results at once (also what the benchmark times) ----------------------------------
 
 
+def results_view(content: Content, ratings: RatingsIn, attempts: AttemptsIn,
+                 participants: list[Any] | None = None,
+                 versions: Mapping[int, Mapping[str, int]] | None = None,
+                 quiz: QuizIn | None = None) -> dict[str, Any]:
+    """The tables every result of the dashboard is drawn from, as `privacy.cohort_view` lets them be shown
+    (without `participants`, nobody counts as sharing).
+
+    `versions` (participant id -> check-in -> instrument version) keeps the change to like with like; `quiz`
+    (participant id -> moment -> percent right) gives the quiz's change."""
+    from empathydesk import privacy
+
+    sharers = {p.id for p in privacy.sharing(participants or [])}
+    return privacy.cohort_view(content, ratings, attempts, sharers, versions, quiz)
+
+
 def build_results(content: Content, ratings: RatingsIn, attempts: AttemptsIn,
                   participants: list[Any] | None = None,
                   versions: Mapping[int, Mapping[str, int]] | None = None,
                   quiz: QuizIn | None = None) -> dict[str, str]:
-    """Every statistic and chart of the dashboard as markup: {"stats", "charts", "individuals"}, as
-    `privacy.cohort_view` lets them be shown (without `participants`, nobody counts as sharing).
-
-    `versions` (participant id -> check-in -> instrument version) keeps the change to like with like; `quiz`
-    (participant id -> moment -> percent right) gives the quiz's change."""
+    """Every statistic and chart of the dashboard as markup: {"stats", "charts", "individuals"}, drawn from
+    `results_view` (same arguments)."""
     from empathydesk import charts as ch
-    from empathydesk import privacy
 
-    sharers = {p.id for p in privacy.sharing(participants or [])}
-    view = privacy.cohort_view(content, ratings, attempts, sharers, versions, quiz)
+    view = results_view(content, ratings, attempts, participants, versions, quiz)
     figures = ch.cohort_charts(content, view)
     try:
         chart_html = "".join(f.html() for f in figures)
