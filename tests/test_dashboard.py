@@ -85,10 +85,12 @@ def test_demo_data_command(tmp_path, capsys):
 
 def test_progress_grid_escapes_names_and_counts(content):
     people = [P(1, "<b>Zed</b>", False), P(2, "Amy", True)]
-    progress = {1: {"pages": {"welcome": True}, "parts": {"module-1": (2, 4)}}}
+    progress = {1: {"pages": {"welcome": True}, "parts": {"module-1": (2, 4)}},
+                2: {"parts": {"module-2": (0, 4)}, "started": {"module-2": True}}}
     html = dashboard.progress_grid_html(content, people, progress, {})
     assert "&lt;b&gt;Zed&lt;/b&gt;" in html and "<b>Zed" not in html
     assert "◐ 2 of 4" in html and "✓ done" in html and "· not started" in html
+    assert "◐ 0 of 4" in html and "◐ in progress: started" in html  # begun, nothing finished: in progress
     assert "<strong>1</strong>/2" in html  # one of two has done the welcome page
     many = [P(i, f"Person {i}", False) for i in range(300)]
     assert "Showing 200 of 300" in dashboard.progress_grid_html(content, many, {}, {})

@@ -112,3 +112,17 @@ def test_module_done_needs_every_part(content):
         assert not scoring.page_progress(content, ratings, scenarios, exercises, blank)[module.id]
     parts = scoring.module_parts(content, module, ratings, {}, exercises, reflections)
     assert parts == {"pulse": True, "scenarios": not module.scenarios, "exercise": True, "reflection": True}
+
+
+def test_a_page_begun_with_no_part_done_counts_as_started(content):
+    """One scenario of several tried: no part of the module is done, but it is started (the dashboard's
+    "in progress"); nothing answered: not started."""
+    from empathydesk.storage.records import Answers
+
+    module = content.modules[0]
+    first = module.scenarios[0]
+    begun = scoring.progress(content, Answers(scenario_attempts={first.id: [0]}))
+    assert begun["parts"][module.id][0] == 0 and begun["started"][module.id] is True
+    assert not begun["started"]["welcome"] and not begun["started"][content.modules[1].id]
+    some = {"baseline": dict(list(all_items(content, "baseline", 3).items())[:1])}
+    assert scoring.progress(content, Answers(ratings=some))["started"]["welcome"] is True

@@ -60,10 +60,35 @@ def test_a_small_room_that_all_shares_gets_group_figures_and_one_who_doesnt_hide
     assert "rating mean" not in kinds and "first try" not in kinds and "rating" in kinds
 
 
-@pytest.mark.parametrize("cell", ["=1+2", "+cmd", "-2+3", "@SUM(A1)", "\t=x"])
+@pytest.mark.parametrize("cell", ["=1+2", "+cmd", "-2+3", "@SUM(A1)", "\t=x", " =1+2", "\u00a0 @x", "\n=cmd", "\tplain"])
 def test_formula_starts_are_neutralised(cell: str) -> None:
+    """A first non-blank character = + - @, or a control character first (tab, line break), gets an apostrophe."""
     assert neutralise(cell) == "'" + cell
-    assert neutralise("Plain words") == "Plain words" and neutralise(3) == 3
+    assert neutralise("Plain words") == "Plain words" and neutralise(3) == 3 and neutralise("a = b") == "a = b"
+
+
+def test_a_carriage_return_stored_long_ago_cannot_split_a_row(store: Store) -> None:
+    """Every text cell is quoted, and a lone carriage return (as an old import could store) becomes a line
+    break inside its cell: the CSV reads back as the same rows, with no cell that could run as a formula."""
+    from sqlalchemy import update
+
+    from empathydesk.storage.models import reflections
+
+    person = store.join(store.create_cohort("Alpha", ["module-1"]).join_code, "Sam")
+    store.set_consent(person.id, True)
+    store.save_reflection(person.id, "module-1-reflection", "placeholder")
+    with store.engine.begin() as db:
+        db.execute(update(reflections).values(text="fine\r=cmd|' /C calc'!A0\r  +1"))
+    rows = cohort_rows(store, "Alpha")
+    text = render(rows, "csv")
+    read = list(csv.reader(io.StringIO(text)))
+    assert len(read) == len(rows) + 1 and all(len(row) == 7 for row in read)
+    cells = [cell for row in read for cell in row]
+    assert "fine\n=cmd|' /C calc'!A0\n  +1" in cells  # one cell, whose first character is plain text
+    assert not [c for c in cells if c.lstrip()[:1] in ("=", "+", "-", "@")]
+    assert text.splitlines()[0] == '"kind","participant","topic","item","value","n","when"'
+    progress = next(line for line in text.splitlines() if line.startswith('"progress"'))
+    assert progress.startswith('"progress","Sam","pages done","","",0,"')  # text quoted, numbers not
 
 
 def test_export_command_writes_safe_csv_and_json(store: Store, tmp_path: Path) -> None:
