@@ -24,7 +24,8 @@ The facilitator app (`--RoomVoila.hide_key=True`)
   in empathydesk.console and empathydesk.presenter, their script and style are in static/).
 
 In a page's kernel: `wait_for_request` (the visitor of a preheated page) and `wait_before_widget_states`
-(ipywidgets' control comm waits for the page's held pieces). `version_problem` says, before anything
+(ipywidgets' control comm waits for the page's held pieces), `on_shutdown_request` (drafts saved the moment
+a left page's kernel is told to stop). `version_problem` says, before anything
 starts, when the installed Voilà, Jupyter Server, nbconvert or ipywidgets are not the ones written for.
 
 The participant app (`--RoomVoila.gate=True`, `RoomKernelManager`)
@@ -713,6 +714,17 @@ def wait_before_widget_states(fill: Callable[[], None]) -> None:
         opened(control, msg)
 
     manager.register_target("jupyter.widget.control", opened_once_filled)
+
+
+def on_shutdown_request(action: Callable[[], None]) -> None:
+    """Run `action` as soon as this kernel is told to shut down or restart (a page left or reloaded: Voilà's
+    page asks for it as it goes), before the kernel replies: ipykernel's handler sets the IPython shell's
+    `exit_now` then, on its control thread. Outside such a kernel, nothing happens."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None and shell.has_trait("exit_now"):
+        shell.observe(lambda change: action() if change["new"] else None, names="exit_now")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -10,7 +10,9 @@ from datetime import datetime, timedelta, timezone
 
 import ipywidgets as w
 import pytest
+import traitlets
 
+from empathydesk import _voila
 from empathydesk.storage import StorageError
 from empathydesk.widgets import Session, build, drafts, rewrite
 from empathydesk.widgets.drafts import NOT_SAVED, Throttle
@@ -99,6 +101,21 @@ def test_what_waits_is_saved_as_the_process_ends():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.splitlines() == ["saved I", "loop stopped", "saved I feel"], out.stderr
+
+
+def test_a_kernel_told_to_stop_saves_what_waits_before_it_replies(monkeypatch):
+    """ipykernel's shutdown handler sets the shell's `exit_now` before it replies; the page that replaces this one
+    may read the drafts before this kernel's process has ended."""
+
+    class Shell(traitlets.HasTraits):
+        exit_now = traitlets.Bool(False)
+
+    shell, ran = Shell(), []
+    monkeypatch.setattr("IPython.get_ipython", lambda: shell)
+    _voila.on_shutdown_request(lambda: ran.append("flushed"))
+    assert ran == []
+    shell.exit_now = True
+    assert ran == ["flushed"]
 
 
 # --- the rewrite ---------------------------------------------------------------------------------

@@ -3,9 +3,10 @@
 Every change of the box reaches the kernel (`continuous_update`). The kernel saves the text as the box's draft
 (`Store.save_draft`) at most every `SAVE_EVERY` seconds, and always the last text, on a timer on the kernel's
 event loop (`Throttle`). A line under the box says "Draft saved at 10:42"; when saving fails it says so and
-asks the person to copy their text, which stays in the box. A draft still waiting when the kernel stops (the
-page is reloaded or left, and Voilà's page asks for its kernel to shut down; or a restart) is saved as the
-kernel's process ends (`atexit`).
+asks the person to copy their text, which stays in the box. A draft still waiting when the kernel is told to
+stop (the page is reloaded or left, and Voilà's page asks for its kernel to shut down; or a restart) is saved
+at once (`_voila.on_shutdown_request`), before the page that replaces it reads the drafts, and anything after
+that as the kernel's process ends (`atexit`).
 
 Pressing the box's button makes the text an answer, and the draft is forgotten (`Draft.done`). On the next
 visit the box starts with the draft if it is newer than the saved answer (`start_text`).
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import functools
+import threading
 import time
 import weakref
 from collections.abc import Callable
@@ -40,40 +43,46 @@ class Throttle:
 
     A value after a quiet spell is acted on at once; later ones wait for a timer on the running event loop
     (the kernel's). Without a running loop (plain Python) every value is acted on at once. `flush` acts on a
-    waiting value now (every throttle is flushed as the process ends); `drop` forgets it.
+    waiting value now, from any thread (actions never overlap and keep their order): every throttle is
+    flushed when the kernel is told to stop, and as the process ends. `drop` forgets a waiting value.
     """
 
     def __init__(self, action: Callable[[Any], None], every: float = SAVE_EVERY) -> None:
         self.action, self.every = action, every
+        self._lock = threading.RLock()
         self._waiting: list[Any] = []  # the value still to act on, if any
         self._last = float("-inf")
         self._timer: asyncio.TimerHandle | None = None
         _throttles.add(self)
+        _flush_on_shutdown_request()
 
     def __call__(self, value: Any) -> None:
-        self._waiting = [value]
-        if self._timer is not None:
-            return  # the timer takes the newest value
-        wait = self._last + self.every - time.monotonic()
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if loop is not None and wait > 0:
-            self._timer = loop.call_later(wait, self.flush)
-        else:
-            self.flush()
+        with self._lock:
+            self._waiting = [value]
+            if self._timer is not None:
+                return  # the timer takes the newest value
+            wait = self._last + self.every - time.monotonic()
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
+            if loop is not None and wait > 0:
+                self._timer = loop.call_later(wait, self.flush)
+                return
+        self.flush()
 
     def flush(self) -> None:
-        self._cancel()
-        if self._waiting:
-            value = self._waiting.pop()
-            self._last = time.monotonic()
-            self.action(value)
+        with self._lock:
+            self._cancel()
+            if self._waiting:
+                value = self._waiting.pop()
+                self._last = time.monotonic()
+                self.action(value)
 
     def drop(self) -> None:
-        self._cancel()
-        self._waiting = []
+        with self._lock:
+            self._cancel()
+            self._waiting = []
 
     def _cancel(self) -> None:
         if self._timer is not None:
@@ -86,9 +95,16 @@ _throttles: weakref.WeakSet[Throttle] = weakref.WeakSet()
 
 @atexit.register
 def flush_all() -> None:
-    """Act on every value still waiting: the process is ending (the kernel was told to shut down or restart)."""
+    """Act on every value still waiting: the kernel was told to stop, or its process is ending."""
     for throttle in list(_throttles):
         throttle.flush()
+
+
+@functools.cache
+def _flush_on_shutdown_request() -> None:
+    from empathydesk._voila import on_shutdown_request
+
+    on_shutdown_request(flush_all)
 
 
 def key(kind: str, box_id: str) -> str:
