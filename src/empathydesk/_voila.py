@@ -44,7 +44,12 @@ The participant app (`--RoomVoila.gate=True`, `RoomKernelManager`)
   the address of the request that emptied the pool: another visitor's address, personal token included;
 - every page sets Voilà's `_xsrf` cookie, so the page's own "shut my kernel down" call on leaving (a POST
   that Voilà 0.5 otherwise refuses with 403) works and a left page frees its kernel at once;
-- `--RoomVoila.landing=PAGE` sends `/` (and the file list at `/voila/tree`) to that page, query string kept.
+- `--RoomVoila.landing=PAGE` sends `/` (and the file list at `/voila/tree`) to that page, query string kept;
+- **the join page without a kernel** (`JoinHandler`, `--RoomVoila.join_without_kernel`, on by default): the
+  landing page for someone without a valid personal link is the join form, served by the app itself
+  (empathydesk.join_page) in the template's look (its stylesheets at `/empathydesk/style/`); the form's
+  XSRF-checked POST joins by `Store.join`'s rules, rate-limited per address with the join pages, and answers
+  with the personal link and the pages. With a valid link the landing notebook opens as before.
 """
 
 from __future__ import annotations
@@ -60,6 +65,9 @@ KERNEL_MANAGER = "empathydesk._voila.RoomKernelManager"
 KERNEL_SECRET_HEADER = "X-EmpathyDesk-Kernel-Secret"
 BROWSER_COOKIE = "empathydesk-browser"
 MAX_TOKEN = 64  # longer than any link token (storage.store.new_token): not looked up
+MAX_NAME_SENT = 400  # of a name sent to the join page, what is looked at (Store.join refuses names over 40)
+MAX_FORMS_KEPT = 5000  # join forms remembered, so that a form sent twice gives one participant
+STYLE_PATH = "empathydesk/style"  # the template's stylesheets for the pages served without a kernel
 SIGN_IN_HOURS = 12
 # What this module was written for: it reaches into these packages' internals (handlers, templates, comms).
 WRITTEN_FOR = {"voila": "0.5.13", "jupyter_server": "2.", "nbconvert": "7.", "ipywidgets": "8."}
@@ -131,6 +139,12 @@ def __getattr__(name: str):  # Voilà imports the class by name; build it only t
 # --- in a page's kernel --------------------------------------------------------------------------------
 
 
+def in_voila() -> bool:
+    """True in a kernel Voilà started for a page: Voilà gives each one `VOILA_PREHEAT` ("True" while it waits
+    for its visitor, else "False"). False in a notebook's kernel (JupyterLab, Binder) or plain Python."""
+    return "VOILA_PREHEAT" in os.environ
+
+
 def wait_for_request() -> None:
     """In a preheated kernel: wait until the app hands this page to a visitor, then put the request's
     details (`QUERY_STRING`, `SERVER_NAME`, ...) into `os.environ`, as `voila.utils.wait_for_request` does.
@@ -179,7 +193,9 @@ def room_voila_class() -> type:
     import asyncio
     import hmac
     import logging
+    import re
     import secrets
+    from collections import OrderedDict
     from pathlib import Path
     from urllib.parse import quote, urlencode
 
@@ -212,18 +228,55 @@ def room_voila_class() -> type:
             self.max_kernels = app.max_kernels
             self._stopping: set[str] = set()
             self._store = None
+            self.joined_forms: OrderedDict[str, str] = OrderedDict()  # join form id -> the token it gave
+            self.intro = None  # the landing notebook's text for the join page (join_page.Intro), read once
 
         def join_page(self) -> str:
             return url_path_join(self.app.server_url, "/")
 
-        def participant_cohort(self, token: str) -> str | None:
-            """The cohort of the participant whose link carries `token` (None: unknown or revoked)."""
+        def store(self):
             if self._store is None:
                 from empathydesk.storage import Store
 
                 self._store = Store.open()
-            found = self._store.participant_by_token(token)
+            return self._store
+
+        def participant_cohort(self, token: str) -> str | None:
+            """The cohort of the participant whose link carries `token` (None: unknown or revoked)."""
+            found = self.store().participant_by_token(token)
             return found.cohort if found else None
+
+        async def link_is_valid(self, handler: tornado.web.RequestHandler, token: str) -> bool | None:
+            """True if `token` is a personal link of this workshop's cohort; None: the store failed (a plain 503
+            page was sent)."""
+            if not 0 < len(token) <= MAX_TOKEN:
+                return False
+            from empathydesk.storage import StorageError
+
+            try:
+                cohort = await asyncio.get_running_loop().run_in_executor(None, self.participant_cohort, token)
+            except StorageError as error:
+                self.refuse(handler, 503, notice.page("Please try again in a minute", [error.message]), retry_after=60)
+                return None
+            return cohort is not None and cohort == self.cohort
+
+        def join(self, code: str, name: str, form_id: str, base: str | None) -> tuple[Any, bool]:
+            """`Store.join` into this workshop's cohort (JoinError: refused by its rules), and the joined page's
+            facts; a form sent again (same `form_id`) gets its first participant back, not a second one."""
+            from empathydesk import join_page
+            from empathydesk.content import load
+
+            store = self.store()
+            earlier = self.joined_forms.get(form_id) if form_id else None
+            participant = store.participant_by_token(earlier) if earlier else None
+            again = participant is not None
+            if participant is None:
+                participant = store.join(code[:join_page.MAX_CODE], name[:MAX_NAME_SENT], cohort=self.cohort)
+                if form_id:
+                    self.joined_forms[form_id] = participant.token
+                    while len(self.joined_forms) > MAX_FORMS_KEPT:
+                        self.joined_forms.popitem(last=False)
+            return join_page.joined(store, load(), participant, base), again
 
         def alive(self) -> set[str]:
             return set(self.app.kernel_manager.list_kernel_ids())
@@ -252,16 +305,9 @@ def room_voila_class() -> type:
                 handler.request.query_arguments.pop(name, None)
             address = handler.request.remote_ip or "unknown"
             token = (handler.get_query_argument("token", "") or "").strip()
-            valid = False
-            if 0 < len(token) <= MAX_TOKEN:
-                from empathydesk.storage import StorageError
-
-                try:
-                    cohort = await asyncio.get_running_loop().run_in_executor(None, self.participant_cohort, token)
-                except StorageError as error:
-                    return self.refuse(handler, 503, notice.page("Please try again in a minute", [error.message]),
-                                       retry_after=60)
-                valid = cohort is not None and cohort == self.cohort
+            valid = await self.link_is_valid(handler, token)
+            if valid is None:
+                return False
             landing = path == self.app.landing
             if not landing and not valid:
                 return self.refuse(handler, 403, notice.link_not_valid(self.join_page()))
@@ -374,6 +420,96 @@ def room_voila_class() -> type:
 
     class TreeHandler(PlainErrors, HideKey, TornadoVoilaTreeHandler):
         pass
+
+    class JoinHandler(PageHandler):
+        """The landing page (`--RoomVoila.landing`) on the participant app: with a valid personal link, the
+        landing notebook as any page; without one, the join form, served here without a kernel
+        (empathydesk.join_page). The form's POST joins (`Store.join`'s rules and words), XSRF-checked like every
+        POST here, rate-limited per address with the join pages, and answers with the personal link and the
+        pages in order, as the join widget did."""
+
+        def room(self) -> Room:
+            return self.settings["empathydesk_room"]
+
+        def stylesheets(self) -> list[str]:
+            """The template's stylesheets, each with its version (cached by the browser until it changes)."""
+            from empathydesk import join_page
+            from empathydesk.paths import TEMPLATE_DIR
+
+            return [url_path_join(self.base_url, STYLE_PATH, f"{name}?v={(TEMPLATE_DIR / name).stat().st_mtime_ns:x}")
+                    for name in join_page.STYLESHEETS]
+
+        def show(self, body: str, status: int = 200, script: str = "") -> None:
+            from empathydesk import join_page
+
+            room = self.room()
+            if room.intro is None:
+                room.intro = join_page.landing_intro(Path(self.settings["empathydesk_app"].root_dir) / room.app.landing)
+            self.set_status(status)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(join_page.page(room.intro, body, self.stylesheets(), script))
+
+        def show_form(self, status: int = 200, note: str = "", old_link: bool = False, **values: str) -> None:
+            from empathydesk import join_page
+
+            html = join_page.form(self.request.path, self.xsrf_form_html(), secrets.token_urlsafe(18),
+                                  note=note, old_link=old_link, **values)
+            self.show(html, status, join_page.FORM_SCRIPT)
+
+        def too_many(self) -> bool:
+            limiter = self.room().join_pages
+            if limiter.allow(self.request.remote_ip or "unknown"):
+                return False
+            self.set_header("Retry-After", str(limiter.retry_after()))
+            return True
+
+        @tornado.web.authenticated
+        async def get(self, path=None):
+            token = (self.get_query_argument("token", "") or "").strip()
+            valid = await self.room().link_is_valid(self, token)
+            if valid is None:
+                return
+            if valid:
+                return await super().get(path=path)
+            if self.too_many():
+                return self.room().refuse(self, 429, notice.slow_down(), retry_after=self.room().join_pages.retry_after())
+            self.show_form(code=self.get_query_argument("code", ""), old_link=bool(token))
+
+        @tornado.web.authenticated
+        async def post(self, path=None):
+            from empathydesk import join_page
+            from empathydesk.storage import JoinError, StorageError
+
+            code, name = self.get_body_argument("code", ""), self.get_body_argument("name", "")
+            values = {"code": code, "name": name}
+            if self.too_many():
+                return self.show_form(429, join_page.not_joined(notice.SLOW_DOWN), **values)
+            base = join_page.app_base(self.request.protocol, self.request.host, self.base_url)
+            try:
+                facts, again = await asyncio.get_running_loop().run_in_executor(
+                    None, self.room().join, code, name, self.get_body_argument("form", "")[:MAX_TOKEN], base)
+            except JoinError as refused:
+                return self.show_form(400, join_page.not_yet(refused.message), **values)
+            except StorageError as error:
+                self.set_header("Retry-After", "60")
+                return self.show_form(503, join_page.not_joined(error.message), **values)
+            except Exception:  # noqa: BLE001 - in the log, never on the page
+                self.log.exception("Joining failed")
+                from empathydesk.widgets.ui import friendly
+
+                return self.show_form(500, join_page.not_joined(friendly(RuntimeError())), **values)
+            self.show(join_page.joined_body(facts, again=again), script=join_page.remember_in_address(facts.token))
+
+    class StyleFiles(tornado.web.StaticFileHandler):
+        """The workshop template's stylesheets, for the pages served without a kernel (the join page)."""
+
+        def parse_url_path(self, path):
+            from empathydesk import join_page
+
+            if path not in join_page.STYLESHEETS:
+                raise tornado.web.HTTPError(404)
+            return path
 
     def _kernel_id(handler: tornado.web.RequestHandler) -> str:
         return handler.path_kwargs.get("kernel_id") or (handler.path_args[0] if handler.path_args else "")
@@ -564,6 +700,15 @@ def room_voila_class() -> type:
             self.set_header("Content-Disposition", f'attachment; filename="{name}"')
             self.send(text, f"{EXPORT_FORMATS[fmt]}; charset=utf-8")
 
+    def join_handlers(base: str, landing: str, voila_kwargs: dict) -> list[tuple]:
+        """The landing page's own handler (the join page without a kernel) and the stylesheets it links."""
+        from empathydesk.paths import TEMPLATE_DIR
+
+        return [
+            (url_path_join(base, "voila/render", f"({re.escape(landing)})"), JoinHandler, voila_kwargs),
+            (url_path_join(base, STYLE_PATH, "(.*)"), StyleFiles, {"path": str(TEMPLATE_DIR)}),
+        ]
+
     def console_handlers(base: str) -> list[tuple]:
         """The facilitator's own pages (`--RoomVoila.console=True`); Voilà's list of pages gives way to the home."""
         from empathydesk import console
@@ -609,6 +754,8 @@ def room_voila_class() -> type:
         join_pages_per_minute = Int(10, config=True, help="Join pages one address may open per minute (0: no limit).")
         unconnected_timeout = Float(180, config=True, help="Stop a page kernel its page never connected to after this (s).")
         sign_in_tries_per_minute = Int(5, config=True, help="Facilitator key tries per address per minute.")
+        join_without_kernel = Bool(True, config=True, help="With `gate`: the landing page's join form is served "
+                                   "by the app, without a kernel (False: the landing notebook's join widget).")
         console = Bool(False, config=True, help="The facilitator's own pages: a home at `/` (instead of Voilà's "
                        "list of pages), the presenter view, the run of show and the results to download.")
 
@@ -650,6 +797,9 @@ def room_voila_class() -> type:
                 pattern, handler = spec[0], spec[1]
                 if pattern.rstrip("/").endswith(("/login", "/logout")):
                     continue  # our own below (the participant app has none: nobody signs in there)
+                if (self.gate and self.landing and self.join_without_kernel and handler is TornadoVoilaHandler
+                        and pattern.endswith("/voila/render/(.*)")):
+                    handlers += join_handlers(self.server_url, self.landing, *spec[2:])
                 handlers.append((pattern, with_plain_errors(replace.get(handler, handler)), *spec[2:]))
             if self.token:
                 handlers.insert(0, (url_path_join(self.base_url, "login"), SignInHandler))

@@ -73,11 +73,11 @@ def too_many_tabs() -> str:
     )
 
 
+SLOW_DOWN = "This device has opened a lot of pages in a short time. Please wait a minute, then try again."
+
+
 def slow_down() -> str:
-    return page(
-        "Please wait a moment",
-        ["This device has opened a lot of pages in a short time. Please wait a minute, then try again."],
-    )
+    return page("Please wait a moment", [SLOW_DOWN])
 
 
 def problem(status: int) -> str:
