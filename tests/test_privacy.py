@@ -608,7 +608,7 @@ def test_a_room_of_three_where_two_share_shows_both_and_no_group_figure(content:
     assert names[ids[2]] not in board.individuals.value
     for cells in Tables(board.stats.value).tables["Change per skill"][2:]:
         assert re.findall(r"\d+\.\d+", " ".join(cells[1:-1])) == []  # only "hidden (n=3)" and "–"
-        assert "real: hidden: 1 of its people don't share their answers" in cells[-1]
+        assert "hidden: 1 person in it does not share their answers (a group figure needs none, or 5 or more)" in cells[-1]
     charts = re.sub(r'src="data:[^"]*"', "", board.charts.value)
     assert "Nothing to show yet" in charts and "hidden to protect" in charts
     assert "agree)" not in charts and "chose the best option first" not in charts

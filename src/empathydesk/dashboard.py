@@ -181,8 +181,11 @@ def _interval(row: Mapping[str, Any]) -> str:
 
 
 def _notes(parts: list[tuple[str, str]]) -> str:
-    """Notes for one row, each with what it is about ("real: …; retrospective: …")."""
-    return esc("; ".join(f"{about}: {note}" for about, note in parts if note))
+    """Notes for one row, each with what it is about ("real: …; retrospective: …"); one note said once."""
+    said = [(about, note) for about, note in parts if note]
+    if len(said) == len(parts) and len({note for _, note in said}) == 1:
+        return esc(said[0][1])
+    return esc("; ".join(f"{about}: {note}" for about, note in said))
 
 
 def stats_html(tables: Mapping[str, Any]) -> str:
@@ -223,10 +226,9 @@ def stats_html(tables: Mapping[str, Any]) -> str:
             row = rel[role].iloc[comp_index]
             cells.append(f'<td class="ed-num">{_num(row["alpha"]) if row["shown"] else "<em>hidden</em>"}'
                          f' (n={row["n"]})</td>')
-            if row["warning"]:
-                notes.append(f'{role}: {row["warning"]}')
+            notes.append((role, row["warning"]))
         name = rel["start"].iloc[comp_index]["name"]
-        warn = f'⚠ {esc("; ".join(notes))}' if notes else ""
+        warn = _notes(notes)
         rel_rows.append(f'<tr><th scope="row">{esc(name)}</th>{"".join(cells)}<td>{warn}</td></tr>')
     reliability = (
         '<table aria-label="Reliability per skill"><thead><tr><th scope="col">Skill</th>'

@@ -43,9 +43,9 @@ if TYPE_CHECKING:
     from empathydesk.stats import AttemptsIn, QuizIn, RatingsIn, VersionsIn
 
 MIN_GROUP = 5
-FEW = "hidden: {k} of its people don't share their answers, and a group figure needs none or at least {m} of them"
-OVERLAP = "hidden: set beside the other figures, it would single out fewer than {m} people who don't share"
-ALIKE = "hidden: its people who don't share answered alike, so it would show their answers"
+FEW = "hidden: {k} in it {do} not share their answers (a group figure needs none, or {m} or more)"
+OVERLAP = "hidden: beside the other figures, it would narrow down fewer than {m} people who don't share"
+ALIKE = "hidden: the people in it who don't share answered alike, so it would show their answers"
 NOBODY = "no answers yet"
 
 Answers = Mapping[Hashable, Mapping[int, Any]]  # answer name -> participant id -> that person's answer
@@ -86,7 +86,9 @@ def decide(figures: Sequence[Figure], answers: Answers, sharers: Collection[int]
                 shown.add(figure.key)
                 continue
             if len(private) < MIN_GROUP:
-                hidden[figure.key] = FEW.format(k=len(private), m=MIN_GROUP)
+                k = len(private)
+                hidden[figure.key] = FEW.format(k=f"{k} {'person' if k == 1 else 'people'}", do="does" if k == 1 else "do",
+                                                m=MIN_GROUP)
                 continue
             after, changed = _split(groups, figure.key, private)
             if any(len(members) < MIN_GROUP for members in after.values()):
