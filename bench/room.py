@@ -81,6 +81,7 @@ class Config:
     keep: bool = False               # keep the temporary folder (logs, database)
     quiet: bool = True               # run the one-page-at-a-time comparison with plain Voila
     kernel_nice: int | None = None   # experiment: renice the workshop's kernels during the room
+    join_with_kernel: bool = False   # the join page as before issue 24: the landing notebook's widget, in a kernel
     log: Any = print
 
 
@@ -294,15 +295,23 @@ class Workshop(Server):
     """`empathydesk workshop` on free ports; knows its join code, facilitator key and apps."""
 
     def __init__(self, tmp: Path, db_url: str, cohort: str = "bench-room", port: int | None = None,
-                 facilitator_port: int | None = None, tag: str = "", extra: list[str] | None = None) -> None:
+                 facilitator_port: int | None = None, tag: str = "", extra: list[str] | None = None,
+                 join_with_kernel: bool = False) -> None:
         self.port = port or free_port()
         self.facilitator_port = facilitator_port or free_port()
         self.db_url = db_url
+        self.join_with_kernel = join_with_kernel
         cmd = [sys.executable, "-m", "empathydesk", "workshop", "--port", str(self.port),
                "--facilitator-port", str(self.facilitator_port), "--db", db_url, "--cohort", cohort,
                # every simulated person comes from 127.0.0.1: no per-address limits (a real room has an address each)
                "--opens-per-minute", "0", "--joins-per-minute", "0", *(extra or [])]
-        super().__init__("workshop", cmd, base_env(tmp), REPO, tmp / f"workshop{tag}.log")
+        env = base_env(tmp)
+        if join_with_kernel:  # Voilà reads voila.json from the Jupyter config path: the join page as before
+            config = tmp / f"config-join-with-kernel{tag}"
+            config.mkdir(exist_ok=True)
+            (config / "voila.json").write_text(json.dumps({"RoomVoila": {"join_without_kernel": False}}))
+            env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(config), env.get("JUPYTER_CONFIG_PATH")]))
+        super().__init__("workshop", cmd, env, REPO, tmp / f"workshop{tag}.log")
         self.join_code = ""
         self.key = ""
 
@@ -422,8 +431,62 @@ async def sample_memory(pids_of: Any, peaks: MemoryPeaks, stop: asyncio.Event, e
 
 # ---------------------------------------------------------------- joining and pages
 
+@dataclass
+class JoinPage:
+    """The join page served without a kernel, once joined (what `join` returns in place of a Voilà page)."""
+
+    join_seconds: float
+    shutdown_status: int | None = None
+
+    async def close(self) -> None:
+        pass
+
+
 async def join(ws: Workshop, name: str, client: Any = None) -> tuple[str, float, Any]:
     """Join through the landing page with the code link; returns (token, landing page's time to usable, page)."""
+    if not ws.join_with_kernel:
+        return await join_by_form(ws, name, client)
+    return await join_by_widget(ws, name, client)
+
+
+async def join_by_form(ws: Workshop, name: str, client: Any = None) -> tuple[str, float, JoinPage]:
+    """The join page without a kernel: usable once its HTML and its stylesheets have come (what a browser
+    needs for its first paint); then the form is sent as a browser sends it (the _xsrf cookie and field)."""
+    import httpx
+
+    own = client is None
+    client = client or new_client()
+    try:
+        start = time.perf_counter()
+        reply = await client.get(ws.url("index.ipynb", code=ws.join_code), timeout=300)
+        if reply.status_code != 200 or 'data-ed="join-form"' not in reply.text:
+            raise RuntimeError(f"no join form on the landing page ({reply.status_code}): {reply.text[:200]}")
+        sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', reply.text)
+        got = await asyncio.gather(*(client.get(httpx.URL(str(reply.url)).join(html.unescape(h)), timeout=300)
+                                     for h in sheets))
+        if any(r.status_code != 200 for r in got):
+            raise RuntimeError(f"a stylesheet of the join page: {[r.status_code for r in got]}")
+        usable = time.perf_counter() - start
+
+        def field(name: str) -> str:
+            m = re.search(rf'name="{name}" (?:type="[^"]*" )?value="([^"]*)"', reply.text)
+            return html.unescape(m.group(1)) if m else ""
+
+        action = html.unescape(re.search(r'<form[^>]*action="([^"]*)"', reply.text).group(1))
+        clicked = time.perf_counter()
+        sent = await client.post(httpx.URL(str(reply.url)).join(action), timeout=300, data={
+            "_xsrf": field("_xsrf"), "form": field("form"), "code": field("code"), "name": name})
+        m = re.search(r'href="[^"]*\?token=([A-Za-z0-9_\-%]+)"[^>]*data-ed="personal-link"', sent.text)
+        if sent.status_code != 200 or not m:
+            raise RuntimeError(f"joining by the form ({sent.status_code}): {sent.text[-300:]}")
+        return m.group(1), usable, JoinPage(time.perf_counter() - clicked)
+    finally:
+        if own:
+            await client.aclose()
+
+
+async def join_by_widget(ws: Workshop, name: str, client: Any = None) -> tuple[str, float, Any]:
+    """The join page before issue 24: the landing notebook's join widget, in a kernel of its own."""
     page = await open_page(ws.url("index.ipynb", code=ws.join_code), client=client)
     try:
         form = pieces(page, "ed-join-form")
@@ -779,7 +842,8 @@ async def kill_and_restart(cfg: Config, tmp: Path, ws: Workshop, content: Any) -
     cfg.log(f"   killed {fr.killed_processes} processes with {acked_at_kill} answers acknowledged")
     # restart the same workshop (same database, same cohort, same ports)
     t1 = time.monotonic()
-    ws2 = Workshop(tmp, ws.db_url, port=ws.port, facilitator_port=ws.facilitator_port, tag="-restarted")
+    ws2 = Workshop(tmp, ws.db_url, port=ws.port, facilitator_port=ws.facilitator_port, tag="-restarted",
+                   join_with_kernel=ws.join_with_kernel)
     ws2.start()
     ws2.wait_ready(warm=False)
     fr.restart_seconds = time.monotonic() - t1
@@ -990,7 +1054,7 @@ async def run_async(cfg: Config) -> dict[str, Any]:
     pw = browser = None
     try:
         cfg.log(f"== starting empathydesk workshop and plain voila (temp folder {tmp})")
-        ws = Workshop(tmp, db_url)
+        ws = Workshop(tmp, db_url, join_with_kernel=cfg.join_with_kernel)
         plain = plain_voila(tmp, minimal_root)
         plain_wk = plain_voila(tmp, minimal_root, workshop_kernel=True)
         servers += [ws, plain, plain_wk]
@@ -1231,6 +1295,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
     ap.add_argument("--skip-quiet", action="store_true", help="skip the one-page-at-a-time comparison")
     ap.add_argument("--only-quiet", action="store_true", help="only the one-page-at-a-time comparison")
+    ap.add_argument("--join-with-kernel", action="store_true",
+                    help="the join page as before issue 24 (the landing notebook's widget, in a kernel), to compare")
     ap.add_argument("--kernel-nice", type=int, metavar="N",
                     help="experiment: run the workshop's kernels at this nice value during the room")
     args = ap.parse_args(argv)
@@ -1243,6 +1309,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only_quiet:
         cfg.participants, cfg.browsers, cfg.faults = 0, 0, False
     cfg.kernel_nice = args.kernel_nice
+    cfg.join_with_kernel = args.join_with_kernel
     t = time.monotonic()
     try:
         rows = run_room(cfg)
