@@ -8,7 +8,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from empathydesk.coach import context, doors, readers
+from empathydesk.coach import context, doors, learned, readers
 from empathydesk.coach.data import Group, Rules, rules
 
 # Typographic characters folded to plain ones, one character for one, so that spans stay true.
@@ -91,6 +91,7 @@ class Reply:
         self._starts = [s for s, _ in self.sentences]
         self.words = len(_WORD.findall(self.text))
         self.forward = False  # set by find(): whether the reply says what happens next
+        self.context: Context | None = None  # set by rule_pass()
 
     @staticmethod
     def _split(text: str) -> list[tuple[int, int]]:
@@ -391,8 +392,20 @@ def _read(reply: Reply, ctx: Context, code: str, found: dict[str, list[Match]]) 
 def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
     """Every finding in `text`, by code, in the order they appear."""
     r = rules()
+    reply, found = rule_pass(text)
+    # The learned layer (learned.py): a code the rules missed, found by a small logistic regression over
+    # the reply's words, shapes and the rules' other findings, pointing at its highest-scoring clause.
+    for code, matches in learned.detect(reply, found).items():
+        found[code] = matches
+    return reply, _settle(reply, found, r)
+
+
+def rule_pass(text: str) -> tuple[Reply, dict[str, list[Match]]]:
+    """What the phrase lists and clause readers find, code by code, before the learned layer and
+    before the findings are settled (what the learned layer reads as its cues)."""
+    r = rules()
     reply = Reply(text)
-    ctx = Context(reply)
+    ctx = reply.context = Context(reply)
     found: dict[str, list[Match]] = {}
     for code in (*WORKS_FIRST, *CHANGE_ORDER):
         if code == "jargon":
@@ -438,6 +451,13 @@ def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
                 break
         if kept:
             found[code] = kept
+    return reply, found
+
+
+def _settle(reply: Reply, found: dict[str, list[Match]], r: Rules) -> dict[str, list[Match]]:
+    """The findings settled: sarcasm voids the kind-sounding parts, spans reach their clause's end, and
+    the whole-reply findings (too long, what comes next, no next step, brief) are added."""
+    text, ctx = reply.text, reply.context
     # Sarcasm makes the kind-sounding parts mock-kind: they are not praised.
     if "sarcasm" in found:
         for code in WORKS_FIRST:
@@ -488,4 +508,4 @@ def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
         found["no-next-step"] = [Match("no-next-step", 0, end, "nothing-next")]
     if reply.words < 15 and not any(found.get(c) for c in (*WORKS_FIRST, *CHANGE_ORDER, "no-next-step")):
         found["brief"] = [Match("brief", 0, end, "short")]
-    return reply, found
+    return found
