@@ -89,7 +89,7 @@ def test_the_home_escapes_what_people_typed(tmp_path):
     assert "&lt;b&gt;March&lt;/b&gt;" in page and "<b>March" not in page
     assert cohort.join_code in page and "http://192.0.2.2:8866/?code=" in page
     assert "1 person has joined." in page and "Kim" not in page  # a count, no names
-    for href in ("/voila/render/dashboard.ipynb", "/voila/render/join-screen.ipynb",
+    for href in ("/room", "/voila/render/dashboard.ipynb", "/voila/render/join-screen.ipynb",
                  "/voila/render/participants.ipynb", "/presenter", "/run-of-show/a", "/run-of-show/c",
                  "/export/results.csv", "/export/results.json", "/logout"):
         assert f'href="{href}"' in page, href

@@ -20,8 +20,9 @@ The facilitator app (`--RoomVoila.hide_key=True`)
 - a page opened with `?token=KEY` (scripts) sets the cookie and reloads without the key;
 - `--RoomVoila.console=True`: the facilitator's own pages, plain Tornado handlers behind the key (no kernel):
   the home at `/` (and in place of Voilà's list of pages at `/voila/tree`), the presenter view and the JSON
-  its script reads, the run of show and the results to download (`console_handlers`; the pages are built
-  in empathydesk.console and empathydesk.presenter, their script and style are in static/).
+  its script reads, the live room view (`/room`) and its refresh, the run of show and the results to download
+  (`console_handlers`; the pages are built in empathydesk.console, empathydesk.presenter and
+  empathydesk.room_view, their script and style are in static/).
 
 In a page's kernel: `wait_for_request` (the visitor of a preheated page) and `wait_before_widget_states`
 (ipywidgets' control comm waits for the page's held pieces), `on_shutdown_request` (drafts saved the moment
@@ -688,6 +689,24 @@ def room_voila_class() -> type:
             progress = await self.built(progress_now)
             self.send(None if progress is None else json.dumps(progress), "application/json")
 
+    class RoomHandler(FacilitatorPage):
+        @tornado.web.authenticated
+        async def get(self):
+            from empathydesk.room_view import page
+
+            self.send(await self.built(page, self.links()))
+
+    class RoomLiveHandler(ProgressHandler):
+        """The live room view's refresh: JSON (its HTML, every name escaped), a 403 without the key."""
+
+        async def get(self):
+            import json
+
+            from empathydesk.room_view import live_now
+
+            live = await self.built(live_now)
+            self.send(None if live is None else json.dumps(live), "application/json")
+
     class ExportHandler(FacilitatorPage):
         @tornado.web.authenticated
         async def get(self, fmt: str):
@@ -720,6 +739,8 @@ def room_voila_class() -> type:
             (at(r"voila/tree(?:/.*)?"), HomeHandler),
             (at(console.PRESENTER), PresenterHandler),
             (at(console.PROGRESS), ProgressHandler),
+            (at(console.ROOM), RoomHandler),
+            (at(console.ROOM_LIVE), RoomLiveHandler),
             (at(console.RUN_OF_SHOW + r"/([a-z])"), PlanHandler),
             (at(console.EXPORT + rf"/results\.({formats})"), ExportHandler),
             (at(console.STATIC + "/(.*)"), tornado.web.StaticFileHandler,

@@ -19,6 +19,8 @@ from empathydesk.run_of_show import Plan, workshop_plans
 STATIC = "console-static"  # package folder static/, served under this path
 PRESENTER = "presenter"
 PROGRESS = "presenter/progress.json"
+ROOM = "room"
+ROOM_LIVE = "room/live.json"
 RUN_OF_SHOW = "run-of-show"
 EXPORT = "export"
 EXPORT_FORMATS = {"csv": "text/csv", "json": "application/json"}
@@ -44,6 +46,14 @@ class Links:
     @property
     def progress(self) -> str:
         return self._at(PROGRESS)
+
+    @property
+    def room(self) -> str:
+        return self._at(ROOM)
+
+    @property
+    def room_live(self) -> str:
+        return self._at(ROOM_LIVE)
 
     @property
     def sign_out(self) -> str:
@@ -74,7 +84,7 @@ def shell(title: str, body: str, links: Links, *, script: str = "", page_class: 
     )
 
 
-def _top(links: Links, where: str) -> str:
+def top(links: Links, where: str) -> str:
     home = f'<a href="{escape(links.home)}">Facilitator home</a>' if where != "home" else "<span>Facilitator home</span>"
     return (
         '<header class="ed-top"><p class="ed-brand">EmpathyDesk</p>'
@@ -82,10 +92,13 @@ def _top(links: Links, where: str) -> str:
     )
 
 
-ENTRIES = (  # (title, what it is for, where); None: the presenter view
-    ("Live room view", "Who is where, who may need a hand, and how the room's answers moved.", "dashboard.ipynb"),
+ENTRIES = (  # (title, what it is for, where): a notebook, or one of our own pages (a `Links` property)
+    ("Live room view", "Who is where, who may need a hand, and how many are on each page. Opens at once.",
+     "room"),
+    ("Detailed results", "Statistics and charts of the room's answers, and the answers people share.",
+     "dashboard.ipynb"),
     ("Presenter view", "For the projector: the module's discussion questions, a timer, and how far the room is.",
-     None),
+     "presenter"),
     ("Join screen", "For the projector: the join link, the code and a QR code.", "join-screen.ipynb"),
     ("Participants", "Who has joined, a new link for someone who lost theirs, closing the room to new people.",
      "participants.ipynb"),
@@ -99,7 +112,7 @@ def home_html(room: Room, titles: list[str], plans: list[Plan], links: Links) ->
     state = "The room is closed to new people." if room_locked(room) else "The room is open to new people."
     joined = joined_text(len(room.store.participants(room.cohort.name)))
     entries = "".join(
-        f'<a class="ed-entry" href="{escape(links.notebook(page) if page else links.presenter)}">'
+        f'<a class="ed-entry" href="{escape(links.notebook(page) if page.endswith(".ipynb") else getattr(links, page))}">'
         f'<span class="ed-entry-title">{escape(title)}</span><span>{escape(text)}</span></a>'
         for title, text, page in ENTRIES
     )
@@ -113,7 +126,7 @@ def home_html(room: Room, titles: list[str], plans: list[Plan], links: Links) ->
         f'<a class="ed-download" href="{escape(links.export("json"))}" download>Download as JSON</a>'
     )
     body = (
-        f'{_top(links, "home")}<main class="ed-home">'
+        f'{top(links, "home")}<main class="ed-home">'
         f'<h1>Workshop: <span data-ed="cohort">{escape(room.cohort.name)}</span></h1>'
         '<section class="ed-panel ed-join" aria-labelledby="join-title"><h2 id="join-title">How people join</h2>'
         '<dl class="ed-join-facts">'
@@ -144,7 +157,7 @@ def plan_html(plan: Plan, plans: list[Plan], links: Links) -> str:
         for p in plans
     )
     body = (
-        f'{_top(links, "plan")}<main class="ed-plan">'
+        f'{top(links, "plan")}<main class="ed-plan">'
         f'<nav aria-label="Plans"><ul class="ed-plan-tabs">{others}</ul></nav>'
         f"<h1>Plan {escape(plan.letter)}: {escape(plan.title)}</h1>"
         f'<div class="ed-markdown">{plan.html}</div></main>'

@@ -29,6 +29,19 @@ PLACES = (
 )
 
 
+def place(progress: scoring.Progress, page_id: str, last: datetime | None, now: datetime) -> str:
+    """Where someone is on a page (one of `PLACES`' keys), from their `scoring.progress` and the time of their
+    latest answer (`Store.activity`; stored naive in UTC): the one rule for "maybe stuck" (the presenter
+    view's counts, the live room view's "needs attention")."""
+    if progress["pages"].get(page_id):
+        return "done"
+    if not progress["started"].get(page_id):
+        return "waiting"
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=timezone.utc)
+    return "stuck" if last is None or last < now - timedelta(minutes=STUCK_MINUTES) else "working"
+
+
 def room_progress(
     content: Content,
     module_ids: list[str],
@@ -39,20 +52,11 @@ def room_progress(
     """Everyone's progress on each module, from one read of the cohort's answers (`Store.cohort_answers`) and
     their latest answer times (`Store.activity`), as the presenter view's script reads it."""
     now = now or datetime.now(timezone.utc)
-    quiet_since = now - timedelta(minutes=STUCK_MINUTES)
     counts = {module_id: dict.fromkeys((key for key, _ in PLACES), 0) for module_id in module_ids}
     for pid, given in answers.items():
         progress = scoring.progress(content, given)
-        last = last_answer.get(pid)
-        if last is not None and last.tzinfo is None:
-            last = last.replace(tzinfo=timezone.utc)
         for module_id, row in counts.items():
-            if progress["pages"].get(module_id):
-                row["done"] += 1
-            elif progress["started"].get(module_id):
-                row["stuck" if last is None or last < quiet_since else "working"] += 1
-            else:
-                row["waiting"] += 1
+            row[place(progress, module_id, last_answer.get(pid), now)] += 1
     return {"joined": len(answers), "joined_text": joined_text(len(answers)), "modules": counts}
 
 

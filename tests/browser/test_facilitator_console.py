@@ -89,8 +89,8 @@ def test_the_facilitator_opens_the_home_and_nothing_leaves_the_machine(workshop,
         expect(page.locator("[data-ed=join-code]")).to_have_text(workshop.join_code)
         expect(page.locator("[data-ed=joined]")).to_contain_text("3 people have joined.")
         entries = page.get_by_role("navigation", name="Facilitator pages").get_by_role("link")
-        expect(entries).to_have_count(4)
-        for name in ("Live room view", "Presenter view", "Join screen", "Participants"):
+        expect(entries).to_have_count(5)
+        for name in ("Live room view", "Detailed results", "Presenter view", "Join screen", "Participants"):
             expect(page.get_by_role("link", name=re.compile(name))).to_be_visible()
         assert fits(page, viewport["width"])
         shoot(page, artifacts, f"home{tag}")
