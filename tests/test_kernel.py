@@ -47,3 +47,18 @@ def test_other_kernels_are_left_alone(monkeypatch):
     monkeypatch.delenv("JUPYTER_PATH", raising=False)
     spec = KernelSpecManager().get_kernel_spec("python3")
     assert "empathydesk.kernel" not in spec.argv and "ipykernel_launcher" in spec.argv
+
+
+def test_a_page_kernel_starts_without_the_debugger(workshop_kernel_path, tmp_path):
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
+    try:
+        out: list[str] = []
+        code = "import sys; print(sys.modules.get('debugpy', 'missing'), any(m.startswith('pydevd') for m in sys.modules))"
+        reply = kc.execute_interactive(code, timeout=120, output_hook=lambda m: out.append(m["content"].get("text", "")))
+        assert reply["content"]["status"] == "ok", reply["content"]
+        assert "".join(out).split() == ["None", "False"]  # marked absent: neither debugpy nor pydevd was loaded
+        info = kc.kernel_info(reply=True)["content"]
+        assert info["status"] == "ok" and "debugger" not in info.get("supported_features", [])
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
