@@ -152,7 +152,7 @@ def progress_grid_html(
     elif wanted and not shown:
         more = f'<p class="ed-muted">Nobody here has a name containing “{esc(name_filter)}”.</p>'
     return (
-        f'<table class="ed-grid" aria-label="Progress per participant">'
+        f'<table class="ed-grid" aria-label="Progress per participant" tabindex="0">'  # focusable: a keyboard scrolls it
         f'<thead><tr><th scope="col">Name</th>{head}<th scope="col" class="ed-num">Last answer</th>'
         f'<th scope="col">Shares answers</th></tr></thead>'
         f'<tbody><tr class="ed-muted"><th scope="row">Done (all {total})</th>{count_row}<td></td><td></td></tr>'
@@ -300,7 +300,7 @@ def individuals_html(content: Content, participants: list[Any], view: Mapping[st
     more = (f'<p class="ed-muted">Showing the first {max_rows} of {len(ordered)} people who share their answers.</p>'
             if len(ordered) > max_rows else "")
     return (
-        '<table aria-label="Scores of people who share their answers"><thead><tr>'
+        '<table aria-label="Scores of people who share their answers" tabindex="0"><thead><tr>'  # focusable: a keyboard scrolls it
         f'<th scope="col">Name</th>{head}<th class="ed-num" scope="col">Best choice first</th>'
         '<th class="ed-num" scope="col">Quiz</th></tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table>{more}'

@@ -313,10 +313,10 @@ def participants_view(store: Any = None) -> Any:
     sure.on_click(on_sure)
     show_table()
     heading = w.HTML(
-        "<h3>Lost a personal link?</h3><p>Pick the person and type the check code they tell you. "
+        "<h2>Lost a personal link?</h2><p>Pick the person and type the check code they tell you. "
         "They saw it on their screen, under their personal link. Then make them a new link.</p>"
     )
-    lock_heading = w.HTML("<h3>New people</h3>")
+    lock_heading = w.HTML("<h2>New people</h2>")
     return w.VBox(
         [w.HBox([search, refresh]), table, heading, w.HBox([pick, code, make]), sure, result,
          lock_heading, room_lock(room)],
