@@ -9,9 +9,9 @@ calls it, and so does the integration test (tests/hub), so what is tested is wha
   scope `people.FACILITATE` (every cohort) or ``FACILITATE!group=<cohort>`` (one cohort), given to hub
   users or groups; the service may read the hub's groups (the cohorts' members); the idle culler may stop
   idle servers.
-- The users' servers (`single_user`): `jupyterhub-singleuser` with Voilà as the only extension (no
-  JupyterLab, no terminals; share/hub/jupyter_server_config.json), the landing page as the default URL, the
-  lessons' folder as the root, and in their environment only the service's address: their hub token
+- The users' servers (`single_user`): ``python -m empathydesk.hub.singleuser`` (`jupyterhub-singleuser` with
+  Voilà as the only extension, no JupyterLab, no terminals, the lessons' folder as the root), the landing
+  page as the default URL, and in their environment only the service's address: their hub token
   (``$JUPYTERHUB_API_TOKEN``, made by the hub for each server) is given the scope to access the service
   (`Spawner.server_token_scopes`). Nothing else of the hub's environment reaches them (the spawners pass
   only `Spawner.env_keep`), so no database URL or password does.
@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from empathydesk.hub.people import FACILITATE
@@ -32,8 +31,6 @@ SERVICE_PORT = 10101
 SERVICE_URL = f"http://127.0.0.1:{SERVICE_PORT}"
 ACCESS = f"access:services!service={SERVICE}"
 CULLER = "idle-culler"
-SHARE = Path(__file__).resolve().parents[1] / "share"
-SERVER_CONFIG = SHARE / "hub"  # jupyter_server_config.json: Voilà only
 LANDING = "/voila/render/index.ipynb"
 # What a server token may do by default (the hub's `server` role), and reach the service
 SERVER_TOKEN_SCOPES = ["users:activity!user", "access:servers!server", ACCESS]
@@ -42,21 +39,17 @@ SERVICE_SETTINGS = ("EMPATHYDESK_HUB_COHORT_PREFIX", "EMPATHYDESK_HUB_OPEN_COHOR
                     "EMPATHYDESK_ROOT", "EMPATHYDESK_CONTENT")
 
 
-def bin_dir() -> Path:
-    """The folder of this Python's scripts (jupyterhub-singleuser, voila)."""
-    return Path(sys.executable).parent
-
-
 def service(db_url: str, *, url: str = SERVICE_URL, python: str | None = None,
-            environment: dict[str, str] | None = None) -> dict[str, Any]:
-    """The EmpathyDesk service as a hub-managed service (an entry of `JupyterHub.services`)."""
+            environment: dict[str, str] | None = None, listen: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The EmpathyDesk service as a hub-managed service (an entry of `JupyterHub.services`). `listen`: the
+    service's own options, e.g. ("--ip=0.0.0.0",) where `url` names another host than its own (Kubernetes)."""
     env = {name: os.environ[name] for name in SERVICE_SETTINGS if os.environ.get(name)}
     env.update(environment or {})
     env["EMPATHYDESK_DB_URL"] = db_url
     return {
         "name": SERVICE,
         "url": url,
-        "command": [python or sys.executable, "-m", "empathydesk.hub.service"],
+        "command": [python or sys.executable, "-m", "empathydesk.hub.service", *listen],
         "environment": env,
         "display": True,  # on the hub's home, under Services: the facilitators' pages
         "oauth_no_confirm": True,  # the facilitators' pages open without a "do you allow" step
@@ -94,23 +87,12 @@ def roles(facilitators: Iterable[str] = (), facilitator_groups: Iterable[str] = 
     return found
 
 
-def single_user(c: Any, api_url: str, *, notebooks: Path | None = None) -> None:
+def single_user(c: Any, api_url: str, *, python: str | None = None) -> None:
     """The users' servers: Voilà only, the landing page first, the service's address, no secret."""
-    from empathydesk.paths import notebooks_dir
-    from empathydesk.server import share_jupyter_path
-
-    c.Spawner.cmd = [str(bin_dir() / "jupyterhub-singleuser")]
+    c.Spawner.cmd = [python or sys.executable, "-m", "empathydesk.hub.singleuser"]
     c.Spawner.default_url = LANDING
-    c.Spawner.notebook_dir = str(notebooks or notebooks_dir())
     c.Spawner.server_token_scopes = SERVER_TOKEN_SCOPES
-    c.Spawner.environment = {
-        "EMPATHYDESK_API_URL": api_url,
-        "EMPATHYDESK_TEMPLATE": "empathydesk",
-        "JUPYTER_PATH": share_jupyter_path(),  # the page template, and the lessons' kernel as "python3"
-        "JUPYTER_CONFIG_PATH": str(SERVER_CONFIG),  # Voilà only, no terminals
-        "PATH": os.pathsep.join([str(bin_dir()), os.environ.get("PATH", "/usr/bin:/bin")]),
-        "PYTHONUNBUFFERED": "1",
-    }
+    c.Spawner.environment = {"EMPATHYDESK_API_URL": api_url}
 
 
 def configure(c: Any, *, db_url: str, api_url: str | None = None, facilitators: Iterable[str] = (),

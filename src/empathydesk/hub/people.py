@@ -61,7 +61,7 @@ def ensure_cohort(store: Store, name: str) -> Cohort:
         return found
     try:
         return store.create_cohort(name)
-    except ValueError:  # made by someone else a moment ago
+    except (ValueError, StorageError):  # made by someone else a moment ago (the name is unique)
         found = store.cohort(name)
         if found is None:
             raise

@@ -77,6 +77,7 @@ class State:
     def __init__(self, store: Store, content: Content, hub_auth: HubOAuth, threads: int = 16) -> None:
         self.store, self.content, self.hub_auth = store, content, hub_auth
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="store")
+        self.pids: dict[str, int] = {}  # hub username -> their participant's id, once they have joined
 
     async def run(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """`call(*args, **kwargs)` on a store thread (the store is synchronous; the app must not wait on it)."""
@@ -170,12 +171,15 @@ class Handler(HubOAuthenticated, web.RequestHandler):
     def user(self) -> dict[str, Any]:
         return self.current_user
 
-    async def me(self) -> Any:
-        """The caller's participant; 404 before they join."""
-        found = await self.state.run(people.participant_of, self.store, self.user["name"])
-        if found is None:
-            self.fail(404, "NotJoined", "Join first: choose the name the facilitator sees.")
-        return found
+    async def me(self) -> int:
+        """The caller's participant's id (kept once found: a participant keeps their id); 404 before they join."""
+        name = self.user["name"]
+        if name not in self.state.pids:
+            found = await self.state.run(people.participant_of, self.store, name)
+            if found is None:
+                self.fail(404, "NotJoined", "Join first: choose the name the facilitator sees.")
+            self.state.pids[name] = found.id
+        return self.state.pids[name]
 
     async def facilitator_of(self, cohort: str) -> None:
         """403 unless the caller facilitates `cohort`; 404 if an unfiltered facilitator names no cohort."""
@@ -221,14 +225,14 @@ class ConsentHandler(Handler):
         consent = self.body().get("consent")
         if not isinstance(consent, bool):
             raise web.HTTPError(400, "consent must be true or false")
-        await self.guarded(self.store.set_consent, mine.id, consent)
+        await self.guarded(self.store.set_consent, mine, consent)
         self.reply({"consent": consent})
 
 
 class AnswersHandler(Handler):
     async def get(self) -> None:
         mine = await self.me()
-        self.reply(await self.guarded(self.store.answers, mine.id))
+        self.reply(await self.guarded(self.store.answers, mine))
 
 
 def save_methods() -> frozenset[str]:
@@ -245,7 +249,7 @@ class SaveHandler(Handler):
         if method == "add_piece_answer":
             self.check_piece(kwargs)
         mine = await self.me()
-        result = await self.guarded(getattr(self.store, method), mine.id, **kwargs)
+        result = await self.guarded(getattr(self.store, method), mine, **kwargs)
         self.reply({"result": result})
 
     def check_piece(self, kwargs: dict[str, Any]) -> None:
@@ -260,14 +264,14 @@ class SaveHandler(Handler):
 class ProgressHandler(Handler):
     async def get(self) -> None:
         mine = await self.me()
-        answers = await self.guarded(self.store.answers, mine.id)
+        answers = await self.guarded(self.store.answers, mine)
         self.reply(scoring.progress(self.state.content, answers))
 
 
 class ExportHandler(Handler):
     async def get(self) -> None:
         mine = await self.me()
-        self.reply(await self.guarded(self.store.export_participant, mine.id, self.state.content))
+        self.reply(await self.guarded(self.store.export_participant, mine, self.state.content))
 
 
 def merge_file(store: Store, content: Content, pid: int, data: dict[str, Any]) -> None:
@@ -283,7 +287,7 @@ def merge_file(store: Store, content: Content, pid: int, data: dict[str, Any]) -
 class ImportHandler(Handler):
     async def post(self) -> None:
         mine = await self.me()
-        await self.guarded(merge_file, self.store, self.state.content, mine.id, self.body().get("file") or {})
+        await self.guarded(merge_file, self.store, self.state.content, mine, self.body().get("file") or {})
         self.reply(await self.state.run(who, self.store, self.user))
 
 
@@ -297,21 +301,21 @@ class DraftsHandler(Handler):
     async def get(self, key: str | None = None) -> None:
         self.kept()
         mine = await self.me()
-        self.reply(await self.guarded(self.store.drafts, mine.id))
+        self.reply(await self.guarded(self.store.drafts, mine))
 
     async def put(self, key: str | None = None) -> None:
         self.kept()
         if not key:
             raise web.HTTPError(404)
         mine = await self.me()
-        self.reply({"saved": await self.guarded(self.store.save_draft, mine.id, key, str(self.body().get("text", "")))})
+        self.reply({"saved": await self.guarded(self.store.save_draft, mine, key, str(self.body().get("text", "")))})
 
     async def delete(self, key: str | None = None) -> None:
         self.kept()
         if not key:
             raise web.HTTPError(404)
         mine = await self.me()
-        await self.guarded(self.store.clear_draft, mine.id, key)
+        await self.guarded(self.store.clear_draft, mine, key)
         self.reply({})
 
 
@@ -562,9 +566,17 @@ def make_app(state: State, prefix: str) -> web.Application:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the service where the hub says (`$JUPYTERHUB_SERVICE_URL`, `$JUPYTERHUB_SERVICE_PREFIX`)."""
+    """Run the service where the hub says (`$JUPYTERHUB_SERVICE_URL`, `$JUPYTERHUB_SERVICE_PREFIX`); ``--ip``
+    and ``--port`` listen elsewhere (in a Kubernetes hub pod the URL names the pod's Service)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m empathydesk.hub.service", description=__doc__.split("\n")[0])
+    parser.add_argument("--ip", help="the address to listen on (default: the host of $JUPYTERHUB_SERVICE_URL)")
+    parser.add_argument("--port", type=int, help="the port to listen on (default: the port of $JUPYTERHUB_SERVICE_URL)")
+    options = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[%(levelname).1s %(asctime)s empathydesk] %(message)s")
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL") or "http://127.0.0.1:10101")
+    ip, port = options.ip or url.hostname or "127.0.0.1", options.port or url.port or 80
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX") or "/services/empathydesk/"
     store = Store.open(settings().db_url)
     os.environ.pop("EMPATHYDESK_DB_URL", None)  # nothing this process starts needs it
@@ -574,7 +586,7 @@ def main(argv: list[str] | None = None) -> int:
         stop = asyncio.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             asyncio.get_running_loop().add_signal_handler(sig, stop.set)
-        server = make_app(state, prefix).listen(url.port or 80, url.hostname or "127.0.0.1", xheaders=True)
+        server = make_app(state, prefix).listen(port, ip, xheaders=True)
         log.info("EmpathyDesk service on %s under %s (database: %s)", url.geturl(), prefix, store.engine.url.drivername)
         await stop.wait()
         server.stop()
