@@ -236,6 +236,15 @@ class Hub:
             await asyncio.sleep(0.3)
         raise TimeoutError(f"{name}'s server did not start in {timeout:.0f} s:\n{self.log_tail()}")
 
+    async def new_token(self, browser: httpx.AsyncClient, name: str, scopes: list[str]) -> str:
+        """A hub token of `name`'s own with `scopes` (as a person makes one on the hub's token page)."""
+        xsrf = browser.cookies.get("_xsrf", path="/hub/") or ""
+        made = await browser.post(f"/hub/api/users/{name}/tokens", headers={"X-XSRFToken": xsrf},
+                                  json={"scopes": scopes, "note": "empathydesk bench"})
+        if made.status_code != 201:
+            raise RuntimeError(f"a token for {name}: HTTP {made.status_code} {made.text[:200]}")
+        return made.json()["token"]
+
     def server_processes(self, name: str) -> list[Any]:
         """`name`'s server and its kernels (by the server's JUPYTERHUB_USER)."""
         import psutil
