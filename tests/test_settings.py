@@ -46,6 +46,7 @@ def test_lessons_come_from_the_root_setting_or_the_checkout(monkeypatch: pytest.
 
 def test_no_lessons_found_says_what_to_set(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("EMPATHYDESK_ROOT", raising=False)
+    monkeypatch.chdir(tmp_path)  # no lessons here or above
     monkeypatch.setattr(paths, "checkout", lambda: None)
     monkeypatch.setattr(paths, "installed_copies", lambda: [tmp_path / "share" / "empathydesk"])
     with pytest.raises(paths.LessonsNotFound, match="Set EMPATHYDESK_ROOT"):
@@ -53,3 +54,21 @@ def test_no_lessons_found_says_what_to_set(monkeypatch: pytest.MonkeyPatch, tmp_
     monkeypatch.setenv("EMPATHYDESK_ROOT", str(tmp_path))
     with pytest.raises(paths.LessonsNotFound, match="does not hold assessments/"):
         paths.workshop_dir()
+
+
+def test_a_second_copy_keeps_its_own_lessons_and_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Working in a second copy of the repository (its kernels run in its notebooks/) finds that copy, even
+    though the package imported is the first copy's (one shared environment): its data/ is its own."""
+    monkeypatch.delenv("EMPATHYDESK_ROOT", raising=False)
+    monkeypatch.delenv("EMPATHYDESK_DATA", raising=False)
+    second = tmp_path / "second-copy"
+    for name in paths.LESSON_FOLDERS:
+        (second / name).mkdir(parents=True)
+    monkeypatch.chdir(second / "notebooks")
+    assert paths.checkout() == Path(__file__).resolve().parents[1]  # the package still comes from this checkout
+    assert paths.lessons_root() == second and paths.data_dir() == second / "data"
+    monkeypatch.setenv("EMPATHYDESK_DATA", str(tmp_path / "mine"))
+    assert paths.data_dir() == tmp_path / "mine"
+    monkeypatch.chdir(tmp_path)  # outside any copy: the checkout the package runs from, as before
+    monkeypatch.delenv("EMPATHYDESK_DATA")
+    assert paths.data_dir() == paths.checkout() / "data"

@@ -1,4 +1,5 @@
-"""Where EmpathyDesk keeps its files: the lessons found in a checkout or an installed copy, the data beside them."""
+"""Where EmpathyDesk keeps its files: the lessons found in the project folder one works in, a checkout or an
+installed copy, and the data beside them."""
 
 from __future__ import annotations
 
@@ -29,6 +30,14 @@ def checkout() -> Path | None:
     return folder if _has_lessons(folder) else None
 
 
+def project() -> Path | None:
+    """The copy of EmpathyDesk one works in: the current folder or the nearest folder above it that holds the
+    lessons (a notebook's kernel runs in notebooks/). Found from where one works, not from where the package was
+    installed, so a second copy of the repository keeps its own data/ even when it runs the first one's package."""
+    here = Path.cwd().resolve()
+    return next((folder for folder in (here, *here.parents) if _has_lessons(folder)), None)
+
+
 def installed_copies() -> list[Path]:
     """Where `pip install .` puts the lesson folders: this environment's, then this user's share/empathydesk/."""
     schemes = [sysconfig.get_default_scheme(), sysconfig.get_preferred_scheme("user")]
@@ -36,15 +45,16 @@ def installed_copies() -> list[Path]:
 
 
 def lessons_root() -> Path:
-    """The folder holding assessments/, notebooks/ and workshop/: `EMPATHYDESK_ROOT`, else the source checkout,
-    else the installed copy. LessonsNotFound names what to set when there is none."""
+    """The folder holding assessments/, notebooks/ and workshop/: `EMPATHYDESK_ROOT`, else the project folder
+    one works in, else the source checkout, else the installed copy. LessonsNotFound names what to set when
+    there is none."""
     chosen = settings().root
     if chosen is not None:
         if not _has_lessons(chosen):
             folders = ", ".join(f"{name}/" for name in LESSON_FOLDERS)
             raise LessonsNotFound(f"{env_name('root')}={chosen} does not hold {folders}.")
         return chosen
-    for folder in [checkout(), *installed_copies()]:
+    for folder in [project(), checkout(), *installed_copies()]:
         if folder is not None and _has_lessons(folder):
             return folder
     raise LessonsNotFound(
@@ -60,12 +70,16 @@ def content_root() -> Path:
 
 
 def data_dir() -> Path:
-    """The folder for the embedded SQLite database and the logs: `EMPATHYDESK_DATA`, else data/ in the
-    checkout (or `EMPATHYDESK_ROOT`), else this user's data folder (an installed copy's folder may be read-only)."""
+    """The folder for the embedded SQLite database and the logs: `EMPATHYDESK_DATA`, else data/ in
+    `EMPATHYDESK_ROOT`, the project folder one works in or the source checkout, else this user's data folder
+    (an installed copy's folder may be read-only)."""
     chosen = settings()
     if chosen.data is not None:
         return chosen.data
-    root = chosen.root or checkout()
+    working_in = project()
+    if working_in in installed_copies():
+        working_in = None
+    root = chosen.root or working_in or checkout()
     if root is not None:
         return root / "data"
     from platformdirs import user_data_dir
