@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import ipywidgets as w
 
+from empathydesk.widgets.place import PageLinks
+
 
 def walk(widget: w.Widget) -> Iterator[w.Widget]:
     yield widget
@@ -31,9 +33,14 @@ def find(widget: w.Widget, kind: type | None = None, cls: str | None = None) -> 
 
 def text_of(widget: w.Widget) -> str:
     """All HTML markup under `widget`, joined (what the participant would read, with tags)."""
-    return "\n".join(x.value for x in find(widget, w.HTML) if "<style>" not in x.value)
+    return "\n".join(x for x in markup_of(widget) if "<style>" not in x)
 
 
 def all_html(widget: w.Widget) -> str:
     """Every HTML widget's markup under `widget`, style blocks included."""
-    return "\n".join(x.value for x in find(widget, w.HTML))
+    return "\n".join(markup_of(widget))
+
+
+def markup_of(widget: w.Widget) -> list[str]:
+    """The markup of each HTML widget and page links widget (`place.PageLinks`, a notebook's) under `widget`."""
+    return [x.value for x in find(widget) if isinstance(x, (w.HTML, PageLinks))]

@@ -15,9 +15,17 @@ from widget_tree import all_html, find, text_of, walk  # noqa: F401  (re-exporte
 
 @pytest.fixture(autouse=True)
 def _plain_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test starts as a plain page: not hosted, not strict, whatever the environment says."""
-    for name in ("EMPATHYDESK_HOSTED", "EMPATHYDESK_COHORT", "EMPATHYDESK_STRICT", "EMPATHYDESK_TEMPLATE"):
+    """Each test starts as a plain page: a notebook (not Voilà), not hosted, not strict, whatever the
+    environment says."""
+    for name in ("EMPATHYDESK_HOSTED", "EMPATHYDESK_COHORT", "EMPATHYDESK_STRICT", "EMPATHYDESK_TEMPLATE",
+                 "EMPATHYDESK_API_URL", "VOILA_PREHEAT"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def workshop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page is a hosted workshop's, with a facilitator (consent, joining), not self-study."""
+    monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 from empathydesk.storage import StorageError
 from empathydesk.widgets import Session, build
 from empathydesk.widgets.file_picker import FilePicker
+from empathydesk.widgets.place import PageLinks
 
 from .conftest import choose_file, find, text_of
 
@@ -64,7 +65,7 @@ def test_hostile_display_name_is_text(store, visit):
     assert "<script>" not in header and "&lt;script&gt;alert(1)&lt;/script&gt;" in header
 
 
-def test_consent_is_saved_and_every_box_agrees(make, store, participant):
+def test_consent_is_saved_and_every_box_agrees(make, store, participant, workshop):
     header = make("module-1/header")  # one session per build in tests, so use one piece with its box …
     box = find(header, w.Checkbox)[0]
     assert box.value is False and "facilitator" in box.description
@@ -75,7 +76,7 @@ def test_consent_is_saved_and_every_box_agrees(make, store, participant):
     assert store.participant(participant.id).consent is False
 
 
-def test_two_consent_boxes_on_one_page_agree(store, participant, page):
+def test_two_consent_boxes_on_one_page_agree(store, participant, page, workshop):
     header, consent = build("module-1/header", page), build("consent", page)  # one page context
     a, b = find(header, w.Checkbox)[0], find(consent, w.Checkbox)[0]
     assert not find(build("welcome/header", page), w.Checkbox)  # the welcome page has the consent piece instead
@@ -83,7 +84,13 @@ def test_two_consent_boxes_on_one_page_agree(store, participant, page):
     assert a.value is True and store.participant(participant.id).consent is True
 
 
-def test_consent_error_puts_the_box_back(make, store, monkeypatch):
+def test_in_a_workshop_the_consent_piece_says_who_sees_what(make, workshop):
+    words = text_of(make("consent"))
+    for must in ("nickname", "5 people", "only if you say yes", "private key", "same workshop either way"):
+        assert must in words, must
+
+
+def test_consent_error_puts_the_box_back(make, store, monkeypatch, workshop):
     widget = make("consent")
     box = find(widget, w.Checkbox)[0]
 
@@ -126,6 +133,7 @@ def test_load_a_saved_file(tmp_path, make, store, participant):
         widget = build("import", Session(store=other, participant=me, query=""))
         choose_file(widget, json.dumps(data).encode())
         assert "Your progress is loaded" in text_of(widget)
+        assert "To see your answers, choose Run ▸ Restart Kernel and Run All Cells." in text_of(widget)  # not a reload
         assert other.reflections(me.id) == {"module-1-reflection": "kept"}
         assert other.scenario_attempts(me.id) == {"module-1-scenario-1": [1]}
     finally:
@@ -196,3 +204,30 @@ def test_a_failing_listener_never_turns_a_saved_answer_into_an_error(store, part
     page.store.save_draft(participant.id, "reflection/module-1-reflection", "More words")
     page.store.answers(participant.id)
     assert heard == ["saved"]  # drafts and reads are not answers saved
+
+
+def test_on_your_own_the_page_says_who_and_where_and_nothing_of_a_workshop(store, page, tmp_path):
+    header, consent = build("module-1/header", page), build("consent", page)
+    words = text_of(header) + text_of(consent) + text_of(build("module-1/reflection", page))
+    assert "You are studying on your own, as <strong>Me</strong>" in words
+    assert f"<code>{tmp_path}/widgets.sqlite</code>" in words and "Save my progress" in words
+    assert "Only you can read what you write here." in words and "nobody else sees them" in words
+    assert "facilitator" not in words.replace("there is no facilitator", "") and "joined" not in words
+    assert not find(header, w.Checkbox) and not find(consent, w.Checkbox)
+
+
+def test_in_a_notebook_links_to_pages_are_the_notebooks_own_output(page, monkeypatch):
+    """JupyterLab opens a relative link in HTML output from the notebook's folder, in a tab of its own; a link
+    inside a widget's HTML would leave JupyterLab. In Voila the same markup is a plain HTML widget."""
+    header, footer = build("module-1/header", page), build("module-1/footer", page)
+    links = find(header, PageLinks) + find(footer, PageLinks)
+    assert len(links) == 2 and not any("href=" in x.value for x in find(footer, w.HTML))
+    (shown,) = links[1].outputs
+    assert shown["output_type"] == "display_data" and shown["data"]["text/html"] == links[1].value
+    assert 'class="ed-next" href="02-a-person-not-a-ticket.ipynb"' in links[1].value
+    store_saves = page.store.save_reflection  # the strip follows the page in its output too
+    store_saves(page.pid, "module-1-reflection", "kept")
+    assert links[0].outputs[0]["data"]["text/html"] == links[0].value
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    in_voila = build("module-1/footer", Session(store=page.store, participant=page.participant, query=""))
+    assert not find(in_voila, PageLinks) and 'href="02-a-person-not-a-ticket.ipynb"' in text_of(in_voila)

@@ -79,9 +79,14 @@ def test_storage_failure_at_build_is_a_friendly_message(store, page, monkeypatch
 
 def test_unexpected_error_at_build_is_a_friendly_message(store, page, monkeypatch):
     monkeypatch.setattr(store, "ratings", lambda pid: 1 / 0)
-    widget = build("checkpoint/baseline", page)
+    widget = build("checkpoint/baseline", page)  # a notebook in JupyterLab, on one's own
     assert "ed-broken" in widget._dom_classes
-    assert "reload the page" in text_of(widget) and "ZeroDivision" not in text_of(widget)
+    assert "Restart Kernel and Run All Cells" in text_of(widget) and "ZeroDivision" not in text_of(widget)
+    assert "reload" not in text_of(widget) and "facilitator" not in text_of(widget)
+    monkeypatch.setenv("VOILA_PREHEAT", "False")  # a workshop page in Voilà
+    monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
+    words = text_of(build("checkpoint/baseline", page))
+    assert "reload the page" in words and "tell the facilitator" in words
 
 
 def test_strict_mode_raises_what_participants_see_as_sorry(store, page, monkeypatch):

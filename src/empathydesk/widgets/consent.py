@@ -11,7 +11,7 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
-from empathydesk.widgets import ui
+from empathydesk.widgets import place, ui
 from empathydesk.widgets.session import Session
 
 LABEL = "Let the facilitator see my own answers"
@@ -77,5 +77,29 @@ def consent_box(session: Session, *, explain: str = EXPLAIN) -> w.Widget:
     return w.VBox([box, message], layout=ui.full_width(), **ui.classes("ed-consent-box"))
 
 
+ON_YOUR_OWN = (
+    "You are studying on your own, so there is no facilitator and nothing to share. Your answers stay on this "
+    "computer, and nobody else sees them."
+)
+# In a workshop: who you are there and who sees what (the personal link only on the pages `empathydesk workshop` serves)
+IN_A_WORKSHOP = (
+    ("Your name here.", "You take part under the name you typed when you joined. It does not have to be your "
+                        "real name: a nickname is fine."),
+    ("What the facilitator sees.", "Group totals, and only once at least 5 people have answered. Your own "
+                                   "answers reach the facilitator only if you say yes below."),
+)
+YOUR_LINK = ("Your link.", "The address of this page holds a private key that brings you back to your answers. "
+                           "Please keep it to yourself. If you lose it, the facilitator can give you a new one.")
+WHY_SHARE = (
+    "Some facilitators like to read your own answers, to see where the group gets stuck and what to talk about. "
+    "It is up to you, and you get the same workshop either way."
+)
+
+
 def consent(session: Session) -> w.Widget:
-    return ui.piece([ui.heading("Sharing your answers"), consent_box(session)], name="consent")
+    if not place.with_facilitator():
+        return ui.piece([ui.heading("Sharing your answers"), ui.para(ON_YOUR_OWN)], name="consent")
+    points = [*IN_A_WORKSHOP, YOUR_LINK] if place.hosted() else list(IN_A_WORKSHOP)
+    items = "".join(f"<li><strong>{ui.esc(lead)}</strong> {ui.esc(text)}</li>" for lead, text in points)
+    about = ui.markup(f"<ul>{items}</ul><p>{ui.esc(WHY_SHARE)}</p>")
+    return ui.piece([ui.heading("Sharing your answers"), about, consent_box(session)], name="consent")

@@ -74,7 +74,7 @@ def pages_view(session: Session, participant: Any, token: str | None, *, intro: 
     else:
         verb = "Start" if not any(link.done for link in links) else "Carry on"
         lead = f'<p><a class="ed-next" href="{ui.esc(start.href)}">{verb}: {ui.esc(start.title)} →</a></p>'
-    return ui.markup(f"<h3>{ui.esc(intro)}</h3>{lead}{pages_html(links)}")
+    return ui.page_links(f"<h3>{ui.esc(intro)}</h3>{lead}{pages_html(links)}")
 
 
 def member_view(session: Session, participant: Any, *, just_joined: bool) -> w.Widget:

@@ -9,7 +9,7 @@ import ipywidgets as w
 
 from empathydesk import scoring
 from empathydesk.content import Content
-from empathydesk.widgets import ui
+from empathydesk.widgets import place, ui
 from empathydesk.widgets.consent import consent_box
 from empathydesk.widgets.session import NO_PARTICIPANT, Session
 from empathydesk.widgets.transfer import save_controls
@@ -46,20 +46,25 @@ def strip_html(session: Session, done: dict[str, bool], here: str) -> str:
 def header(session: Session, page_id: str) -> w.Widget:
     """The greeting and the progress strip, which follows each answer the page saves; consent; save my progress."""
     who = getattr(session.participant, "pseudonym", "")
-    greeting = f'<p class="ed-muted">You are taking part as <strong>{ui.esc(who)}</strong>.</p>' if session.url_token and who else ""
+    if session.url_token and who:  # a personal link's owner
+        greeting = f'<p class="ed-muted">You are taking part as <strong>{ui.esc(who)}</strong>.</p>'
+    elif not place.with_facilitator():  # this computer's own participant
+        greeting = place.on_your_own(who, session.store.url)
+    else:
+        greeting = ""
 
     def markup() -> str:
         done = scoring.progress(session.content, session.store.answers(session.pid))["pages"]
         return greeting + strip_html(session, done, page_id)
 
-    top = ui.markup(markup())
+    top = ui.page_links(markup())
 
     def follow() -> None:
         top.value = markup()  # sent to the page only when it changed
 
     session.on_save(follow)
-    # the welcome page has the consent piece itself, with its full explanation
-    parts = [] if page_id == "welcome" else [consent_box(session, explain=SHORT_EXPLAIN)]
+    # the welcome page has the consent piece itself, with its full explanation; on one's own there is no one to share with
+    parts = [consent_box(session, explain=SHORT_EXPLAIN)] if page_id != "welcome" and place.with_facilitator() else []
     return ui.piece([top, *parts, save_controls(session)], name="header")
 
 
@@ -72,7 +77,7 @@ def footer(session: Session, page_id: str) -> w.Widget:
         )
     else:
         nxt = pages[index + 1]
-        body = ui.markup(
+        body = ui.page_links(
             f'<p><a class="ed-next" href="{ui.esc(session.href(nxt))}">'
             f"Next: {ui.esc(session.page_title(nxt))} →</a></p>"
             f'<p class="ed-muted">{ui.esc("Everything you answer is saved as you go.")}</p>'

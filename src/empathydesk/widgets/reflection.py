@@ -8,11 +8,12 @@ import ipywidgets as w
 
 from empathydesk.content import Reflection
 from empathydesk.limits import MAX_REFLECTION_CHARS
-from empathydesk.widgets import drafts, ui
+from empathydesk.widgets import drafts, place, ui
 from empathydesk.widgets.session import Session
 
 SAVE = "Save my reflection"
 PRIVATE = "Only you and, if you agree, the facilitator can read what you write here."
+PRIVATE_ON_YOUR_OWN = "Only you can read what you write here."
 
 
 def reflection_card(session: Session, reflection: Reflection, saved_text: str, kept: drafts.Kept | None = None) -> w.Widget:
@@ -65,4 +66,5 @@ def reflections(session: Session, module_id: str) -> w.Widget:
         reflection_card(session, r, saved.get(r.id, ""), kept.get(drafts.key("reflection", r.id)))
         for r in module.reflections
     ]
-    return ui.piece([ui.heading("Think it over", intro=PRIVATE), *cards], name="reflection")
+    private = PRIVATE if place.with_facilitator() else PRIVATE_ON_YOUR_OWN
+    return ui.piece([ui.heading("Think it over", intro=private), *cards], name="reflection")

@@ -16,6 +16,7 @@ from empathydesk.kinds import Kind, kinds, of_scope
 from empathydesk.settings import settings
 from empathydesk.widgets import ui
 from empathydesk.widgets.page import no_participant
+from empathydesk.widgets.place import oops, tell_someone
 from empathydesk.widgets.session import Session
 
 for _kind in kinds():  # every builder's module, imported now: a preheated kernel has them before its visitor comes
@@ -87,7 +88,8 @@ def build(piece: str, session: Session) -> w.Widget:
         if strict:
             raise
         ui.log.error("content does not load: %s", exc)
-        return ui.piece([ui.note("error", "The lesson content has a problem, so this part cannot be shown. Please tell the facilitator.", word="")], name="broken")
+        problem = " ".join(filter(None, ["The lesson content has a problem, so this part cannot be shown.", tell_someone()]))
+        return ui.piece([ui.note("error", problem, word="")], name="broken")
     try:
         session.look_again()
         if resolved.kind.personal and session.participant is None:
@@ -101,4 +103,4 @@ def build(piece: str, session: Session) -> w.Widget:
         try:
             return ui.piece([ui.note("error", ui.friendly(exc), word="Sorry:")], name="broken")
         except Exception:  # noqa: BLE001 - even the message failed: the plainest widget there is
-            return w.HTML(f"<p>{ui.esc(ui.OOPS)}</p>")
+            return w.HTML(f"<p>{ui.esc(oops())}</p>")

@@ -20,7 +20,7 @@ from empathydesk import progress_file
 from empathydesk.limits import MAX_PROGRESS_FILE_BYTES
 from empathydesk.progress_file import NOT_OURS as NOT_A_PROGRESS_FILE
 from empathydesk.progress_file import ProgressFileError
-from empathydesk.widgets import ui
+from empathydesk.widgets import place, ui
 from empathydesk.widgets.session import Session, hosted
 
 
@@ -111,7 +111,7 @@ def import_(session: Session) -> w.Widget:
             )
         else:
             status.value = ui.note_html(
-                "ok", f"Your progress is loaded, as {name}. Reload the page to see your answers.", word=""
+                "ok", f"Your progress is loaded, as {name}. To see your answers, {place.show_again()}.", word=""
             )
 
     picker = FilePicker(on_file, label="Choose my file", accept=".json,application/json",

@@ -19,6 +19,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from empathydesk.paths import TEMPLATE_DIR
 from empathydesk.settings import settings
+from empathydesk.widgets.place import PageLinks, in_notebook, oops
 
 log = logging.getLogger("empathydesk.widgets")
 if not log.handlers:  # to the kernel's real stderr (the server log), never into the page
@@ -27,10 +28,6 @@ if not log.handlers:  # to the kernel's real stderr (the server log), never into
     log.addHandler(_handler)
     log.propagate = False
 
-OOPS = (
-    "Something went wrong here, so your last step may not be saved. Please reload the page and try "
-    "again. If it keeps happening, tell the facilitator."
-)
 
 # The pieces' stylesheet and the design tokens it uses: files which the workshop's page template includes in
 # the page's head (with page.css, the page's own).
@@ -129,6 +126,12 @@ def markup(text: str = "") -> w.HTML:
     return html_widget(text)
 
 
+def page_links(text: str = "") -> w.HTML | PageLinks:
+    """Like `markup`, for markup with links to other pages: in a notebook JupyterLab opens them in a tab
+    (`place.PageLinks`); in Voilà they are plain links."""
+    return PageLinks(text) if in_notebook() else markup(text)
+
+
 def para(text: str, cls: str = "") -> w.HTML:
     cls_attr = f' class="{cls}"' if cls else ""
     return html_widget(f"<p{cls_attr}>{esc(text)}</p>")
@@ -199,8 +202,8 @@ def storage_errors() -> tuple[type[BaseException], ...]:
 def friendly(exc: BaseException) -> str:
     """The message to show for an error: the storage's own friendly words, or a general one."""
     if isinstance(exc, storage_errors()):
-        return getattr(exc, "message", None) or OOPS
-    return OOPS
+        return getattr(exc, "message", None) or oops()
+    return oops()
 
 
 def guard(show_error: Callable[[str], None]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
