@@ -70,17 +70,19 @@ def custom_scopes() -> dict[str, dict[str, str]]:
 
 
 def roles(facilitators: Iterable[str] = (), facilitator_groups: Iterable[str] = (),
-          cohort_facilitators: dict[str, Iterable[str]] | None = None) -> list[dict[str, Any]]:
+          cohort_facilitators: dict[str, Iterable[str]] | None = None, culler: bool = True) -> list[dict[str, Any]]:
     """The hub roles: users reach the service; facilitators (users or groups) of every cohort, and of one
-    cohort each (`cohort_facilitators`: cohort -> usernames); the service reads groups; the culler culls."""
+    cohort each (`cohort_facilitators`: cohort -> usernames); the service reads groups; the culler culls
+    (`culler` False where the site has its own, as Zero to JupyterHub does)."""
     found: list[dict[str, Any]] = [
         {"name": "user", "scopes": ["self", ACCESS]},
         {"name": "empathydesk-facilitator", "description": "facilitates every EmpathyDesk cohort",
          "scopes": [FACILITATE, ACCESS], "users": list(facilitators), "groups": list(facilitator_groups)},
         {"name": "empathydesk-service", "scopes": ["read:groups", "list:groups"], "services": [SERVICE]},
-        {"name": CULLER, "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
-         "services": [CULLER]},
     ]
+    if culler:
+        found.append({"name": CULLER, "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+                      "services": [CULLER]})
     for cohort, users in (cohort_facilitators or {}).items():
         found.append({"name": f"empathydesk-facilitator-{cohort}", "description": f"facilitates {cohort}",
                       "scopes": [f"{FACILITATE}!group={cohort}", ACCESS], "users": list(users)})
