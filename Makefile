@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 NOTEBOOK_FLAGS := --nbval-lax --nbval-current-env --nbval-cell-timeout=120
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: workshop test lab bench install install-test browser postgres proxy validate unit notebooks clean
+.PHONY: workshop test lab binder-badge bench install install-test browser postgres proxy validate unit notebooks clean
 
 ## Set up and start the facilitator-hosted workshop on an embedded SQLite database.
 workshop: install
@@ -24,9 +24,15 @@ test: install-test browser postgres proxy
 	EMPATHYDESK_DATA=$$tmp EMPATHYDESK_STRICT=1 $(PY) -m pytest -ra $(NOTEBOOK_FLAGS) -p no:cacheprovider notebooks workshop; t3=$$(date +%s); \
 	echo "== timings: unit+storage $$((t1-t0)) s, browser $$((t2-t1)) s, notebooks $$((t3-t2)) s, all tests $$((t3-t0)) s"
 
-## The same notebooks in JupyterLab, for self-study.
+## The same notebooks in JupyterLab, for self-study: the file browser on the lessons, lesson files saved
+## without outputs (src/empathydesk/share/lab), as root too (Binder, containers), stopped by one Ctrl-C.
 lab: install
-	$(VENV)/bin/jupyter lab notebooks/index.ipynb
+	JUPYTER_CONFIG_PATH=src/empathydesk/share/lab $(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks index.ipynb
+
+## The README's Binder badge for this repository, from its GitHub address (`git remote get-url origin`).
+binder-badge:
+	@repo=$$(git remote get-url origin | sed -E 's#^(git@github\.com:|https://github\.com/)##; s#\.git$$##'); \
+	echo "[![Try it on Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/$$repo/HEAD?urlpath=voila/render/notebooks/index.ipynb)"
 
 ## Benchmarks that print figures (never part of `make test`).
 bench: install-test browser postgres proxy

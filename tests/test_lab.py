@@ -1,0 +1,84 @@
+"""Self-study in JupyterLab: lesson files as shipped, saved clean by the project's save hook, the run hint."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from empathydesk.lab import clean, clean_on_save, is_lesson
+from empathydesk.paths import PACKAGE_DIR, TEMPLATE_DIR
+
+REPO = Path(__file__).resolve().parents[1]
+LESSONS = sorted((REPO / "notebooks").glob("*.ipynb"))
+LAB_CONFIG = PACKAGE_DIR / "share" / "lab" / "jupyter_server_config.json"
+
+
+def as_run_in_jupyterlab(notebook: dict) -> dict:
+    """What JupyterLab sends when a run lesson is saved: outputs, run counts, widget state, the kernel's details."""
+    run = copy.deepcopy(notebook)
+    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2, "version_minor": 0}}
+    for n, cell in enumerate(run["cells"], start=1):
+        if cell["cell_type"] == "code":
+            cell["execution_count"] = n
+            cell["outputs"] = [{"output_type": "display_data", "data": {"text/html": "<style>x</style>", **view}, "metadata": {}}]
+            cell["metadata"]["scrolled"] = True
+            cell["metadata"]["execution"] = {"iopub.status.idle": "2026-01-01T00:00:00Z"}
+    run["metadata"]["language_info"] = {"name": "python", "version": "3.11.2", "mimetype": "text/x-python"}
+    run["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    return run
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.name for p in LESSONS])
+def test_each_lesson_is_shipped_clean_with_a_run_hint(path: Path) -> None:
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    assert is_lesson(notebook) and clean(notebook) == notebook
+    first = notebook["cells"][0]
+    assert first["cell_type"] == "markdown" and first["metadata"]["tags"] == ["notebook-only"]
+    assert "Run ▸ Run All Cells" in "".join(first["source"]) and "Restart Kernel and Run All Cells" in "".join(first["source"])
+    shows = [c for c in notebook["cells"] if c["cell_type"] == "code" and "".join(c["source"]).startswith("ed.show(")]
+    assert shows and all(c["metadata"]["jupyter"]["source_hidden"] for c in shows)
+
+
+def test_the_save_hook_writes_a_run_lesson_as_shipped(tmp_path: Path) -> None:
+    """Through Jupyter Server's own contents manager, configured as `make lab` configures it."""
+    from jupyter_server.services.contents.filemanager import FileContentsManager
+
+    hook = json.loads(LAB_CONFIG.read_text())["ContentsManager"]["pre_save_hook"]
+    manager = FileContentsManager(root_dir=str(tmp_path), pre_save_hook=hook)
+    shipped = REPO / "notebooks" / "01-their-side.ipynb"
+    shutil.copy(shipped, tmp_path / shipped.name)
+    model = manager.get(shipped.name)
+    model["content"] = as_run_in_jupyterlab(json.loads(json.dumps(model["content"])))
+    manager.save(model, shipped.name)
+    assert (tmp_path / shipped.name).read_bytes() == shipped.read_bytes()
+
+    other = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    run = as_run_in_jupyterlab(json.loads(nbformat.writes(other)))
+    manager.save({"type": "notebook", "format": "json", "content": run}, "mine.ipynb")
+    assert nbformat.read(tmp_path / "mine.ipynb", as_version=4).cells[0].outputs  # not a lesson: saved as it is
+
+
+def test_the_hook_leaves_other_files_alone() -> None:
+    text = {"type": "file", "format": "text", "content": "notes"}
+    clean_on_save(model=text, path="notes.txt", contents_manager=None)
+    assert text["content"] == "notes"
+
+
+def test_the_run_hint_is_not_on_the_workshops_pages() -> None:
+    """The workshop's page template removes the cells tagged "notebook-only" (its conf.json)."""
+    from jupyter_core.paths import jupyter_path
+    from nbconvert.exporters import HTMLExporter
+
+    notebook = nbformat.read(LESSONS[0], as_version=4)
+    bases = [str(TEMPLATE_DIR.parent), *jupyter_path("voila", "templates")]  # ours, then Voila's "lab" it builds on
+    exporter = HTMLExporter(template_name=TEMPLATE_DIR.name, extra_template_basedirs=bases)
+    for step in exporter._preprocessors:
+        if type(step).__name__ == "TagRemovePreprocessor":
+            notebook, _ = step(notebook, {})
+    assert not any("notebook-only" in c.metadata.get("tags", []) for c in notebook.cells)
+    assert any("ed.show(" in c.source for c in notebook.cells)
