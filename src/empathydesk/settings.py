@@ -27,10 +27,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=PREFIX, env_ignore_empty=True, str_strip_whitespace=True, frozen=True)
 
     root: Path | None = _setting(None, "the folder holding assessments/, notebooks/ and workshop/ "
-                                       "(default: the source checkout, else the copy pip installed)")
+                                       "(default: the copy one works in, else the source checkout, else the copy "
+                                       "pip installed)")
     content: Path | None = _setting(None, "the folder of content files (default: assessments/ in the root)")
     data: Path | None = _setting(None, "the folder for the SQLite database and the workshop's logs "
-                                       "(default: data/ in a checkout, else this user's data folder)")
+                                       "(default: data/ in the root as found, else this user's data folder)")
     db_url: str | None = _setting(None, "database URL (default: empathydesk.sqlite in the data folder)", "--db")
     cohort: str | None = _setting(None, "the workshop's cohort, for its pages and dashboard", "workshop --cohort")
     join_url: str | None = _setting(None, "the participant app's address, for the facilitator's pages",
