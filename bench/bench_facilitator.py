@@ -1,4 +1,5 @@
-"""How fast the facilitator's home opens, and one refresh of the presenter view's progress, for 40 and 500 people.
+"""How fast the facilitator's home and the live room view open, and one refresh of the presenter view's progress
+and of the live room view, for 40 and 500 people.
 
 For each size: made-up people written into an SQLite file (bench_dashboard.fill: every check-in, scenario,
 rewrite and reflection), then a real `empathydesk workshop` on that cohort (a one-cell participant page:
@@ -6,7 +7,9 @@ only the facilitator app is measured). Times are medians after a warm-up:
 - the home on the server: one signed-in GET of `/`, start to last byte (plain HTTP);
 - the home in Chromium: navigation start to the load event (its stylesheet included), from
   `performance.getEntriesByType("navigation")`;
-- the presenter view's progress: one GET of `/presenter/progress.json` (everyone's answers read once).
+- the presenter view's progress: one GET of `/presenter/progress.json` (everyone's answers read once);
+- the live room view (`/room`) the same ways: on the server, in Chromium, and one refresh of it
+  (`/room/live.json`).
 
     .venv/bin/python bench/bench_facilitator.py
 """
@@ -29,6 +32,7 @@ SIZES = (40, 500)
 REPEAT = 15
 BROWSER_REPEAT = 7
 AIM = 2.0  # seconds: the issue's aim for a facilitator page opened by a room of 40
+LARGE_AIM = 4.0  # seconds: issue 20's aim for the live room view of a room of 500
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -51,8 +55,8 @@ def median(fn: Any, repeat: int) -> float:
     return statistics.median(fn() for _ in range(repeat))
 
 
-def in_chromium(base: str, key: str) -> float:
-    """Median seconds from navigation start to the load event of the home, signed in."""
+def in_chromium(base: str, key: str, paths: tuple[str, ...] = ("/",)) -> dict[str, float]:
+    """Median seconds from navigation start to the load event of each of `paths`, signed in."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -64,13 +68,13 @@ def in_chromium(base: str, key: str) -> float:
             page.get_by_role("button", name="Sign in").click()
             page.wait_for_url(base + "/")
 
-            def once() -> float:
-                page.goto(base + "/", wait_until="load")
+            def once(path: str) -> float:
+                page.goto(base + path, wait_until="load")
                 return page.evaluate(
                     "() => { const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd - n.startTime; }"
                 ) / 1000
 
-            return median(once, BROWSER_REPEAT)
+            return {path: median(lambda: once(path), BROWSER_REPEAT) for path in paths}
         finally:
             browser.close()
 
@@ -97,14 +101,22 @@ def measure(n: int, folder: Path) -> dict[str, float]:
     try:
         port = workshop.facilitator.port
         signed_in = fetch("127.0.0.1", port, f"/?token={workshop.key}").cookies
+        browser = in_chromium(f"http://127.0.0.1:{port}", workshop.key, ("/", "/room"))
         return {
             "home": median(lambda: served(port, "/", signed_in), REPEAT),
-            "browser": in_chromium(f"http://127.0.0.1:{port}", workshop.key),
+            "browser": browser["/"],
             "progress": median(lambda: served(port, "/presenter/progress.json", signed_in), REPEAT),
+            "room": median(lambda: served(port, "/room", signed_in), REPEAT),
+            "room browser": browser["/room"],
+            "room live": median(lambda: served(port, "/room/live.json", signed_in), REPEAT),
         }
     finally:
         workshop.stop()
         store.close()
+
+
+def room_aim(n: int) -> str:
+    return f"< {AIM:g} s" if n <= 40 else f"< {LARGE_AIM:g} s"
 
 
 def run() -> list[tuple[str, str, str]]:
@@ -120,6 +132,11 @@ def run() -> list[tuple[str, str, str]]:
              f"< {AIM:g} s"),
             (f"presenter view's progress, {n} people (one read of every answer)",
              f"{found[n]['progress'] * 1000:.0f} ms", "well under its 5 s refresh"),
+            (f"live room view, {n} people: server (GET /room)", f"{found[n]['room'] * 1000:.0f} ms", room_aim(n)),
+            (f"live room view, {n} people: Chromium (to the load event)",
+             f"{found[n]['room browser'] * 1000:.0f} ms", room_aim(n)),
+            (f"live room view's refresh, {n} people (GET /room/live.json)", f"{found[n]['room live'] * 1000:.0f} ms",
+             "well under its 5 s refresh"),
         ]
     return rows
 

@@ -143,7 +143,7 @@ def home_html(room: Room, titles: list[str], plans: list[Plan], links: Links) ->
         f'<h3>Today\'s modules</h3><ol data-ed="modules">{modules}</ol></section>'
         '<section class="ed-panel" aria-labelledby="results-title"><h2 id="results-title">Results to keep</h2>'
         "<p>Everyone's progress, the answers of the people who agreed to share them, and the group figures "
-        "that the live room view may show. Nobody else's answers.</p>"
+        "that the detailed results may show. Nobody else's answers.</p>"
         f'<p class="ed-downloads">{downloads}</p></section>'
         "</div></main>"
     )

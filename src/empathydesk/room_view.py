@@ -69,9 +69,9 @@ def live_html(
             f'{escape(", ".join(_page_title(content, p) for p in on))} · last answer {escape(_ago(last, now))}</li>'
             for name, on, last in stuck
         )
-        people = "1 person" if len(stuck) == 1 else f"{len(stuck)} people"
-        attention = (f'<p><strong data-ed="attention-count">{people}</strong> started a page and have not answered '
-                     f'anything for {STUCK_MINUTES} minutes. Maybe go and ask how it is going.</p>'
+        people = "1 person has" if len(stuck) == 1 else f"{len(stuck)} people have"
+        attention = (f'<p><strong data-ed="attention-count">{people}</strong> not answered anything for '
+                     f'{STUCK_MINUTES} minutes in the middle of a page. Maybe go and ask how it is going.</p>'
                      f'<ul class="ed-attention-list">{items}</ul>')
 
     head = "".join(f'<th scope="col" class="ed-num"><abbr title="{escape(_page_title(content, p))}">'
