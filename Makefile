@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 NOTEBOOK_FLAGS := --nbval-lax --nbval-current-env --nbval-cell-timeout=120
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: workshop test lab binder-badge bench install install-test browser postgres proxy validate unit notebooks clean
+.PHONY: workshop test lab binder-badge bench install install-test browser postgres proxy lighthouse validate unit notebooks clean
 
 ## Set up and start the facilitator-hosted workshop on an embedded SQLite database.
 workshop: install
@@ -35,7 +35,7 @@ binder-badge:
 	echo "[![Try it on Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/$$repo/HEAD?urlpath=voila/render/notebooks/index.ipynb)"
 
 ## Benchmarks that print figures (never part of `make test`).
-bench: install-test browser postgres proxy
+bench: install-test browser postgres proxy lighthouse
 	$(PY) bench/run.py
 
 validate: install
@@ -76,12 +76,18 @@ postgres:
 		echo "PostgreSQL is not installed: the PostgreSQL storage tests will be skipped (sudo apt-get install postgresql)."; \
 	fi
 
-## configurable-http-proxy (npm) in .node/, for the JupyterHub test and bench (tests/hub, bench/bench_hub.py).
+## npm packages in .node/: configurable-http-proxy for the JupyterHub test and bench (tests/hub, bench/bench_hub.py),
+## Lighthouse for the accessibility bench (bench/bench_lighthouse.py). Always installed together: `npm install
+## --no-save` removes whatever else is in .node/ that it was not asked for.
 CHP_VERSION := 5.3.0
+LIGHTHOUSE_VERSION := 12.2.3
+NODE_PACKAGES := configurable-http-proxy@$(CHP_VERSION) lighthouse@$(LIGHTHOUSE_VERSION)
 CHP := .node/node_modules/.bin/configurable-http-proxy
+LIGHTHOUSE := .node/node_modules/.bin/lighthouse
 proxy: $(CHP)
-$(CHP):
-	npm install --prefix .node --no-audit --no-fund --no-save --loglevel=error configurable-http-proxy@$(CHP_VERSION)
+lighthouse: $(LIGHTHOUSE)
+$(CHP) $(LIGHTHOUSE):
+	npm install --prefix .node --no-audit --no-fund --no-save --loglevel=error $(NODE_PACKAGES)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
