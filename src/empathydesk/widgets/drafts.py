@@ -26,14 +26,11 @@ from typing import Any
 
 import ipywidgets as w
 
-from empathydesk.widgets import ui
+from empathydesk.widgets import place, ui
 from empathydesk.widgets.session import Session
 
 SAVE_EVERY = 1.5  # seconds: while typing goes on, a draft is saved at most this often
-NOT_SAVED = (
-    "Your draft could not be saved just now. Copy your text somewhere safe, then try again in a minute. "
-    "If it keeps happening, tell the facilitator."
-)
+NOT_SAVED = "Your draft could not be saved just now. Copy your text somewhere safe, then try again in a minute."
 
 Kept = tuple[str, datetime]  # a stored draft: its text and when it was saved
 
@@ -168,7 +165,7 @@ class Draft:
         except Exception as error:  # noqa: BLE001 - the person learns it at once, and keeps their text
             if not isinstance(error, ui.storage_errors()):
                 ui.log.exception("could not save the draft %s", self.key)
-            self.line.value = ui.note_html("error", NOT_SAVED, word="")
+            self.line.value = ui.note_html("error", place.and_if_it_keeps_happening(NOT_SAVED), word="")
 
     def done(self, text: str) -> None:
         """The button saved `text` as the answer: the draft is forgotten."""

@@ -65,12 +65,16 @@ def tell_someone() -> str:
     return "If it keeps happening, tell the facilitator." if with_facilitator() else ""
 
 
+def and_if_it_keeps_happening(text: str) -> str:
+    """A problem's message, and who to tell if it comes back (in a workshop)."""
+    return " ".join(filter(None, [text, tell_someone()]))
+
+
 def oops() -> str:
     """Something failed and the last step may not be saved: what to do."""
-    return " ".join(filter(None, [
-        f"Something went wrong here, so your last step may not be saved. Please {show_again()} and try again.",
-        tell_someone(),
-    ]))
+    return and_if_it_keeps_happening(
+        f"Something went wrong here, so your last step may not be saved. Please {show_again()} and try again."
+    )
 
 
 class PageLinks(w.Output):

@@ -16,7 +16,7 @@ from empathydesk.kinds import Kind, kinds, of_scope
 from empathydesk.settings import settings
 from empathydesk.widgets import ui
 from empathydesk.widgets.page import no_participant
-from empathydesk.widgets.place import oops, tell_someone
+from empathydesk.widgets.place import and_if_it_keeps_happening, oops
 from empathydesk.widgets.session import Session
 
 for _kind in kinds():  # every builder's module, imported now: a preheated kernel has them before its visitor comes
@@ -88,7 +88,7 @@ def build(piece: str, session: Session) -> w.Widget:
         if strict:
             raise
         ui.log.error("content does not load: %s", exc)
-        problem = " ".join(filter(None, ["The lesson content has a problem, so this part cannot be shown.", tell_someone()]))
+        problem = and_if_it_keeps_happening("The lesson content has a problem, so this part cannot be shown.")
         return ui.piece([ui.note("error", problem, word="")], name="broken")
     try:
         session.look_again()
