@@ -149,6 +149,7 @@ def test_self_study_in_jupyterlab(lab: Lab, browser, artifacts) -> None:
     assert "You are studying on your own, as Me" in header and str(lab.data / "empathydesk.sqlite") in header
     assert "facilitator" not in welcome.locator(".ed-consent").text_content().replace("there is no facilitator", "")
     welcome.locator(".ed-header").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # JupyterLab draws the cells that scrolled into view
     page.screenshot(path=str(artifacts / "lab-welcome.png"))
     first_item = welcome.locator(".ed-checkpoint-baseline .ed-item").first
     first_item.locator("input[type=radio]").nth(2).check()
@@ -190,6 +191,7 @@ def test_self_study_in_jupyterlab(lab: Lab, browser, artifacts) -> None:
     reopened.locator(".ed-footer a.ed-next").wait_for()
     again = reopened.locator(".ed-checkpoint-baseline .ed-item").first.locator("input[type=radio]").nth(2)
     again.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
     assert again.is_checked()  # the answer is back, from the data folder
     assert "Error displaying widget" not in page.locator("body").text_content()
     page.screenshot(path=str(artifacts / "lab-answer-back.png"))
