@@ -27,8 +27,9 @@ LONG = "I hear you, and I am sorry this keeps happening to you. " * 60
 
 
 @pytest.fixture(autouse=True)
-def _plain_page(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("EMPATHYDESK_HOSTED", raising=False)
+def _workshop_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hosted workshop's page: every answering piece there is, the consent box included."""
+    monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
 
 
 def walk(widget: w.Widget) -> Iterator[w.Widget]:
