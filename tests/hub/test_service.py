@@ -20,6 +20,7 @@ import pytest
 pytest.importorskip("jupyterhub")
 
 from jupyterhub.services.auth import HubOAuth  # noqa: E402
+from tornado import web  # noqa: E402
 
 from empathydesk.content import load  # noqa: E402
 from empathydesk.hub import people  # noqa: E402
@@ -55,11 +56,22 @@ class StandInHubAuth(HubOAuth):
         return json.loads(json.dumps(found)) if found else None
 
 
+class Groups(web.RequestHandler):
+    """The hub's GET /hub/api/groups/<name>, for the service's own token only."""
+
+    def get(self, name: str) -> None:
+        if self.request.headers.get("Authorization") != "token service-token":
+            raise web.HTTPError(403)
+        members = sorted(t["name"] for t in TOKENS.values() if name in t.get("groups", ()))
+        self.finish({"kind": "group", "name": name, "users": members})
+
+
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('hub')}/hub.sqlite")
-    auth = StandInHubAuth(api_token="service-token", access_scopes={ACCESS}, api_url="http://127.0.0.1:9/hub/api",
-                          base_url=PREFIX)
+    hub_port = free_port()
+    auth = StandInHubAuth(api_token="service-token", access_scopes={ACCESS},
+                          api_url=f"http://127.0.0.1:{hub_port}/hub/api", base_url=PREFIX)
     state = State(store, load(), auth)
     port = free_port()
     loop = asyncio.new_event_loop()
@@ -68,6 +80,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     def run() -> None:
         asyncio.set_event_loop(loop)
         make_app(state, PREFIX).listen(port, "127.0.0.1")
+        web.Application([(r"/hub/api/groups/([^/]+)", Groups)]).listen(hub_port, "127.0.0.1")
         loop.call_soon(started.set)
         loop.run_forever()
 
@@ -226,3 +239,13 @@ def test_the_landing_page_and_a_lesson_page_on_the_hub(service: str, monkeypatch
     assert lesson.participant is not None and lesson.participant.pseudonym == "Newbie"
     scenarios = build("module-1/scenarios", lesson)
     assert "We need your link" not in text_of(scenarios)
+
+
+def test_hub_usernames_only_when_configured(service: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    ann = ApiStore(service + "api", "tok-ann")
+    ann.local_participant() or ann.join("", "Ann")
+    status, rows = call(service, "GET", "api/cohorts/cohort-a/people", "tok-fac")
+    assert status == 200 and not any("hub_user" in r for r in rows)
+    monkeypatch.setenv("EMPATHYDESK_HUB_SHOW_USERNAME", "1")
+    status, rows = call(service, "GET", "api/cohorts/cohort-a/people", "tok-fac")
+    assert status == 200 and {r["name"]: r["hub_user"] for r in rows}["Ann"] == "ann"
