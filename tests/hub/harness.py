@@ -158,27 +158,46 @@ class Hub:
         except psutil.NoSuchProcess:
             return []
 
+    def strays(self) -> list[Any]:
+        """Processes of this hub outside its tree: a proxy the hub started again while being stopped (it
+        checks its proxy), a server or service whose parent is gone. Found by this hub's own ports."""
+        import psutil
+
+        marks = (f"--api-port {self.api_port}", f"127.0.0.1:{self.hub_port}/hub/")
+        found = []
+        for proc in psutil.process_iter(["pid", "cmdline"]):
+            try:
+                text = " ".join(proc.info["cmdline"] or [])
+                if proc.pid != os.getpid() and (marks[0] in text or marks[1] in proc.environ().get("JUPYTERHUB_API_URL", "")):
+                    found.append(proc)
+            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                pass
+        return found
+
     def stop(self) -> None:
-        """End the hub and everything it started, at once: each process group is told to stop (SIGTERM), and
-        whatever is left a few seconds later is killed. Then PostgreSQL. The hub's log is kept in
+        """End the hub and everything it started: the hub first (SIGKILL: it would start its proxy again),
+        then each process group it left is told to stop (SIGTERM), and whatever is left a few seconds later
+        is killed; then any stray of this hub (`strays`). Then PostgreSQL. The hub's log is kept in
         test-artifacts/hub/."""
         import psutil
 
         left = self.processes()
-        groups = set()
-        for proc in left:
-            try:
-                groups.add(os.getpgid(proc.pid))
-            except ProcessLookupError:
-                pass
-        groups.discard(os.getpgrp())
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
         for sig in (signal.SIGTERM, signal.SIGKILL):
+            groups = set()
+            for proc in left + self.strays():
+                try:
+                    groups.add(os.getpgid(proc.pid))
+                except ProcessLookupError:
+                    pass
+            groups.discard(os.getpgrp())
             for group in groups:
                 try:
                     os.killpg(group, sig)
                 except (ProcessLookupError, PermissionError):
                     pass
-            _, left = psutil.wait_procs(left, timeout=5)
+            _, left = psutil.wait_procs(left + self.strays(), timeout=5)
             if not left:
                 break
         if self.process is not None:

@@ -67,6 +67,7 @@ def hub() -> Iterator[Hub]:
     import psutil
 
     alive = [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+    alive += [p.pid for p in the_hub.strays()]
     assert not alive, f"processes left running: {alive}"
 
 
