@@ -5,7 +5,7 @@ A real `empathydesk workshop` on a made-up cohort in a temporary data folder; on
 into the store) with a few answers, so that every page renders as theirs by the personal link. Lighthouse
 (npm `lighthouse`, installed in .node/ by `make lighthouse`) runs against Debian's Chromium, accessibility only,
 once with `--preset=desktop` and once with its default (a mobile phone); the facilitator's pages get the
-facilitator's cookie through `--extra-headers`.
+facilitator's cookie through `--extra-headers` (its Voilà pages by `?token=KEY`, see `pages`).
 
 Voilà draws the widgets after the load event, from the kernel; Lighthouse is given `--max-wait-for-load` and
 the report is checked for the widgets: a Voilà page on which neither the `label` nor the `button-name` audit
@@ -141,7 +141,8 @@ def summary(report: dict) -> dict:
         audit = audits[ref["id"]]
         if audit["scoreDisplayMode"] == "binary" and audit["score"] is not None and audit["score"] < 1:
             items = (audit.get("details") or {}).get("items") or []
-            failing[ref["id"]] = [((item.get("node") or {}).get("selector") or "")[:80] for item in items[:3]]
+            unscored = " (weight 0: not in the score)" if not ref.get("weight") else ""
+            failing[ref["id"] + unscored] = [((item.get("node") or {}).get("selector") or "")[:80] for item in items[:3]]
     applicable = {ref["id"] for ref in category["auditRefs"] if audits[ref["id"]]["scoreDisplayMode"] == "binary"}
     # A Voila page's inputs and buttons are all widgets: before they are drawn, neither audit has anything to
     # check. The facilitator's home, live room view and presenter view are plain HTML from the server.
@@ -166,7 +167,14 @@ def pages(found: dict[str, str], token: str) -> list[tuple[str, str, str | None]
     listed: list[tuple[str, str, str | None]] = [("join page", f"{found['join']}?code={found['code']}", None)]
     listed += [(name, f"{found['participant']}/voila/render/{notebook}?token={token}", None)
                for name, notebook in PARTICIPANT_PAGES.items()]
-    listed += [(f"facilitator {name}", found["facilitator"] + path, cookie) for name, path in FACILITATOR_PAGES.items()]
+    for name, path in FACILITATOR_PAGES.items():
+        if path.startswith("/voila/"):
+            # The widgets need the kernel's websocket, which Lighthouse's --extra-headers cookie does not reach
+            # (the dashboard showed only its text/plain stand-in): signed in the way scripts are, by `?token=KEY`,
+            # which sets the cookie in the browser and reloads the page without the key.
+            listed.append((f"facilitator {name}", f"{found['facilitator']}{path}?token={found['key']}", None))
+        else:
+            listed.append((f"facilitator {name}", found["facilitator"] + path, cookie))
     return listed
 
 
