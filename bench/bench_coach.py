@@ -83,6 +83,11 @@ def run() -> list[tuple[str, str, str]]:
     review(big)
     rows.append((f"review() of {len(big.encode()) / 1e6:.1f} MB (cut to 20,000 chars)", f"{(time.perf_counter() - t) * 1000:.0f} ms", "fast, with a note"))
     rows.append(("first review in a fresh process (loads phrase lists, learned weights, vaderSentiment, textstat)", f"{cold * 1000:.0f} ms", "-"))
+    from empathydesk.coach import train
+
+    t = time.process_time()
+    train.train()
+    rows.append(("training the learned layer (python -m empathydesk.coach.train), CPU time", f"{time.process_time() - t:.1f} s", "< 60 s"))
     return rows
 
 

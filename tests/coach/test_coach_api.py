@@ -6,7 +6,6 @@ import io
 import json
 import subprocess
 import sys
-import time
 
 import pytest
 import textstat
@@ -79,12 +78,11 @@ def test_empty_text_gets_a_friendly_prompt(text) -> None:
     assert r.to_dict()["findings"][0]["lesson"] is None
 
 
-def test_a_megabyte_is_cut_with_a_note_and_fast() -> None:
+@pytest.mark.timeout(120)  # a guard against runaway work only; bench/bench_coach.py measures the time of a megabyte
+def test_a_megabyte_is_cut_with_a_note() -> None:
     text = "Just restart it. That sounds stressful! Would you like a hand? " * 17_000  # > 1 MB
     assert len(text.encode()) > 1_000_000
-    start = time.perf_counter()
     r = review(text)
-    assert time.perf_counter() - start < 2.0
     note = r.findings[0]
     assert note.code == "cut-short" and note.kind == "note"
     assert note.span == (MAX_CHARS, len(text))
@@ -129,16 +127,6 @@ def test_importing_the_coach_stays_light() -> None:
         "c.warm_up(); assert 'textstat' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
-
-
-def test_a_typical_reply_is_reviewed_quickly() -> None:
-    review(WARM)  # first call loads the phrase lists and libraries
-    times = []
-    for _ in range(20):
-        start = time.perf_counter()
-        review(WARM)
-        times.append(time.perf_counter() - start)
-    assert sorted(times)[10] < 0.05
 
 
 def _run_cli(monkeypatch, capsys, data: bytes, *args: str) -> str:
@@ -186,11 +174,10 @@ def test_cli_empty_and_bad_bytes(monkeypatch, capsys) -> None:
     ],
     ids=["that-is", "its", "acronyms", "spaces", "parens", "questions", "mixed"],
 )
-def test_pasted_junk_stays_fast(junk: str) -> None:
-    review("warm up")
-    start = time.perf_counter()
+@pytest.mark.timeout(120)  # a guard against runaway regular expressions only; bench/bench_coach.py measures speed
+def test_pasted_junk_is_reviewed(junk: str) -> None:
     r = review(junk)
-    assert time.perf_counter() - start < 2.0
+    assert r.verdict in ("relational", "needs-work")
     assert len([f for f in r.findings if f.code == "order"]) <= 3  # at most three shown per code
 
 

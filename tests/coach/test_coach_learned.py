@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -85,9 +84,7 @@ def test_retraining_reproduces_the_shipped_weights() -> None:
     pytest.importorskip("sklearn")
     from empathydesk.coach import train
 
-    t = time.process_time()
     model = train.train()
-    assert time.process_time() - t < 60
     shipped = json.loads(train.OUT.read_text(encoding="utf-8"))
     assert set(model["codes"]) == set(shipped["codes"])
     for code, m in model["codes"].items():
