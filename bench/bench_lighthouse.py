@@ -8,9 +8,9 @@ once with `--preset=desktop` and once with its default (a mobile phone); the fac
 facilitator's cookie through `--extra-headers` (its Voilà pages by `?token=KEY`, see `pages`).
 
 Voilà draws the widgets after the load event, from the kernel; Lighthouse is given `--max-wait-for-load` and
-the report is checked for the widgets: a Voilà page on which neither the `label` nor the `button-name` audit
-found anything to check (its inputs and buttons are all widgets) is marked "widgets not drawn?" and its score
-is not to be trusted. Each line also gives how many audits applied and the height of Lighthouse's full-page
+the report is checked for the widgets: a Voilà page on which none of the `label`, `button-name` and
+`aria-valid-attr` audits found anything to check (its inputs, buttons and aria-* attributes are all widgets)
+is marked "widgets not drawn?" and its score is not to be trusted. Each line also gives how many audits applied and the height of Lighthouse's full-page
 screenshot (a drawn lesson is thousands of pixels tall).
 
     .venv/bin/python bench/bench_lighthouse.py          # every page, both widths
@@ -144,10 +144,10 @@ def summary(report: dict) -> dict:
             unscored = " (weight 0: not in the score)" if not ref.get("weight") else ""
             failing[ref["id"] + unscored] = [((item.get("node") or {}).get("selector") or "")[:80] for item in items[:3]]
     applicable = {ref["id"] for ref in category["auditRefs"] if audits[ref["id"]]["scoreDisplayMode"] == "binary"}
-    # A Voila page's inputs and buttons are all widgets: before they are drawn, neither audit has anything to
-    # check. The facilitator's home, live room view and presenter view are plain HTML from the server.
+    # A Voila page's inputs, buttons and aria-* attributes are all in its widgets: before they are drawn, none
+    # of these audits has anything to check (seen on the dashboard, participants and join screen). The facilitator's home, live room view and presenter view are plain HTML from the server.
     voila = "/voila/render/" in report.get("finalDisplayedUrl", "")
-    widgets = not voila or bool({"label", "button-name"} & applicable)
+    widgets = not voila or bool({"label", "button-name", "aria-valid-attr"} & applicable)
     shot = ((report.get("fullPageScreenshot") or {}).get("screenshot") or {}).get("height")
     problem = report.get("runtimeError", {}).get("message") or ""
     warnings = report.get("runWarnings") or []

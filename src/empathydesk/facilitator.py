@@ -99,7 +99,7 @@ def join_screen_html(room: Room) -> str:
         "<li>Choose a name for today. A nickname is fine.</li>"
         "</ol>"
         "</div>"
-        f'<figure role="img" aria-label="QR code that opens the join link with the code filled in">{qr}'
+        f'<figure><div role="img" aria-label="QR code that opens the join link with the code filled in">{qr}</div>'
         "<figcaption>Or scan this: the code is filled in for you.</figcaption></figure>"
         "</div>"
     )

@@ -91,9 +91,9 @@ def page_html(content: Content, module_ids: list[str], current: str, links: cons
         f'<p class="ed-clock" data-ed="clock" role="timer">{DEFAULT_TIMER_MINUTES}:00</p>'
         '<p class="ed-timer-state" data-ed="timer-state" aria-live="polite">Ready</p>'
         '<div class="ed-buttons">'
-        '<button type="button" data-ed="less" aria-label="One minute less">−1 min</button>'
+        '<button type="button" data-ed="less" aria-label="−1 min: one minute less">−1 min</button>'
         '<button type="button" data-ed="start" class="ed-primary">Start</button>'
-        '<button type="button" data-ed="more" aria-label="One minute more">+1 min</button>'
+        '<button type="button" data-ed="more" aria-label="+1 min: one minute more">+1 min</button>'
         '<button type="button" data-ed="reset">Reset</button>'
         "</div></section>"
         '<section class="ed-room" aria-label="The room on this module">'
