@@ -237,8 +237,9 @@ def test_self_study_landing_page_offers_to_resume_from_a_saved_file(voila_server
 
 def test_a_page_whose_kernel_is_gone_asks_to_reload(workshop, context, artifacts):
     page = context()
-    page.goto(workshop.join_link)
-    expect(page.locator(".ed-join-form")).to_be_visible(timeout=LOAD)
+    link = join(page, workshop.join_link, "Dee", code=workshop.code)  # the join form itself needs no kernel
+    page.goto(link)  # the landing page of someone who joined: a page with a kernel
+    expect(page.locator("[data-ed=greeting]")).to_have_text("Welcome back, Dee.", timeout=LOAD)
     banner = page.locator("#ed-reload-banner")
     expect(banner).to_be_hidden()
     # stop this page's kernel the way culling does, then let the page look (it does so every 30 s)
