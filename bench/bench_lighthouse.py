@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -51,30 +50,10 @@ WIDTHS = {"desktop": ["--preset=desktop"], "mobile": []}
 
 def start(data: Path, cohort: str) -> tuple[subprocess.Popen, str, dict[str, str]]:
     """`empathydesk workshop` in `data`, warmed up; its printed text and the join code, link and key."""
-    from workshop_helpers import free_port_pair
+    from workshop_helpers import free_port_pair, launch_workshop
 
     port = free_port_pair()
-    env = {**os.environ, "EMPATHYDESK_DATA": str(data), "PYTHONUNBUFFERED": "1"}
-    for name in ("EMPATHYDESK_DB_URL", "EMPATHYDESK_HOSTED", "QUERY_STRING"):
-        env.pop(name, None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "empathydesk", "workshop", "--cohort", cohort, "--port", str(port),
-         "--facilitator-port", str(port + 1), "--pool-size", "1", "--joins-per-minute", "0"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )
-    lines: list[str] = []
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if "warmed up" in line:
-            break
-    out = "".join(lines)
-    if "Join code:" not in out:
-        os.killpg(process.pid, signal.SIGKILL)
-        raise RuntimeError(f"the workshop did not start:\n{out}")
+    process, out = launch_workshop(data, cohort, port)
     found = {
         "code": re.search(r"Join code:\s+(\S+)", out).group(1),
         "join": re.search(r"Join link:\s+(\S+)", out).group(1),
@@ -88,32 +67,22 @@ def start(data: Path, cohort: str) -> tuple[subprocess.Popen, str, dict[str, str
 
 def stop(process: subprocess.Popen) -> None:
     """Ctrl-C, as the facilitator would; killed if it has not stopped within two minutes."""
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGINT)
-    try:
-        process.communicate(timeout=120)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
+    from workshop_helpers import stop_process
+
+    if process.poll() is None:
+        stop_process(process)
 
 
 def participant(data: Path, code: str) -> str:
     """A made-up participant joined with the code, with answers on every checkpoint and two modules' scenarios
     (so the wrap-up page has something to show); their personal link token."""
-    from empathydesk.content import load
     from empathydesk.storage import Store
+    from workshop_helpers import answer_some
 
-    content = load()
     store = Store.open(f"sqlite:///{data / 'empathydesk.sqlite'}")
     try:
         who = store.join(code, "Lighthouse Visitor")
-        for n, checkpoint in enumerate(("baseline", "after-module-1", "wrap-up", "retro-before")):
-            for i, item in enumerate(content.items_for(checkpoint)):
-                store.save_rating(who.id, checkpoint, item.id, 1 + (i + n) % 5)
-        for module in content.modules[:2]:
-            for scenario in module.scenarios:
-                store.add_scenario_attempt(who.id, scenario.id, scenario.best_index)
+        answer_some(store, who.id)
         return who.token
     finally:
         store.close()

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
+import signal
 import socket
+import subprocess
+import sys
+import time
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
@@ -116,3 +121,55 @@ def join_token(workshop, name: str) -> str:
     from empathydesk.storage import Store
 
     return Store.open(workshop.db_url).join(workshop.join_code, name).token
+
+
+def launch_workshop(data, cohort: str, port: int) -> tuple[subprocess.Popen, str]:
+    """`empathydesk workshop` on `port` and `port + 1` with its data in `data`, waited for until warmed up:
+    the process and what it printed. RuntimeError (the process killed) if it did not start."""
+    env = {**os.environ, "EMPATHYDESK_DATA": str(data), "PYTHONUNBUFFERED": "1"}
+    for name in ("EMPATHYDESK_DB_URL", "EMPATHYDESK_HOSTED", "QUERY_STRING"):
+        env.pop(name, None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "empathydesk", "workshop", "--cohort", cohort, "--port", str(port),
+         "--facilitator-port", str(port + 1), "--pool-size", "1",
+         "--joins-per-minute", "0"],  # many join pages from one address (tests/test_workshop_attacks.py checks the limit)
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    lines: list[str] = []
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "warmed up" in line:
+            break
+    out = "".join(lines)
+    if "Join code:" not in out:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise RuntimeError(f"the workshop did not start:\n{out}")
+    return process, out
+
+
+def stop_process(process: subprocess.Popen) -> tuple[int, str]:
+    """Ctrl-C, as the facilitator would (killed if not stopped within two minutes): exit status and what it printed."""
+    process.send_signal(signal.SIGINT)
+    try:
+        rest, _ = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        rest, _ = process.communicate()
+    return process.returncode, rest
+
+
+def answer_some(store, pid: int) -> None:
+    """Answers so far for participant `pid`: every check-in the wrap-up charts use and two modules' scenarios."""
+    from empathydesk.content import load
+
+    content = load()
+    for n, checkpoint in enumerate(("baseline", "after-module-1", "wrap-up", "retro-before")):
+        for i, item in enumerate(content.items_for(checkpoint)):
+            store.save_rating(pid, checkpoint, item.id, 1 + (i + n) % 5)
+    for module in content.modules[:2]:
+        for scenario in module.scenarios:
+            store.add_scenario_attempt(pid, scenario.id, scenario.best_index)

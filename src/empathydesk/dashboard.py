@@ -176,8 +176,8 @@ def _ci(row: Mapping[str, Any]) -> str:
     )
 
 
-def _interval(row: Mapping[str, Any]) -> str:
-    return "–" if math.isnan(row["ci_low"]) else f'[{row["ci_low"]:+.2f}, {row["ci_high"]:+.2f}]'
+def _interval(row: Mapping[str, Any], fmt: str = "{:+.2f}") -> str:
+    return "–" if math.isnan(row["ci_low"]) else f'[{fmt.format(row["ci_low"])}, {fmt.format(row["ci_high"])}]'
 
 
 def _notes(parts: list[tuple[str, str]]) -> str:
@@ -248,7 +248,7 @@ def quiz_html(tables: Mapping[str, Any]) -> str:
         return ('<h3>Quiz</h3><p class="ed-muted">No one has taken the quiz at both the start and the end yet.</p>')
     means = (f'<td class="ed-num">{_num(row["mean_before"], "{:.0f}%")}</td><td class="ed-num">{_num(row["mean_after"], "{:.0f}%")}</td>'
              if row["shown"] else '<td class="ed-num">–</td><td class="ed-num">–</td>')
-    change = (f'<td class="ed-num">{_num(row["mean_change"], "{:+.0f}")}</td><td class="ed-num">{_interval_points(row)}</td>'
+    change = (f'<td class="ed-num">{_num(row["mean_change"], "{:+.0f}")}</td><td class="ed-num">{_interval(row, "{:+.0f}")}</td>'
               f'<td class="ed-num">{_num(row["d_z"])}</td>') if row["shown"] else '<td class="ed-num">hidden</td><td></td><td></td>'
     return (
         '<h3>Quiz: what people know</h3><table aria-label="Change in quiz score"><thead><tr>'
@@ -262,9 +262,6 @@ def quiz_html(tables: Mapping[str, Any]) -> str:
         'is not one form being easier. Unlike the self-ratings, this is scored.</p>'
     )
 
-
-def _interval_points(row: Mapping[str, Any]) -> str:
-    return "–" if math.isnan(row["ci_low"]) else f'[{row["ci_low"]:+.0f}, {row["ci_high"]:+.0f}]'
 
 
 def individuals_html(content: Content, participants: list[Any], view: Mapping[str, Any],

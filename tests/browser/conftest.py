@@ -18,6 +18,8 @@ import re
 
 import pytest
 
+from workshop_helpers import launch_workshop, stop_process
+
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -106,40 +108,16 @@ def start_workshop(data: Path, cohort: str, port: int) -> RunningWorkshop:
     """`empathydesk workshop` on `port` and `port + 1` with its database in `data`; waits until warmed up."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make browser)")
-    env = {**os.environ, "EMPATHYDESK_DATA": str(data), "PYTHONUNBUFFERED": "1"}
-    for name in ("EMPATHYDESK_DB_URL", "EMPATHYDESK_HOSTED", "QUERY_STRING"):
-        env.pop(name, None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "empathydesk", "workshop", "--cohort", cohort, "--port", str(port),
-         "--facilitator-port", str(port + 1), "--pool-size", "1",
-         "--joins-per-minute", "0"],  # the tests open many join pages from one address (tests/test_workshop_attacks.py checks the limit)
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )
-    lines: list[str] = []
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if "warmed up" in line:
-            break
-    out = "".join(lines)
-    if "Join code:" not in out:
-        os.killpg(process.pid, signal.SIGKILL)
-        pytest.fail(f"the workshop did not start:\n{out}")
+    try:
+        process, out = launch_workshop(data, cohort, port)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
     return RunningWorkshop(process, out, port, data)
 
 
 def stop_workshop(workshop: RunningWorkshop) -> tuple[int, str]:
     """Ctrl-C, as the facilitator would; returns the exit status and what it printed while stopping."""
-    workshop.process.send_signal(signal.SIGINT)
-    try:
-        rest, _ = workshop.process.communicate(timeout=120)
-    except subprocess.TimeoutExpired:
-        os.killpg(workshop.process.pid, signal.SIGKILL)
-        rest, _ = workshop.process.communicate()
-    return workshop.process.returncode, rest
+    return stop_process(workshop.process)
 
 
 @pytest.fixture(scope="session")

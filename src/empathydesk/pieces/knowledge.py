@@ -251,11 +251,11 @@ def build(session: Session, moment: str) -> w.Widget:
     picks = dict(answer.picks)
     total = len(form.items)
 
+    orders = [option_order(participant_key(session), q.id, len(q.options)) for q in form.items]
     choices: list[Choice] = []
     reviews: list[w.HTML] = []
     cards = []
-    for n, question in enumerate(form.items, start=1):
-        order = option_order(participant_key(session), question.id, len(question.options))
+    for n, (question, order) in enumerate(zip(form.items, orders), start=1):
         choice = Choice(
             options=[(question.options[i].text, i) for i in order],
             value=picks.get(question.id),
@@ -281,8 +281,7 @@ def build(session: Session, moment: str) -> w.Widget:
         finish.description = "Done"
         result.value = ui.note_html("info", _score_words(session.content, session.store.answers(session.pid)), word="")
         if moment == "end":
-            for question, review in zip(form.items, reviews):
-                order = option_order(participant_key(session), question.id, len(question.options))
+            for question, review, order in zip(form.items, reviews, orders):
                 picked = [picks[question.id]] if question.id in picks else []
                 review.value = review_html(question, picked, order)
 
