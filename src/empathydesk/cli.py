@@ -140,6 +140,7 @@ def cmd_workshop(args: argparse.Namespace) -> int:
         kernels_per_person=args.pages_per_person,
         page_opens_per_minute=args.opens_per_minute,
         join_pages_per_minute=args.joins_per_minute,
+        forked_kernels=not args.plain_kernels,
     )
     workshop = Workshop(
         cohort=args.cohort,
@@ -272,6 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"pages one address may open per minute; raise it behind a proxy (default: {room.page_opens_per_minute})")
     p.add_argument("--joins-per-minute", type=int, default=room.join_pages_per_minute, metavar="N",
                    help=f"join pages one address may open per minute; raise it behind a proxy (default: {room.join_pages_per_minute})")
+    p.add_argument("--plain-kernels", action="store_true",
+                   help="start every page's kernel as a new Python process, not forked from a warm template "
+                        "(slower and larger; for comparing, or if forked kernels misbehave)")
     p.set_defaults(func=cmd_workshop)
 
     p = sub.add_parser("demo-data", parents=[db], help="fill a cohort with made-up answers to preview the dashboard")

@@ -72,6 +72,8 @@ class RoomSettings:
     page_opens_per_minute: int = 60  # pages one address may open per minute (0: no limit)
     join_pages_per_minute: int = 10  # join pages (no personal link) one address may open per minute (0: no limit)
     unconnected_timeout: float = 180.0  # stop a page kernel its page never connected to after this (seconds)
+    # Page kernels forked from a warm template (empathydesk.forked_kernels); False: ordinary kernels (--plain-kernels)
+    forked_kernels: bool = True
 
 
 class WorkshopError(Exception):
@@ -190,7 +192,7 @@ def kernel_transport() -> str:
     return "ipc" if longest <= UNIX_SOCKET_PATH_MAX - 4 else "tcp"
 
 
-def _common_voila_args(root: Path, host: str, port: int) -> list[str]:
+def _common_voila_args(root: Path, host: str, port: int, settings: RoomSettings) -> list[str]:
     return [
         str(root),
         "--no-browser",
@@ -209,13 +211,14 @@ def _common_voila_args(root: Path, host: str, port: int) -> list[str]:
         # room bench lost whole pieces (a join form, a self-assessment) that way. Wait instead.
         f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
         f"--KernelManager.transport={kernel_transport()}",
+        f"--ForkedProvisioner.forked={settings.forked_kernels}",
     ]
 
 
 def participant_args(host: str, port: int, settings: RoomSettings, root: Path | None = None) -> list[str]:
     """Voilà arguments for the participant app: notebooks/ only, preheated, culled, landing page at `/`."""
     return [
-        *_common_voila_args(root or notebooks_dir(), host, port),
+        *_common_voila_args(root or notebooks_dir(), host, port, settings),
         f"--RoomVoila.landing={LANDING_PAGE}",
         f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
         "--preheat_kernel=True",
@@ -236,7 +239,7 @@ def participant_args(host: str, port: int, settings: RoomSettings, root: Path | 
 def facilitator_args(host: str, port: int, settings: RoomSettings, root: Path | None = None) -> list[str]:
     """Voilà arguments for the facilitator app: workshop/ only, behind the key (added by empathydesk._voila)."""
     return [
-        *_common_voila_args(root or workshop_dir(), host, port),
+        *_common_voila_args(root or workshop_dir(), host, port, settings),
         "--RoomVoila.hide_key=True",  # the address bar (maybe on the projector) never shows the key
         "--RoomVoila.console=True",  # the facilitator's home at `/`, the presenter view, the run of show, exports
         # Nothing in workshop/ is served as a plain file (Voilà serves images without asking for the key).
