@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from empathydesk.content import check, load
+from empathydesk.kinds import with_content
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "empathydesk"
 
@@ -185,7 +186,8 @@ def test_exercise_naming_a_missing_lesson(tmp_path: Path) -> None:
 
 def test_unknown_kind(tmp_path: Path) -> None:
     [problem] = problems_for(tmp_path, module=MODULE.replace("kind: module", "kind: lesson"))
-    assert problem == "module.yaml:1: kind: must be one of: instrument, module, coverage, knowledge-check"
+    assert problem == f"module.yaml:1: kind: must be one of: instrument, module, coverage, {', '.join(with_content())}"
+    assert {"knowledge-check", "conversation"} <= set(with_content())  # each kind of piece's own file is known
 
 
 def test_list_instead_of_mapping(tmp_path: Path) -> None:

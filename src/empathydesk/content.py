@@ -349,7 +349,11 @@ class Content:
 
     def part(self, kind: str) -> Any:
         """The content file of kind of piece `kind`, or None when the course has none."""
-        return next((p for p in self.parts if getattr(p, "kind", None) == kind), None)
+        return next(iter(self.parts_of(kind)), None)
+
+    def parts_of(self, kind: str) -> tuple[Any, ...]:
+        """Every content file of kind of piece `kind`, in file order (several for a kind with `several`)."""
+        return tuple(p for p in self.parts if getattr(p, "kind", None) == kind)
 
     def module(self, module_id: str) -> Module:
         for module in self.modules:
@@ -398,7 +402,7 @@ class Content:
             f"{len(self.modules)} modules, {len(self.instrument.competencies)} competencies, "
             f"{len(self.instrument.items)} self-assessment items, {count('scenarios')} scenarios, "
             f"{count('exercises')} rewrite exercises, {count('reflections')} reflections"
-            + "".join(f", a {part.kind}" for part in self.parts)  # type: ignore[attr-defined]
+            + "".join(f", a {kind}" if n == 1 else f", {n} {kind}s" for kind, n in Counter(p.kind for p in self.parts).items())  # type: ignore[attr-defined]
         )
 
 
@@ -508,6 +512,9 @@ def _cross_check(files: list[LoadedFile]) -> list[Problem]:
 
     owners = with_content()
     parts = [f for f in files if getattr(f.model, "kind", None) in owners]
+    for kind in {f.model.kind for f in parts if not owners[f.model.kind].several}:  # type: ignore[union-attr]
+        problems += [f.problem(("kind",), f"there must be only one {kind} file")
+                     for f in [f for f in parts if f.model.kind == kind][1:]]  # type: ignore[union-attr]
     for f in parts:
         ids = owners[f.model.kind].content_ids  # type: ignore[union-attr]
         for loc, ident in ids(f.model) if ids else ():

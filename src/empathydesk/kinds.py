@@ -6,7 +6,8 @@ A kind says:
   ``module-1/scenarios`` ("module"), ``<name>/<target>`` ("own", for each of its `targets`, e.g.
   ``checkpoint/<id>``);
 - its own content file, if it has one (`content`: the pydantic model of a file in ``assessments/`` whose
-  ``kind:`` is the kind's name; `content_ids` names the ids in it that must be unique and that
+  ``kind:`` is the kind's name; with `several`, any number of such files, one thing each, read with
+  `Content.parts_of`; `content_ids` names the ids in it that must be unique and that
   ``coverage.yaml`` may name, `content_problems` checks it against the rest of the course);
 - which content it reads (`reads`: a module's scenarios, exercises, ...);
 - what builds it into widgets (`builder`, "module:function" in `empathydesk.widgets`, imported only when a
@@ -70,6 +71,7 @@ class Kind:
     content: type[BaseModel] | None = None  # the model of its own file in assessments/
     content_ids: Callable[[Any], Iterable[tuple[Loc, str]]] | None = None
     content_problems: Callable[[Content, Any], Iterable[tuple[Loc, str]]] | None = None
+    several: bool = False  # its content may be several files, one thing each (`Content.parts_of`)
     part: str | None = None  # its part's name in `scoring.progress` (module kinds that count)
     done: Rule | None = None
     started: Rule | None = None

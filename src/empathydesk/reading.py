@@ -44,6 +44,7 @@ TASK_MINUTES = {
     "consent": 0.5,  # the consent choice on the welcome page
     "progress": 2.0,  # look at "My progress" on the wrap-up page
     "export": 1.0,  # save the answers to a file
+    "conversation-turn": 0.5,  # read what the client says, choose or write a reply
 }
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*")
@@ -111,7 +112,8 @@ def _piece(content: Content, name: str) -> tuple[int, float]:
         if part == "pulse":
             cp = content.checkpoint_after(module.id)
             return _checkpoint(content, cp.id) if cp else (0, 0.0)
-        return 0, 0.0
+        kind = of_scope("module").get(part)
+        return kind.reading(content, module.id) if kind is not None and kind.reading is not None else (0, 0.0)
     if head == "checkpoint":
         return _checkpoint(content, part)
     kind = of_scope("own").get(head)
