@@ -60,7 +60,7 @@ def measure() -> dict[str, object]:
         store = Store.open(url)
         stranger = store.join(store.create_cohort("another-workshop").join_code, "Stranger").token
         lessons = [p for p in pages if p != "index.ipynb"]
-        tails = ["", "?token=made-up", f"?token={stranger}", "?template=lab"]
+        tails = ["", "?seat=made-up", f"?seat={stranger}", "?template=lab"]
         start_kernels, start_rss = kernel_figures(server)
 
         def anonymous(i: int) -> tuple[int, float]:

@@ -134,7 +134,7 @@ def pages(found: dict[str, str], token: str) -> list[tuple[str, str, str | None]
         raise RuntimeError("signing in with the facilitator key set no cookie")
     cookie = "; ".join(f"{k}={v}" for k, v in signed_in.items())
     listed: list[tuple[str, str, str | None]] = [("join page", f"{found['join']}?code={found['code']}", None)]
-    listed += [(name, f"{found['participant']}/voila/render/{notebook}?token={token}", None)
+    listed += [(name, f"{found['participant']}/voila/render/{notebook}?seat={token}", None)
                for name, notebook in PARTICIPANT_PAGES.items()]
     for name, path in FACILITATOR_PAGES.items():
         if path.startswith("/voila/"):

@@ -83,7 +83,7 @@ def measure() -> dict[str, object]:
         person = Store.open(url).join(workshop.join_code, "Measured")
         used: dict[str, dict[str, float]] = {}
         for page in pages:
-            reply = fetch("127.0.0.1", workshop.participant.port, f"/voila/render/{page}?token={person.token}", timeout=300)
+            reply = fetch("127.0.0.1", workshop.participant.port, f"/voila/render/{page}?seat={person.token}", timeout=300)
             kernel = reply.kernel_id()
             time.sleep(1)
             used[page] = memory(kernels_of(server_pid)[kernel])

@@ -476,7 +476,7 @@ async def join_by_form(ws: Workshop, name: str, client: Any = None) -> tuple[str
         clicked = time.perf_counter()
         sent = await client.post(httpx.URL(str(reply.url)).join(action), timeout=300, data={
             "_xsrf": field("_xsrf"), "form": field("form"), "code": field("code"), "name": name})
-        m = re.search(r'href="[^"]*\?token=([A-Za-z0-9_\-%]+)"[^>]*data-ed="personal-link"', sent.text)
+        m = re.search(r'href="[^"]*\?seat=([A-Za-z0-9_\-%]+)"[^>]*data-ed="personal-link"', sent.text)
         if sent.status_code != 200 or not m:
             raise RuntimeError(f"joining by the form ({sent.status_code}): {sent.text[-300:]}")
         return m.group(1), usable, JoinPage(time.perf_counter() - clicked)
@@ -501,8 +501,8 @@ async def join_by_widget(ws: Workshop, name: str, client: Any = None) -> tuple[s
         await page.click(go)
 
         def token(p: Any) -> str | None:
-            m = re.search(r'data-ed="personal-link"[^>]*>[^<]*\?token=([A-Za-z0-9_\-%]+)', p.text())
-            m = m or re.search(r'href="[^"]*\?token=([A-Za-z0-9_\-%]+)"[^>]*data-ed="personal-link"', p.text())
+            m = re.search(r'data-ed="personal-link"[^>]*>[^<]*\?seat=([A-Za-z0-9_\-%]+)', p.text())
+            m = m or re.search(r'href="[^"]*\?seat=([A-Za-z0-9_\-%]+)"[^>]*data-ed="personal-link"', p.text())
             return m.group(1) if m else None
 
         tok = await page.wait_for(token, timeout=240)
@@ -528,8 +528,8 @@ async def quiet_comparison(cfg: Config, ws: Workshop, plain: Server, plain_wk: S
     pids = ws.pids + plain.pids + plain_wk.pids
     results: dict[str, dict[str, list[float]]] = {}
 
-    minimal_url = f"http://127.0.0.1:{plain.port}/voila/render/minimal.ipynb?token={token}"
-    minimal_wk_url = f"http://127.0.0.1:{plain_wk.port}/voila/render/minimal.ipynb?token={token}"
+    minimal_url = f"http://127.0.0.1:{plain.port}/voila/render/minimal.ipynb?seat={token}"
+    minimal_wk_url = f"http://127.0.0.1:{plain_wk.port}/voila/render/minimal.ipynb?seat={token}"
 
     async def measure(label: str, url: str, server_pids: list[int]) -> None:
         r = results.setdefault(label, {"protocol": [], "kernel": [], "browser": [], "heavy": [], "cpu": [],
@@ -556,7 +556,7 @@ async def quiet_comparison(cfg: Config, ws: Workshop, plain: Server, plain_wk: S
 
     await measure("minimal", minimal_url, plain.pids)
     for nb in pages:
-        await measure(nb, ws.url(nb, token=token), ws.pids)
+        await measure(nb, ws.url(nb, seat=token), ws.pids)
     await measure("minimal", minimal_url, plain.pids)  # once more, after: the machine may have changed
     await measure(MINIMAL_WK, minimal_wk_url, plain_wk.pids)
     return results
@@ -645,7 +645,7 @@ async def simulated_person(i: int, cfg: Config, ws: Workshop, content: Any, resu
         for nb in journey:
             if stop is not None and stop.is_set():
                 return
-            page = await open_page(ws.url(nb, token=token), client=client)
+            page = await open_page(ws.url(nb, seat=token), client=client)
             result.stats.append(PageStat(nb, page.timings.time_to_usable, "protocol", phase))
             try:
                 given = await person.answer_page(page, consent=(i % 2 == 0) if nb.startswith("00-") else None)
@@ -725,13 +725,13 @@ async def browser_person(n: int, browser: Any, ws: Workshop, content: Any, resul
         await page.get_by_role("button", name="Join the workshop").click()
         link = page.locator('[data-ed="personal-link"]')
         await link.wait_for(timeout=120_000)
-        token = re.search(r"token=([^&\s\"]+)", await link.get_attribute("href")).group(1)
+        token = re.search(r"seat=([^&\s\"]+)", await link.get_attribute("href")).group(1)
         mods = module_pages(content)
         for nb in ["00-welcome.ipynb", mods[(n + 2) % len(mods)][1]]:
             if stop.is_set():
                 break
             step, t0 = nb, time.perf_counter()
-            await page.goto(ws.url(nb, token=token), wait_until="commit", timeout=300_000)
+            await page.goto(ws.url(nb, seat=token), wait_until="commit", timeout=300_000)
             await page.wait_for_function(
                 "() => !document.getElementById('loading') && document.querySelectorAll('.ed-piece').length > 0",
                 timeout=300_000, polling="raf")
@@ -858,7 +858,7 @@ async def kill_and_restart(cfg: Config, tmp: Path, ws: Workshop, content: Any) -
     # everyone's link still works after the restart
     for token in result.tokens:
         try:
-            page = await open_page(ws2.url("00-welcome.ipynb", token=token))
+            page = await open_page(ws2.url("00-welcome.ipynb", seat=token))
             if "ed-checkpoint-baseline" in json.dumps([m["state"].get("_dom_classes") for m in page.models.values()]):
                 fr.resumed += 1
             await page.close()
@@ -958,7 +958,7 @@ async def degraded_database(tmp: Path, db_path: Path, token: str, content: Any, 
         ledger = Ledger()
         person = Participant(token, content, ledger, random.Random(5), think=(0.05, 0.1), timeout=60)
         mods = content.modules
-        page = await open_page(ws.url(mods[module_index % len(mods)].notebook, token=token))
+        page = await open_page(ws.url(mods[module_index % len(mods)].notebook, seat=token))
         radios = [m for _, f in pieces(page, "ed-checkpoint-") for m in descendants(page, f)
                   if page.models[m]["model_name"] == "RadioButtonsModel" and page.state(m).get("index") is None]
         for mid in radios[:2]:  # all is well ...
@@ -970,7 +970,7 @@ async def degraded_database(tmp: Path, db_path: Path, token: str, content: Any, 
             out["how"] = make_read_only(work) if mode == "ro" else (fill_up(work) or "filled to the last byte")
         await person.answer_page(page)
         try:
-            page2 = await open_page(ws.url(mods[(module_index + 1) % len(mods)].notebook, token=token), timeout=120)
+            page2 = await open_page(ws.url(mods[(module_index + 1) % len(mods)].notebook, seat=token), timeout=120)
             await person.answer_page(page2)
         except Exception as exc:
             out["next_page"] = f"{type(exc).__name__}: {exc}"[:160]

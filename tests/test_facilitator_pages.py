@@ -63,8 +63,8 @@ def test_the_join_screen_shows_link_code_and_qr_and_nothing_else(store, room, mo
 def test_a_lost_link_is_made_anew_and_the_old_one_stops_working(store, room):
     kim = store.join(room.cohort.join_code, "Kim")
     link = facilitator.reissue(room, kim.id, check_code(kim.token))
-    assert link.startswith(JOIN_URL + "?token=")
-    new_token = link.split("token=", 1)[1]
+    assert link.startswith(JOIN_URL + "?seat=")
+    new_token = link.split("seat=", 1)[1]
     assert store.participant_by_token(new_token).id == kim.id
     assert store.participant_by_token(kim.token) is None
     other = store.create_cohort("other")
@@ -98,7 +98,7 @@ def test_the_participants_page_lists_people_and_reissues_after_a_second_click(st
     assert "New personal link for <strong>Kim</strong>" in page
     assert store.participant_by_token(old) is None
     new = next(p for p in store.participants("room") if p.id == kim_id).token
-    assert f"{JOIN_URL}?token={new}" in page
+    assert f"{JOIN_URL}?seat={new}" in page
 
 
 def find_all(widget, kind):
@@ -152,8 +152,8 @@ def test_the_check_code_is_short_readable_and_changes_with_the_link(store, room)
     assert check_code_matches(kim.token, f" {code[:2].lower()} {code[2:]} ")
     assert check_code_matches(kim.token, f"{code[:2]}-{code[2:]}")
     assert not check_code_matches(kim.token, "é" + code)  # not ASCII: no error, just no match
-    new_token = facilitator.reissue(room, kim.id, code).split("token=", 1)[1]
-    newer = facilitator.reissue(room, kim.id, check_code(new_token)).split("token=", 1)[1]  # the new link's code
+    new_token = facilitator.reissue(room, kim.id, code).split("seat=", 1)[1]
+    newer = facilitator.reissue(room, kim.id, check_code(new_token)).split("seat=", 1)[1]  # the new link's code
     assert store.participant_by_token(newer).id == kim.id
     codes = {check_code(f"t{n}") for n in range(200)}
     assert len(codes) > 190  # spread out, not a few repeated codes

@@ -89,13 +89,13 @@ def test_a_good_code_gives_the_personal_link_and_the_pages_without_a_kernel(room
     assert joined.status == 200, joined.body[-500:]
     (sam,) = [p for p in Store.open(room.db_url).participants(room.cohort_name) if p.pseudonym == "Sam Lee"]
     assert "Welcome, Sam Lee: you have joined." in said(joined)
-    link = f"http://{LOCAL}:{room.participant.port}/?token={sam.token}"
+    link = f"http://{LOCAL}:{room.participant.port}/?seat={sam.token}"
     assert f'href="{link}" data-ed="personal-link"' in joined.body  # as the visitor reached the app
     from empathydesk.storage.store import check_code
 
     assert f'data-ed="check-code">{check_code(sam.token)}</strong>' in joined.body
-    assert f'class="ed-next" href="00-welcome.ipynb?token={sam.token}">Start: Welcome' in joined.body
-    assert f"history.replaceState(null, '', '?' + \"token={sam.token}\")" in joined.body
+    assert f'class="ed-next" href="00-welcome.ipynb?seat={sam.token}">Start: Welcome' in joined.body
+    assert f"history.replaceState(null, '', '?' + \"seat={sam.token}\")" in joined.body
     assert joined.headers["cache-control"] == "no-store"
     assert kernels_started(room) == before
     # the same form sent again (a double click, a reload of the POST) gives the same person, not a second
@@ -103,7 +103,7 @@ def test_a_good_code_gives_the_personal_link_and_the_pages_without_a_kernel(room
     assert again.status == 200 and sam.token in again.body and "You have joined already." in said(again)
     assert [p.pseudonym for p in Store.open(room.db_url).participants(room.cohort_name)].count("Sam Lee") == 1
     # the personal link opens the landing notebook, in a kernel, as before
-    back = get(room, f"{LANDING}?token={sam.token}")
+    back = get(room, f"{LANDING}?seat={sam.token}")
     assert back.status == 200 and "the landing notebook ran" in back.body
 
 
@@ -180,9 +180,34 @@ def test_an_old_link_says_so_and_offers_the_form(room):
     old = kim.token
     store.reissue_link(kim.id)
     before = kernels_started(room)
-    page = get(room, f"{LANDING}?token={old}")
+    page = get(room, f"{LANDING}?seat={old}")
     assert page.status == 200 and "does not work any more" in said(page) and 'data-ed="join-form"' in page.body
-    assert get(room, f"{LANDING}?token={'t' * 200}").status == 200  # too long to look up: the form
+    assert get(room, f"{LANDING}?seat={'t' * 200}").status == 200  # too long to look up: the form
+    assert kernels_started(room) == before
+
+
+def test_a_link_given_out_as_token_is_redirected_to_seat(room):
+    """Links handed out before the rename (`?token=`) keep working: a 302 to the same page with `?seat=`,
+    the rest of the address kept, before any kernel is taken."""
+    pat = Store.open(room.db_url).join(room.join_code, "Pat")
+    before = kernels_started(room)
+    moved = get(room, f"{LANDING}?token={pat.token}&code=AB")
+    assert moved.status == 302 and moved.location == f"{LANDING}?seat={pat.token}&code=AB"
+    lesson = get(room, f"/voila/render/lesson.ipynb?token={pat.token}")
+    assert lesson.status == 302 and lesson.location == f"/voila/render/lesson.ipynb?seat={pat.token}"
+    assert kernels_started(room) == before
+    both = get(room, f"/voila/render/lesson.ipynb?seat={pat.token}&token=jupyters-own")  # the new link wins
+    assert both.status == 200 and "lesson" in both.body
+
+
+def test_jupyters_own_token_is_never_taken_for_a_participant(room):
+    """Jupyter Server, JupyterHub and Binder sign in with `?token=`: on our pages it is ignored."""
+    before = kernels_started(room)
+    landing = get(room, f"{LANDING}?token=jupyter-login-token-abc123")
+    assert landing.status == 200 and 'data-ed="join-form"' in landing.body
+    assert "does not work any more" not in said(landing)  # not read as a participant's (old) link
+    lesson = get(room, "/voila/render/lesson.ipynb?token=jupyter-login-token-abc123")
+    assert lesson.status == 403 and not lesson.location  # no link of ours: not redirected, no page
     assert kernels_started(room) == before
 
 
@@ -197,6 +222,10 @@ def test_join_pages_and_tries_are_rate_limited_per_address(tmp_path_factory):
         refused = get(limited, LANDING)
         assert refused.status == 429 and "Please wait a minute" in refused.body and refused.headers.get("retry-after")
         assert Store.open(limited.db_url).participants("limited") == []
+        # an old link is redirected all the same: the redirect is not a join page and counts for nothing
+        old = Store.open(limited.db_url).join(limited.join_code, "Old")
+        moved = get(limited, f"/voila/render/lesson.ipynb?token={old.token}")
+        assert moved.status == 302 and moved.location.endswith(f"?seat={old.token}")
     finally:
         limited.stop()
 

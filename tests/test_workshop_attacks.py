@@ -62,8 +62,8 @@ def cookie_header(cookies: dict[str, str]) -> dict[str, str]:
 
 def test_anonymous_requests_for_lesson_pages_start_no_kernel(room):
     before = kernels_started(room)
-    paths = ["/voila/render/lesson.ipynb", "/voila/render/other.ipynb?token=made-up",
-             "/voila/render/lesson.ipynb?token=" + "t" + "A" * 32, "/voila/render/lesson.ipynb?template=lab"]
+    paths = ["/voila/render/lesson.ipynb", "/voila/render/other.ipynb?seat=made-up",
+             "/voila/render/lesson.ipynb?seat=" + "t" + "A" * 32, "/voila/render/lesson.ipynb?template=lab"]
     with ThreadPoolExecutor(10) as pool:
         replies = list(pool.map(lambda i: get(room, paths[i % len(paths)]), range(200)))
     assert {r.status for r in replies} == {403}
@@ -76,12 +76,12 @@ def test_a_link_of_another_cohort_is_refused(room):
     store = Store.open(room.db_url)
     other = store.create_cohort("another-room")
     stranger = store.join(other.join_code, "Stranger")
-    reply = get(room, f"/voila/render/lesson.ipynb?token={stranger.token}")
+    reply = get(room, f"/voila/render/lesson.ipynb?seat={stranger.token}")
     assert reply.status == 403 and "This link does not work" in reply.body
 
 
 def test_a_kernel_answers_only_the_browser_that_opened_its_page(room):
-    page = get(room, f"/voila/render/lesson.ipynb?token={join_token(room, 'Owner')}")
+    page = get(room, f"/voila/render/lesson.ipynb?seat={join_token(room, 'Owner')}")
     assert page.status == 200
     kernel, xsrf = page.kernel_id(), page.cookies["_xsrf"]
     assert get(room, f"/api/kernels/{kernel}").status == 403  # knowing the id is not enough
@@ -98,19 +98,19 @@ def test_voilas_request_socket_answers_only_its_own_kernel(room):
     base = f"ws://{LOCAL}:{room.participant.port}/voila/query"
     made_up = "00000000-0000-0000-0000-000000000000"
     assert websocket_status(f"{base}/{made_up}") == 403
-    page = get(room, f"/voila/render/lesson.ipynb?token={join_token(room, 'Queried')}")
+    page = get(room, f"/voila/render/lesson.ipynb?seat={join_token(room, 'Queried')}")
     kernel = page.kernel_id()
     assert websocket_status(f"{base}/{kernel}") == 403  # the kernel id alone gets nothing
     assert websocket_status(f"{base}/{kernel}", {"X-EmpathyDesk-Kernel-Secret": "guess"}) == 403
     # the page got its own visitor all the same, and the next visitor gets a page of their own
-    assert "QS=token=" in page.body
-    following = get(room, f"/voila/render/lesson.ipynb?token={join_token(room, 'Next')}")
+    assert "QS=seat=" in page.body
+    following = get(room, f"/voila/render/lesson.ipynb?seat={join_token(room, 'Next')}")
     assert following.status == 200 and following.kernel_id() != kernel
 
 
 def test_one_person_holds_only_a_few_page_kernels(room):
     token = join_token(room, "Many tabs")
-    pages = [get(room, f"/voila/render/{nb}?token={token}") for nb in ("lesson.ipynb", "other.ipynb", "lesson.ipynb")]
+    pages = [get(room, f"/voila/render/{nb}?seat={token}") for nb in ("lesson.ipynb", "other.ipynb", "lesson.ipynb")]
     assert [p.status for p in pages] == [200, 200, 200]
     first = pages[0]
     # the third page let go of the oldest one whose tab is not open (here: it never connected)
@@ -120,7 +120,7 @@ def test_one_person_holds_only_a_few_page_kernels(room):
         sockets = [await websockets.connect(f"ws://{LOCAL}:{room.participant.port}/api/kernels/{p.kernel_id()}/channels",
                                             additional_headers=cookie_header(p.cookies)) for p in pages[1:]]
         try:  # both tabs open: one more page is refused in plain words
-            more = await asyncio.to_thread(get, room, f"/voila/render/other.ipynb?token={token}")
+            more = await asyncio.to_thread(get, room, f"/voila/render/other.ipynb?seat={token}")
         finally:
             for socket in sockets:
                 await socket.close()
@@ -129,13 +129,13 @@ def test_one_person_holds_only_a_few_page_kernels(room):
     status, body, retry = asyncio.run(with_tabs_open())
     assert status == 503 and "close the ones you are not using" in body and retry
     time.sleep(0.5)  # the tabs are closed now: opening one more lets the oldest closed one go
-    again = get(room, f"/voila/render/other.ipynb?token={token}")
+    again = get(room, f"/voila/render/other.ipynb?seat={token}")
     assert again.status == 200
     assert get(room, f"/api/kernels/{pages[1].kernel_id()}", cookies=pages[1].cookies).status == 404
 
 
 def test_a_kernel_nobody_connects_to_is_stopped_within_the_grace_time(room):
-    page = get(room, f"/voila/render/other.ipynb?token={join_token(room, 'Gone')}")
+    page = get(room, f"/voila/render/other.ipynb?seat={join_token(room, 'Gone')}")
     kernel = page.kernel_id()
     deadline = time.monotonic() + UNCONNECTED + 30
     while get(room, f"/api/kernels/{kernel}", cookies=page.cookies).status == 200 and time.monotonic() < deadline:
@@ -145,7 +145,7 @@ def test_a_kernel_nobody_connects_to_is_stopped_within_the_grace_time(room):
 
 
 def test_no_traceback_reaches_the_browser_from_a_widget_callback(room):
-    page = get(room, f"/voila/render/crash.ipynb?token={join_token(room, 'Crash')}")
+    page = get(room, f"/voila/render/crash.ipynb?seat={join_token(room, 'Crash')}")
     state = re.search(r'"model_id": "([0-9a-f]+)"', page.body)
     assert state, "no widget on the page"
 
@@ -179,14 +179,14 @@ def test_no_traceback_reaches_the_browser_from_a_widget_callback(room):
 
 def test_the_log_holds_no_token_and_no_whole_kernel_id(room):
     token = join_token(room, "Logged")
-    page = get(room, f"/voila/render/lesson.ipynb?token={token}")
-    get(room, f"/voila/files/x.png?token={token}")
-    get(room, f"/voila/render/nope.ipynb?token={token}")
+    page = get(room, f"/voila/render/lesson.ipynb?seat={token}")
+    get(room, f"/voila/files/x.png?seat={token}")
+    get(room, f"/voila/render/nope.ipynb?seat={token}")
     time.sleep(0.5)
     log = room.participant.log_path.read_text()
     assert token not in log
     assert page.kernel_id() not in log
-    assert "token=[hidden]" in log
+    assert "seat=[hidden]" in log
 
 
 def test_the_data_and_logs_are_private(room):
@@ -225,11 +225,11 @@ def crowd(tmp_path_factory):
 def test_forty_real_participants_all_get_their_pages_and_the_forty_first_page_waits(crowd):
     tokens = [join_token(crowd, f"Person {i}") for i in range(CROWD)]
     with ThreadPoolExecutor(8) as pool:
-        pages = list(pool.map(lambda t: get(crowd, f"/voila/render/lesson.ipynb?token={t}", timeout=300), tokens))
+        pages = list(pool.map(lambda t: get(crowd, f"/voila/render/lesson.ipynb?seat={t}", timeout=300), tokens))
     assert [p.status for p in pages] == [200] * CROWD
-    assert all(f"QS=token={t}" in p.body for p, t in zip(pages, tokens))  # each page knows its own person
+    assert all(f"QS=seat={t}" in p.body for p, t in zip(pages, tokens))  # each page knows its own person
     assert len({p.kernel_id() for p in pages}) == CROWD
-    full = get(crowd, f"/voila/render/lesson.ipynb?token={tokens[0]}")
+    full = get(crowd, f"/voila/render/lesson.ipynb?seat={tokens[0]}")
     assert full.status == 503 and "The workshop is full right now" in full.body and "try again in a minute" in full.body
     assert full.headers.get("retry-after") == "60"
     # someone leaves: their page's shutdown frees a place, and the next page opens
@@ -237,5 +237,5 @@ def test_forty_real_participants_all_get_their_pages_and_the_forty_first_page_wa
     xsrf = leaving.cookies["_xsrf"]
     assert get(crowd, f"/voila/api/shutdown/{leaving.kernel_id()}", method="POST", cookies=leaving.cookies,
                headers={"X-XSRFToken": xsrf}).status == 204
-    again = get(crowd, f"/voila/render/lesson.ipynb?token={tokens[1]}")
+    again = get(crowd, f"/voila/render/lesson.ipynb?seat={tokens[1]}")
     assert again.status == 200

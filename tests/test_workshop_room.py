@@ -55,26 +55,26 @@ def log_text(room) -> str:
 def test_a_preheated_kernel_gets_the_query_string_on_a_lan_address(room):
     assert room.join_url == f"http://{LAN}:{room.participant.port}/"
     abc = join_token(room, "Abc")
-    page = get(room, f"/voila/render/query.ipynb?token={abc}&code=K7QM-3XPA", timeout=60)
+    page = get(room, f"/voila/render/query.ipynb?seat={abc}&code=K7QM-3XPA", timeout=60)
     assert page.status == 200
-    assert f"QS=token={abc}&amp;code=K7QM-3XPA" in page.body
+    assert f"QS=seat={abc}&amp;code=K7QM-3XPA" in page.body
     assert "Using pre-heated kernel" in log_text(room)
 
 
 def test_a_refilled_kernel_does_not_carry_the_previous_visitors_address(room):
     first_token, second_token = join_token(room, "First"), join_token(room, "Second")
-    first = get(room, f"/voila/render/query.ipynb?token={first_token}")
-    assert f"QS=token={first_token}" in first.body
+    first = get(room, f"/voila/render/query.ipynb?seat={first_token}")
+    assert f"QS=seat={first_token}" in first.body
     deadline = time.monotonic() + 60  # the pool refills (fill_delay 0) with a kernel started for that request
     while room.participant.log_tail(400).count("Kernel pool of query.ipynb is filled") < 2 and time.monotonic() < deadline:
         time.sleep(0.5)
-    second = get(room, f"/voila/render/query.ipynb?token={second_token}")
-    assert f"QS=token={second_token}" in second.body
+    second = get(room, f"/voila/render/query.ipynb?seat={second_token}")
+    assert f"QS=seat={second_token}" in second.body
     assert first_token not in second.body
 
 
 def test_an_error_shows_a_friendly_message_and_the_detail_goes_to_the_log(room):
-    page = get(room, f"/voila/render/broken.ipynb?token={join_token(room, 'Broken')}")
+    page = get(room, f"/voila/render/broken.ipynb?seat={join_token(room, 'Broken')}")
     assert page.status == 200
     assert "before the problem" in page.body
     assert "This part of the page did not load. Your answers so far are saved." in page.body
@@ -84,7 +84,7 @@ def test_an_error_shows_a_friendly_message_and_the_detail_goes_to_the_log(room):
 
 
 def test_an_idle_page_kernel_is_culled(room):
-    page = get(room, f"/voila/render/query.ipynb?token={join_token(room, 'Idle')}")
+    page = get(room, f"/voila/render/query.ipynb?seat={join_token(room, 'Idle')}")
     kernel, cookies = page.kernel_id(), page.cookies
     assert get(room, f"/api/kernels/{kernel}", cookies=cookies).status == 200
     deadline = time.monotonic() + 60
@@ -95,7 +95,7 @@ def test_an_idle_page_kernel_is_culled(room):
 
 
 def test_leaving_a_page_shuts_its_kernel_down_at_once(room):
-    page = get(room, f"/voila/render/query.ipynb?token={join_token(room, 'Leaving')}")
+    page = get(room, f"/voila/render/query.ipynb?seat={join_token(room, 'Leaving')}")
     kernel, xsrf = page.kernel_id(), page.cookies["_xsrf"]
     # what the page sends on `beforeunload` (navigator.sendBeacon with the _xsrf form field)
     boundary = "----edtest"

@@ -289,7 +289,7 @@ def test_a_participant_cannot_reach_the_facilitator_pages_or_the_data_by_editing
 def test_a_participant_page_never_names_another_participant_or_holds_the_key(workshop):
     store = __import__("empathydesk.storage", fromlist=["Store"]).Store.open(workshop.db_url)
     store.join(workshop.join_code, "Quinn-the-other-one")
-    for query in ["", "?token=made-up", f"?code={workshop.join_code}"]:
+    for query in ["", "?seat=made-up", "?token=made-up", f"?code={workshop.join_code}"]:
         page = participant_get(workshop, f"/voila/render/index.ipynb{query}")
         assert page.status == 200
         assert "Quinn-the-other-one" not in page.body and workshop.key not in page.body

@@ -30,8 +30,8 @@ a left page's kernel is told to stop). `version_problem` says, before anything
 starts, when the installed Voilà, Jupyter Server, nbconvert or ipywidgets are not the ones written for.
 
 The participant app (`--RoomVoila.gate=True`, `RoomKernelManager`)
-- **no kernel without a reason**: every page but the landing page needs a valid personal link of this
-  workshop's cohort, checked before any kernel is taken (else a plain 403 page with the way back to
+- **no kernel without a reason**: every page but the landing page needs a valid personal link (`?seat=`) of
+  this workshop's cohort, checked before any kernel is taken (else a plain 403 page with the way back to
   joining); page opens and join pages are rate-limited per address; page kernels are capped per person and
   in total (a plain 503 beyond; a person's page whose tab is closed is let go first); a kernel whose page
   never connected is stopped after a few minutes;
@@ -50,7 +50,9 @@ The participant app (`--RoomVoila.gate=True`, `RoomKernelManager`)
   landing page for someone without a valid personal link is the join form, served by the app itself
   (empathydesk.join_page) in the template's look (its stylesheets at `/empathydesk/style/`); the form's
   XSRF-checked POST joins by `Store.join`'s rules, rate-limited per address with the join pages, and answers
-  with the personal link and the pages. With a valid link the landing notebook opens as before.
+  with the personal link and the pages. With a valid link the landing notebook opens as before;
+- **old links**: a personal link handed out as `?token=` is redirected (302) to the same page with `?seat=`;
+  any other `token` (Jupyter's own login token) is ignored (`Room.redirect_old_link`).
 """
 
 from __future__ import annotations
@@ -215,7 +217,11 @@ def room_voila_class() -> type:
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-    from empathydesk import gate, notice
+    from empathydesk import gate, identity, notice
+
+    def link_token(handler: tornado.web.RequestHandler) -> str:
+        """The personal link's token in the request's address (`?seat=`; never Jupyter's `?token=`)."""
+        return (handler.get_query_argument(identity.LINK_PARAM, "") or "").strip()
 
     class Room:
         """The participant app's door: who may open a page, and the page kernels handed out."""
@@ -261,6 +267,24 @@ def room_voila_class() -> type:
                 return None
             return cohort is not None and cohort == self.cohort
 
+        async def redirect_old_link(self, handler: tornado.web.RequestHandler) -> bool:
+            """A personal link handed out before the rename (`?token=<ours>`, no `?seat=`) is redirected (302) to
+            the same page with `?seat=`. Any other `token` (Jupyter's own login token) is left alone: never read
+            as a participant, and not counted here against any rate limit. True if a reply was sent (the
+            redirect, or a 503 when the store failed)."""
+            old = (handler.get_query_argument(identity.OLD_LINK_PARAM, "") or "").strip()
+            if not old or link_token(handler):
+                return False
+            valid = await self.link_is_valid(handler, old)
+            if valid is None:
+                return True
+            if not valid:
+                return False
+            rest = [(k, v.decode("utf-8", "replace")) for k, values in handler.request.query_arguments.items()
+                    if k not in (identity.OLD_LINK_PARAM, identity.LINK_PARAM) for v in values]
+            handler.redirect(handler.request.path + "?" + urlencode([(identity.LINK_PARAM, old), *rest]))
+            return True
+
         def join(self, code: str, name: str, form_id: str, base: str | None) -> tuple[Any, bool]:
             """`Store.join` into this workshop's cohort (JoinError: refused by its rules), and the joined page's
             facts; a form sent again (same `form_id`) gets its first participant back, not a second one."""
@@ -304,8 +328,10 @@ def room_voila_class() -> type:
             for name in ("template", "theme"):  # Voilà would start a fresh kernel for another template
                 handler.request.arguments.pop(name, None)
                 handler.request.query_arguments.pop(name, None)
+            if await self.redirect_old_link(handler):
+                return False
             address = handler.request.remote_ip or "unknown"
-            token = (handler.get_query_argument("token", "") or "").strip()
+            token = link_token(handler)
             valid = await self.link_is_valid(handler, token)
             if valid is None:
                 return False
@@ -467,7 +493,9 @@ def room_voila_class() -> type:
 
         @tornado.web.authenticated
         async def get(self, path=None):
-            token = (self.get_query_argument("token", "") or "").strip()
+            if await self.room().redirect_old_link(self):
+                return
+            token = link_token(self)
             valid = await self.room().link_is_valid(self, token)
             if valid is None:
                 return

@@ -127,7 +127,7 @@ def available_memory() -> int:
 # --- logs ---------------------------------------------------------------------------------------------
 
 HIDDEN = "[hidden]"
-_SECRET_PARAM = re.compile(r"(?i)((?:^|[?&;\s'\"])(?:token|code|key|_xsrf|password)=)[^&\s'\"#;)]+")
+_SECRET_PARAM = re.compile(r"(?i)((?:^|[?&;\s'\"])(?:seat|token|code|key|_xsrf|password)=)[^&\s'\"#;)]+")
 _KERNEL_ID = re.compile(r"\b([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 _LINK_TOKEN = re.compile(r"\bt[A-Za-z0-9_-]{32}\b")  # storage.store.new_token(): "t" + 32 URL-safe characters
 

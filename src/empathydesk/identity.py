@@ -1,12 +1,27 @@
-"""Who is on this page: the token in the page's query string, or this instance's local participant."""
+"""Who is on this page: the personal link's token in the page's query string (`?seat=`), or this instance's
+local participant.
+
+The parameter is `seat`, never `token`: Jupyter Server, JupyterHub and Binder sign in with `?token=`, and
+their login token must never be taken for a participant. Links handed out as `?token=` before the rename
+are redirected by the participant app (`empathydesk._voila`, `Room.redirect_old_link`).
+"""
 
 from __future__ import annotations
 
 import os
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from empathydesk.settings import settings
 from empathydesk.storage import Participant, Store
+
+
+LINK_PARAM = "seat"  # a personal link: `index.ipynb?seat=<token>`
+OLD_LINK_PARAM = "token"  # links handed out before the rename; elsewhere Jupyter's own login token
+
+
+def link_query(token: str) -> str:
+    """The query string of a personal link (`seat=<token>`)."""
+    return f"{LINK_PARAM}={quote(token, safe='')}"
 
 
 def preheated() -> bool:
@@ -58,11 +73,12 @@ def page_cohort() -> str | None:
 def current_participant(store: Store, query: str) -> Participant | None:
     """The participant the page with this query string belongs to.
 
-    Hosted workshop: the owner of the link's token, or None for a missing, wrong or revoked one, or for
+    Hosted workshop: the owner of the link's token (`?seat=`), or None for a missing, wrong or revoked one, or for
     someone of another cohort than the page's.
     Anywhere else: the token's owner if there is one, otherwise the local participant.
+    A `?token=` is never looked at: it is Jupyter's login token (old personal links are redirected first).
     """
-    token = query_value(query, "token")
+    token = query_value(query, LINK_PARAM)
     found = store.participant_by_token(token) if token else None
     cohort = page_cohort()
     if found is not None and cohort is not None and found.cohort != cohort:

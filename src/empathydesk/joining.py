@@ -24,7 +24,7 @@ WRAP_UP_NOTEBOOK = "06-wrap-up.ipynb"
 class PageLink:
     page_id: str  # WELCOME, "module-1" .. "module-5", WRAP_UP
     title: str
-    href: str  # relative to a page in notebooks/, carrying the token if there is one
+    href: str  # relative to a page in notebooks/, carrying the personal link's token if there is one
     done: bool = False
 
 
@@ -47,12 +47,14 @@ def app_address() -> str | None:
 
 
 def personal_link(token: str, base: str | None = None) -> str:
-    """A participant's own way back in: the landing page with their token.
+    """A participant's own way back in: the landing page with their token (`?seat=`, `identity.link_query`).
 
     `base` is the participant app's root ("http://host:8866/": its `/` opens the landing page, query kept);
     without one, a link relative to a page in notebooks/.
     """
-    query = f"?token={quote(token, safe='')}"
+    from empathydesk.identity import link_query
+
+    query = f"?{link_query(token)}"
     return f"{base}{query}" if base else f"{LANDING_NOTEBOOK}{query}"
 
 
@@ -100,13 +102,14 @@ def module_ids(store: Any, content: Any, participant: Any) -> list[str]:
 def page_links(store: Any, content: Any, participant: Any, token: str | None) -> list[PageLink]:
     """Welcome, the participant's modules in order, wrap-up: each with a link keeping `token`, and done or not."""
     from empathydesk import scoring
+    from empathydesk.identity import link_query
 
     pages = [WELCOME, *module_ids(store, content, participant), WRAP_UP]
     done = {} if participant is None else scoring.progress(content, store.answers(participant.id))["pages"]
     links = []
     for page_id in pages:
         target = quote(notebook_for(content, page_id))
-        href = f"{target}?token={quote(token, safe='')}" if token else target
+        href = f"{target}?{link_query(token)}" if token else target
         links.append(PageLink(page_id, page_title(content, page_id), href, bool(done.get(page_id))))
     return links
 

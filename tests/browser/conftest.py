@@ -43,7 +43,7 @@ class VoilaServer:
     log: Path
 
     def page(self, notebook: str, token: str | None = None) -> str:
-        return f"{self.url}/voila/render/{notebook}" + (f"?token={token}" if token else "")
+        return f"{self.url}/voila/render/{notebook}" + (f"?seat={token}" if token else "")
 
     def store(self):
         from empathydesk.storage import Store

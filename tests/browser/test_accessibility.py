@@ -95,11 +95,11 @@ def join(visit: Visit, workshop, name: str) -> str:
     page.get_by_label("Your name for today").fill(name)
     page.get_by_role("button", name="Join the workshop").click()
     expect(page.locator("[data-ed=greeting]")).to_be_visible()
-    return page.locator("[data-ed=personal-link]").get_attribute("href").split("token=", 1)[1]
+    return page.locator("[data-ed=personal-link]").get_attribute("href").split("seat=", 1)[1]
 
 
 def open_page(visit: Visit, workshop, notebook: str, token: str) -> None:
-    visit.page.goto(f"http://127.0.0.1:{workshop.port}/voila/render/{notebook}?token={token}")
+    visit.page.goto(f"http://127.0.0.1:{workshop.port}/voila/render/{notebook}?seat={token}")
     visit.wait()
 
 

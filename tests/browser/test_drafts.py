@@ -39,7 +39,7 @@ def person(store, name: str):
 
 
 def page_of(workshop, notebook: str, token: str) -> str:
-    return f"http://127.0.0.1:{workshop.port}/voila/render/{notebook}?token={token}"
+    return f"http://127.0.0.1:{workshop.port}/voila/render/{notebook}?seat={token}"
 
 
 def type_slowly(box, text: str) -> None:

@@ -59,13 +59,13 @@ def test_joining_through_the_page_without_a_kernel(browser, workshop, artifacts,
         greeting = page.locator("[data-ed=greeting]")
         expect(greeting).to_have_text(f"Welcome, Robin {width}: you have joined.")
         link = page.locator("[data-ed=personal-link]").get_attribute("href")
-        assert link.startswith(workshop.join_link + "?token=")
+        assert link.startswith(workshop.join_link + "?seat=")
         assert page.url.endswith("?" + link.split("?", 1)[1])  # reload or bookmark: the person stays
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(artifacts / f"join-page-{width}-joined.png"), full_page=True)
 
         page.get_by_role("link", name="Start: Welcome →").click()  # on to the welcome page, in a kernel
         expect(page.locator(".ed-piece").first).to_be_visible(timeout=LOAD)
-        assert "00-welcome.ipynb?token=" in page.url
+        assert "00-welcome.ipynb?seat=" in page.url
     finally:
         context.close()

@@ -76,13 +76,13 @@ def test_a_participant_s_whole_journey(workshop, browser, artifacts):
     page.get_by_label("Your name for today").fill(NAME)
     page.get_by_role("button", name="Join the workshop").click()
     expect(page.locator("[data-ed=greeting]")).to_have_text(f"Welcome, {NAME}: you have joined.")
-    token = page.locator("[data-ed=personal-link]").get_attribute("href").split("token=", 1)[1]
+    token = page.locator("[data-ed=personal-link]").get_attribute("href").split("seat=", 1)[1]
     shoot(page, artifacts, "1-joined")
 
     # 2. the welcome page: share my answers, then the baseline self-assessment
     page.locator("a.ed-next").first.click()
     wait_for_page(page)
-    assert f"token={token}" in page.url
+    assert f"seat={token}" in page.url
     expect(page.locator(".ed-header")).to_contain_text(f"You are taking part as {NAME}")
     page.locator(".ed-consent-box input[type=checkbox]").first.check()
     expect(page.locator(".ed-consent-box").first).to_contain_text("the facilitator can see your own answers")

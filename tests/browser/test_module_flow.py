@@ -142,7 +142,7 @@ def test_footer_link_keeps_the_token(voila_server, desktop, course):
     expect(page.locator(".ed-header")).to_contain_text("You are taking part as Kim")
     page.locator(".ed-footer a.ed-next").click()
     page.locator(".ed-footer").wait_for(timeout=90_000)
-    assert page.url.endswith(f"{notebook(course, 'module-2')}?token={person.token}")
+    assert page.url.endswith(f"{notebook(course, 'module-2')}?seat={person.token}")
     expect(page.locator(".ed-header")).to_contain_text("You are taking part as Kim")
 
 

@@ -80,9 +80,9 @@ def test_two_participants_join_and_the_facilitator_sees_both(workshop, context, 
     expect(ada.get_by_label("Join code")).to_have_value(workshop.code)
     shoot(ada, artifacts, "landing")
     ada_link = join(ada, f"{workshop.join_link}?code={workshop.code}", "Ada")
-    assert ada_link.startswith(f"http://127.0.0.1:{workshop.port}/?token=")
-    token = ada_link.split("token=", 1)[1]
-    expect(ada).to_have_url(re.compile(f"token={re.escape(token)}"))  # a reload keeps her in
+    assert ada_link.startswith(f"http://127.0.0.1:{workshop.port}/?seat=")
+    token = ada_link.split("seat=", 1)[1]
+    expect(ada).to_have_url(re.compile(f"seat={re.escape(token)}"))  # a reload keeps her in
     expect(ada.locator(".ed-pages li")).to_have_count(7)  # welcome, five modules, wrap-up
     shoot(ada, artifacts, "landing-joined")
     # Ben types the short address and the code
@@ -99,7 +99,7 @@ def test_two_participants_join_and_the_facilitator_sees_both(workshop, context, 
     expect(again.locator("[data-ed=greeting]")).to_be_visible(timeout=LOAD)
     expect(again.locator("[data-ed=greeting]")).to_have_text("Welcome back, Ada.")
     first = again.locator(".ed-pages a").first
-    assert "00-welcome.ipynb?token=" in first.get_attribute("href")
+    assert "00-welcome.ipynb?seat=" in first.get_attribute("href")
     # and on to the first page, still as herself (a preheated kernel got the token)
     again.get_by_role("link", name="Start: Welcome →").click()
     expect(again.locator(".ed-header")).to_contain_text("You are taking part as Ada", timeout=LOAD)
@@ -136,7 +136,7 @@ def test_two_participants_join_and_the_facilitator_sees_both(workshop, context, 
     facilitator.get_by_role("button", name="Make a new link").click()
     facilitator.get_by_role("button", name="Yes, make it (the old link stops working)").click()
     new_link = facilitator.locator("[data-ed=new-link]")
-    expect(new_link).to_contain_text(f"{workshop.join_link}?token=")
+    expect(new_link).to_contain_text(f"{workshop.join_link}?seat=")
     ben_new = new_link.inner_text().strip()
     shoot(facilitator, artifacts, "participants-new-link")
     ben_again = context()
@@ -204,7 +204,7 @@ def test_the_servers_own_pages_are_plain_and_fit_a_phone(workshop, browser, arti
         ctx = browser.new_context(viewport=viewport)
         try:
             page = ctx.new_page()
-            reply = page.goto(f"{workshop.join_link}voila/render/01-their-side.ipynb?token=made-up")
+            reply = page.goto(f"{workshop.join_link}voila/render/01-their-side.ipynb?seat=made-up")
             assert reply.status == 403
             expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
             expect(page.get_by_role("main")).to_be_visible()

@@ -63,7 +63,7 @@ def make(store, participant):
 
 @pytest.fixture
 def visit(store):
-    """visit("token=…") -> a page context with that address, whose participant is found from it."""
+    """visit("seat=…") -> a page context with that address, whose participant is found from it."""
 
     def _visit(query: str = "", on=None) -> Session:
         return Session(store=on or store, query=query)

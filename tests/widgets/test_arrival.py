@@ -51,13 +51,13 @@ def test_pieces_wait_empty_then_fill_in_page_order_for_the_visitor(store, monkey
     assert header.children == () and scenarios.children == ()  # nothing built before the visitor comes
     assert visitor.scheduled == []
 
-    visitor.come(f"token={person.token}")
+    visitor.come(f"seat={person.token}")
     visitor.run_scheduled(page)
 
     (built_header,) = header.children
     (built_scenarios,) = scenarios.children
     assert "ed-header" in built_header._dom_classes and "ed-scenarios" in built_scenarios._dom_classes
-    assert "Ana" in text_of(built_header) and f"?token={person.token}" in text_of(built_header)
+    assert "Ana" in text_of(built_header) and f"?seat={person.token}" in text_of(built_header)
     assert len(find(built_scenarios, Choice)) == len(build("module-1/scenarios", context).children) - 1
     assert page.held == []
 
@@ -80,7 +80,7 @@ def test_a_wrong_link_gets_the_friendly_message_not_a_blank_box(store, monkeypat
     visitor = Visitor()
     _, page = visitor.page(store=store)
     box = page.hold("module-1/header")
-    visitor.come("token=not-a-real-token")
+    visitor.come("seat=not-a-real-token")
     visitor.run_scheduled(page)
     assert "ed-no-participant" in box.children[0]._dom_classes
     assert "join code" in text_of(box)
@@ -127,8 +127,8 @@ def test_show_holds_pieces_only_in_a_preheated_kernel_before_its_visitor(store, 
     show("module-1/header", "module-1/discussion", session=page)
     assert held == ["module-1/header", "module-1/discussion"]
 
-    visitor.come("token=abc")  # the visitor came: build at once again
-    assert page.query_string() == "token=abc" and not page.visitor_pending()
+    visitor.come("seat=abc")  # the visitor came: build at once again
+    assert page.query_string() == "seat=abc" and not page.visitor_pending()
     show("module-1/discussion", session=page)
     assert held == ["module-1/header", "module-1/discussion"]
 

@@ -51,11 +51,11 @@ def test_code_from_the_link_is_filled_in_and_joining_gives_a_personal_link(store
     assert sam.pseudonym == "Sam"
     page = text_of(widget)
     assert "Welcome, Sam: you have joined." in page
-    assert f"http://192.0.2.7:8866/?token={sam.token}" in page  # the personal link, as the visitor reached us
+    assert f"http://192.0.2.7:8866/?seat={sam.token}" in page  # the personal link, as the visitor reached us
     # the cohort's modules, in the cohort's order, between welcome and wrap-up, links keeping the token
     hrefs = [part.split('"')[0] for part in page.split('<li class="ed-todo" data-page="')[1:]]
     assert hrefs == ["welcome", "module-2", "module-1", "wrap-up"]
-    assert f"00-welcome.ipynb?token={sam.token}" in page
+    assert f"00-welcome.ipynb?seat={sam.token}" in page
     assert not find(widget, w.Text)  # the form is gone: a second click cannot make a second Sam
     assert len(store.participants("room")) == 1
 
@@ -80,21 +80,21 @@ def test_coming_back_with_the_link_shows_progress_and_where_to_carry_on(store, h
     kim = store.join(cohort.join_code, "Kim")
     for item in content.items_for("baseline"):
         store.save_rating(kim.id, "baseline", item.id, 3)
-    query = f"token={kim.token}"
+    query = f"seat={kim.token}"
     page = text_of(landing(store, query))
     assert "Welcome back, Kim." in page
     assert not find(landing(store, query), w.Text)
     done = joining.page_links(store, content, kim, kim.token)
     if done[0].done:  # the welcome page counts as done once the baseline is answered
         assert "Carry on: Module 1" in page
-    assert f"?token={kim.token}" in page
+    assert f"?seat={kim.token}" in page
 
 
 def test_an_old_link_says_so_and_offers_to_join_again(store, hosted, monkeypatch):
     cohort = store.create_cohort("room")
     kim = store.join(cohort.join_code, "Kim")
     store.reissue_link(kim.id)
-    query = f"token={kim.token}"
+    query = f"seat={kim.token}"
     widget = landing(store, query)
     assert "does not work any more" in text_of(widget)
     assert form_parts(widget)
@@ -122,8 +122,8 @@ def test_self_study_lists_every_page_and_offers_to_resume_from_a_file(store, par
 
 
 def test_links_and_addresses():
-    assert joining.personal_link("a b") == "index.ipynb?token=a%20b"
-    assert joining.personal_link("t", "http://h:1/") == "http://h:1/?token=t"
+    assert joining.personal_link("a b") == "index.ipynb?seat=a%20b"
+    assert joining.personal_link("t", "http://h:1/") == "http://h:1/?seat=t"
     assert joining.join_link("http://h:1/", "K7QM-3XPA") == "http://h:1/?code=K7QM-3XPA"
     assert joining.join_link("http://h:1/") == "http://h:1/"
     assert joining.qr_svg("http://h:1/").startswith("<svg")
@@ -176,7 +176,7 @@ def test_a_link_of_another_workshop_does_not_work_on_a_workshop_page(store, host
     store.create_cohort("room")
     stranger = store.join(store.create_cohort("next-door").join_code, "Kim")
     monkeypatch.setenv("EMPATHYDESK_COHORT", "room")
-    query = f"token={stranger.token}"
+    query = f"seat={stranger.token}"
     widget = landing(store, query)
     assert "does not work any more" in text_of(widget)
     assert "Welcome back" not in text_of(widget)
@@ -200,7 +200,7 @@ def test_the_landing_page_shows_the_check_code_next_to_the_personal_link(store, 
 
     cohort = store.create_cohort("room")
     kim = store.join(cohort.join_code, "Kim")
-    query = f"token={kim.token}"
+    query = f"seat={kim.token}"
     page = said(landing(store, query))
     assert f'Your check code: <strong data-ed="check-code">{check_code(kim.token)}</strong>.' in page
     assert "If you lose your link, tell your facilitator your name and this code." in page
@@ -223,7 +223,7 @@ def test_someone_whose_name_is_taken_sees_it_with_the_suffix_the_facilitator_see
     name.value = "alice"
     button.click()
     assert "Welcome, alice (2): you have joined." in said(widget)
-    query = f"token={first.token}"
+    query = f"seat={first.token}"
     assert "Welcome back, Alice." in said(landing(store, query))
 
 
@@ -248,7 +248,7 @@ def test_with_every_page_done_the_landing_page_says_so_instead_of_carry_on(store
         checkpoint = content.checkpoint_for(role).id
         for item in content.items_for(checkpoint):
             store.save_rating(kim.id, checkpoint, item.id, 3)
-    page = said(landing(store, f"token={kim.token}"))
+    page = said(landing(store, f"seat={kim.token}"))
     assert "Carry on: Module 1" in page and ALL_DONE not in page
     pulse = content.checkpoint_after("module-1").id
     for item in content.items_for(pulse):
@@ -258,6 +258,6 @@ def test_with_every_page_done_the_landing_page_says_so_instead_of_carry_on(store
     store.add_exercise_attempt(kim.id, module.exercises[0].id, "Happy to help.", {"findings": []})
     for reflection in module.reflections:
         store.save_reflection(kim.id, reflection.id, "I will ask first.")
-    page = said(landing(store, f"token={kim.token}"))
+    page = said(landing(store, f"seat={kim.token}"))
     assert ALL_DONE in page and "Carry on" not in page and "Start:" not in page
     assert page.count("✓ done") == 3

@@ -32,18 +32,29 @@ def test_progress_strip_says_done_and_to_do_in_words(make, store, participant, c
 def test_links_keep_the_token_from_the_address(store, visit):
     cohort = store.create_cohort("Room 4")
     person = store.join(cohort.join_code, "Bo")
-    page = visit(f"token={person.token}&x=1")
+    page = visit(f"seat={person.token}&x=1")
     header = text_of(build("module-1/header", page))
-    assert header.count(f"?token={person.token}") == 7
+    assert header.count(f"?seat={person.token}") == 7
     assert "You are taking part as <strong>Bo</strong>" in header
     footer = text_of(build("module-1/footer", page))
-    assert f'href="02-' in footer and f"?token={person.token}" in footer and "Next: Module 2" in footer
+    assert f'href="02-' in footer and f"?seat={person.token}" in footer and "Next: Module 2" in footer
+
+
+def test_jupyters_login_token_in_the_address_is_not_a_personal_link(store, visit):
+    """Opened as JupyterLab's Voilà preview or on Binder (`?token=<Jupyter's login token>`): self-study as Me,
+    and the token is never copied into the page's links."""
+    page = visit("token=jupyters-login-token-abc")
+    assert page.url_token is None
+    header = text_of(build("module-1/header", page))
+    footer = text_of(build("module-1/footer", page))
+    assert "studying on your own" in header and "jupyters-login-token" not in header + footer
+    assert "Next: Module 2" in footer and "seat=" not in header + footer
 
 
 def test_strip_and_next_link_follow_the_cohorts_modules(store, visit):
     cohort = store.create_cohort("Short session", modules=["module-1", "module-3"])
     person = store.join(cohort.join_code, "Cy")
-    page = visit(f"token={person.token}")
+    page = visit(f"seat={person.token}")
     header = text_of(build("module-1/header", page))
     assert "0 of 4 pages done" in header and header.count("○ to do") == 4
     assert 'href="03-' in header and 'href="02-' not in header
@@ -53,14 +64,14 @@ def test_strip_and_next_link_follow_the_cohorts_modules(store, visit):
 
 def test_footer_without_token_and_at_the_end(make):
     footer = text_of(make("welcome/footer"))
-    assert "Next: Module 1" in footer and "token" not in footer
+    assert "Next: Module 1" in footer and "seat=" not in footer and "token" not in footer
     assert "end of the workshop" in text_of(make("wrap-up/footer"))
 
 
 def test_hostile_display_name_is_text(store, visit):
     cohort = store.create_cohort("Room 5")
     person = store.join(cohort.join_code, '<script>alert(1)</script>')
-    page = visit(f"token={person.token}")
+    page = visit(f"seat={person.token}")
     header = text_of(build("module-1/header", page))
     assert "<script>" not in header and "&lt;script&gt;alert(1)&lt;/script&gt;" in header
 

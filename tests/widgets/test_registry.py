@@ -47,7 +47,7 @@ def test_show_displays_and_returns_nothing(page, capsys):
 
 def test_no_participant_on_hosted_page_says_what_to_do(visit, monkeypatch):
     monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
-    page = visit("token=not-a-real-token")
+    page = visit("seat=not-a-real-token")
     header = build("module-1/header", page)
     assert "ed-no-participant" in header._dom_classes
     assert "join code" in text_of(header) and "facilitator" in text_of(header)
@@ -60,9 +60,9 @@ def test_token_in_the_address_finds_its_owner(store, visit, monkeypatch):
     cohort = store.create_cohort("Tuesday")
     person = store.join(cohort.join_code, "Ana")
     monkeypatch.setenv("EMPATHYDESK_HOSTED", "1")
-    header = build("module-1/header", visit(f"token={person.token}"))
+    header = build("module-1/header", visit(f"seat={person.token}"))
     assert "ed-header" in header._dom_classes
-    assert f"?token={person.token}" in text_of(header)
+    assert f"?seat={person.token}" in text_of(header)
 
 
 def test_storage_failure_at_build_is_a_friendly_message(store, page, monkeypatch):

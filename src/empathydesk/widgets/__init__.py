@@ -4,7 +4,7 @@ Notebooks call ``empathydesk.show("module-1/scenarios")``; tests make a page con
 (``Session(store=..., query=...)``) and call ``build(name, session)`` to get the widget and drive it. The names (`piece_names(content)` lists them all):
 
 - ``<page>/header``, ``<page>/footer`` for page welcome, module-1 … module-5, wrap-up: the progress strip,
-  consent and "save my progress"; the link to the next page (keeping the page's ``?token=``)
+  consent and "save my progress"; the link to the next page (keeping the page's personal link, ``?seat=``)
 - ``checkpoint/<id>`` (any checkpoint) and ``module-N/pulse`` (the module's after-module check-in): self-assessment
 - ``module-N/scenarios``, ``module-N/rewrite``, ``module-N/reflection``, ``module-N/discussion``
 - ``consent``, ``export``, ``import``, ``my-progress``, ``join``

@@ -94,8 +94,8 @@ class Session:
 
     @property
     def url_token(self) -> str | None:
-        """The `token` of the page's address, if any (links to other pages keep it)."""
-        return self.query_value("token") or None
+        """The personal link's token in the page's address (`?seat=`), if any (links to other pages keep it)."""
+        return self.query_value(identity.LINK_PARAM) or None
 
     # --- the course, the store, the participant -----------------------------------------------------
 
@@ -187,7 +187,7 @@ class Session:
         """
         token = self.url_token if token is None else token
         target = quote(self.notebook(page_id))
-        return f"{target}?token={quote(token, safe='')}" if token else target
+        return f"{target}?{identity.link_query(token)}" if token else target
 
 
 class Saving:
