@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 NOTEBOOK_FLAGS := --nbval-lax --nbval-current-env --nbval-cell-timeout=120
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: workshop test lab binder-badge bench install install-test browser postgres proxy lighthouse validate unit notebooks clean
+.PHONY: workshop test lab binder-badge bench install install-test git-filter browser postgres proxy lighthouse validate unit notebooks clean
 
 ## Set up and start the facilitator-hosted workshop on an embedded SQLite database.
 workshop: install
@@ -45,15 +45,20 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-install: $(VENV)/.installed-runtime
+install: $(VENV)/.installed-runtime git-filter
 $(VENV)/.installed-runtime: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test git-filter
 $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-runtime
+
+## Notebooks are stored in git without outputs, stripped as JupyterLab's save hook strips the lessons (nbstripout,
+## empathydesk.lab). Git keeps filters per clone, so every install sets it up; outside a git clone, nothing to do.
+git-filter: $(VENV)/.installed-runtime
+	@if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ]; then $(PY) -m empathydesk.lab; fi
 
 ## Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
 browser:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from empathydesk.lab import clean, clean_on_save, is_lesson
+from empathydesk.lab import clean, clean_on_save, install_git_filter, is_lesson
 from empathydesk.paths import PACKAGE_DIR, TEMPLATE_DIR
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,6 +62,33 @@ def test_the_save_hook_writes_a_run_lesson_as_shipped(tmp_path: Path) -> None:
     run = as_run_in_jupyterlab(json.loads(nbformat.writes(other)))
     manager.save({"type": "notebook", "format": "json", "content": run}, "mine.ipynb")
     assert nbformat.read(tmp_path / "mine.ipynb", as_version=4).cells[0].outputs  # not a lesson: saved as it is
+
+
+def test_git_stores_notebooks_as_the_save_hook_writes_them(tmp_path: Path) -> None:
+    """A clone set up as `make install` sets it up: a run lesson and another notebook with outputs, staged with
+    `git add`, are stored clean (the lesson byte for byte as shipped), and the run files read as unchanged."""
+    repo = tmp_path / "clone"
+    repo.mkdir()
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
+
+    git("init", "-q")
+    shutil.copy(REPO / ".gitattributes", repo / ".gitattributes")
+    install_git_filter(repo)
+    assert (repo / ".gitattributes").read_text() == (REPO / ".gitattributes").read_text()  # nothing to add
+    assert "nbstripout --keep-id" in git("config", "filter.nbstripout.clean")
+    shipped = REPO / "notebooks" / "01-their-side.ipynb"
+    run = as_run_in_jupyterlab(json.loads(shipped.read_text(encoding="utf-8")))
+    nbformat.write(nbformat.from_dict(run), repo / "lesson.ipynb")
+    other = as_run_in_jupyterlab(json.loads(nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")]))))
+    nbformat.write(nbformat.from_dict(other), repo / "mine.ipynb")
+    assert "widget-view" in (repo / "lesson.ipynb").read_text()
+    git("add", "lesson.ipynb", "mine.ipynb")
+    assert git("show", ":lesson.ipynb") == shipped.read_text(encoding="utf-8")
+    stored = nbformat.reads(git("show", ":mine.ipynb"), as_version=4)
+    assert stored.cells[0].outputs == [] and stored.cells[0].execution_count is None and "widgets" not in stored.metadata
+    assert git("diff", "--name-only") == ""  # the run files, as git sees them, are what is stored
 
 
 def test_the_hook_leaves_other_files_alone() -> None:

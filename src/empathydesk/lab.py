@@ -7,19 +7,36 @@ outputs (the widgets' outputs would reopen as "Error displaying widget: model no
 stylesheet is 300 lines), no run counts, no widget state, no kernel's version details. The answers are in
 the data folder, not in the file, so nothing is lost; and `git status` stays clean.
 
+The stripping is nbstripout's (`clean`, with `DROPPED_KEYS`), and the same stripping is git's filter for
+every notebook of a clone (`install_git_filter`, run by `make install`: git keeps filters per clone), so what
+is committed is what JupyterLab saves. Both keep each cell's id, its collapsed input (`jupyter.source_hidden`)
+and its tags (`notebook-only`).
+
 This is the one module that knows about Jupyter Server's save hook; it is written for Jupyter Server 2
 (`empathydesk._voila.WRITTEN_FOR`), whose hook is called as `hook(model=..., path=..., contents_manager=...)`.
 """
 
 from __future__ import annotations
 
+import copy
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
+import nbformat
+from nbstripout import strip_output
+
 LESSON_KEY = "empathydesk"
-# What a lesson keeps: of the notebook's metadata (language_info is cut to its name: the rest is the
-# kernel's version), and of each cell's (collapsed input and tags; not "scrolled", "execution" and the like).
-NOTEBOOK_METADATA = ("kernelspec", "language_info", "title", LESSON_KEY)
-CELL_METADATA = ("jupyter", "tags")
+# What a notebook loses besides its outputs and run counts: nbstripout's own list (its git filter applies it
+# by itself, its `strip_output` does not), then the kernel's version details (language_info keeps its name).
+DROPPED_KEYS = (
+    "metadata.signature", "metadata.widgets", "cell.metadata.collapsed", "cell.metadata.ExecuteTime",
+    "cell.metadata.execution", "cell.metadata.heading_collapsed", "cell.metadata.hidden", "cell.metadata.scrolled",
+    *(f"metadata.language_info.{key}" for key in
+      ("codemirror_mode", "file_extension", "mimetype", "nbconvert_exporter", "pygments_lexer", "version")),
+)
+GIT_FILTER = "-m nbstripout --keep-id"  # nbstripout renumbers cell ids unless told to keep them
 
 
 def is_lesson(notebook: dict[str, Any]) -> bool:
@@ -27,20 +44,19 @@ def is_lesson(notebook: dict[str, Any]) -> bool:
 
 
 def clean(notebook: dict[str, Any]) -> dict[str, Any]:
-    """The lesson notebook as shipped: a new dict, without outputs, run counts, widget state or version details."""
-    metadata = {k: v for k, v in notebook.get("metadata", {}).items() if k in NOTEBOOK_METADATA}
-    if "language_info" in metadata:
-        metadata["language_info"] = {"name": metadata["language_info"].get("name", "python")}
-    cells = []
-    for cell in notebook.get("cells", []):
-        kept = {**cell, "metadata": {k: v for k, v in cell.get("metadata", {}).items() if k in CELL_METADATA}}
-        if cell.get("cell_type") == "code":
-            kept |= {"outputs": [], "execution_count": None}
-        else:
-            kept.pop("outputs", None)
-            kept.pop("execution_count", None)
-        cells.append(kept)
-    return {**notebook, "metadata": metadata, "cells": cells}
+    """The notebook as committed: a new one, without outputs, run counts, widget state or version details."""
+    stripped = nbformat.from_dict(copy.deepcopy(notebook))
+    return strip_output(stripped, keep_output=False, keep_count=False, keep_id=True, extra_keys=list(DROPPED_KEYS))
+
+
+def install_git_filter(repo: Path | str = ".") -> None:
+    """Make git store every notebook of the clone at `repo` as `clean` leaves it: nbstripout as the clean filter
+    for `*.ipynb` (.gitattributes), with `DROPPED_KEYS`, and for diffs. Git keeps these settings per clone."""
+    command = f'"{sys.executable}" {GIT_FILTER}'
+    subprocess.run([sys.executable, "-m", "nbstripout", "--install", "--attributes", ".gitattributes"], cwd=repo, check=True)
+    for key, value in (("filter.nbstripout.clean", command), ("diff.ipynb.textconv", f"{command} -t"),
+                       ("filter.nbstripout.extrakeys", " ".join(DROPPED_KEYS))):
+        subprocess.run(["git", "config", "--local", key, value], cwd=repo, check=True)
 
 
 def clean_on_save(model: dict[str, Any], **_: Any) -> None:
@@ -49,3 +65,7 @@ def clean_on_save(model: dict[str, Any], **_: Any) -> None:
         return
     if is_lesson(model["content"]):
         model["content"] = clean(model["content"])
+
+
+if __name__ == "__main__":  # `python -m empathydesk.lab`, from a clone's folder (the Makefile's git-filter step)
+    install_git_filter()
