@@ -9,7 +9,7 @@ The participant picks a reply (options in an order of their own, as for scenario
 findings and check concepts) it matches best, with the coach's verdict breaking ties. A trust meter (words
 and an icon) moves with every reply; an ending shows the client's last line and a debrief of what helped and
 what hurt. Every run is kept: each turn is saved as it is taken (one piece answer per run, replaced turn by
-turn, under ``<module>/<run number>``), so a reload or a restart goes on at the same turn with the same trust.
+turn, under ``<module>-run-<number>``), so a reload or a restart goes on at the same turn with the same trust.
 """
 
 from __future__ import annotations
@@ -184,7 +184,8 @@ def _graph_problems(conversation: Conversation) -> Iterable[tuple[Loc, str]]:
     for node in conversation.nodes:
         if node.id in ends or node.id in reported:
             continue
-        loop = {n for n in _reach(edges, node.id) if n in edges and node.id in _reach(edges, n)}
+        after = set().union(*(_reach(edges, n) for n in edges[node.id]))  # where its replies lead, onwards
+        loop = {n for n in after if n in edges and node.id in _reach(edges, n)}
         if loop:
             reported |= loop
             circle = " → ".join(sorted(loop, key=index.__getitem__))
@@ -274,10 +275,22 @@ def clamp(trust: int) -> int:
     return max(0, min(len(TRUST_WORDS) - 1, trust))
 
 
+RUN = "-run-"  # a run's key: "<module>-run-<number>"
+
+
+def run_key(module_id: str, number: int) -> str:
+    return f"{module_id}{RUN}{number}"
+
+
+def _split_key(key: str) -> tuple[str, int | None]:
+    module_id, _, number = key.rpartition(RUN)
+    return module_id, int(number) if number.isdigit() else None
+
+
 def runs(saved: Mapping[str, Any], module_id: str) -> list[Run]:
     """The participant's runs of `module_id`'s conversation, first to last."""
-    mine = [(key.rpartition("/")[2], values) for key, values in saved.items() if key.rpartition("/")[0] == module_id]
-    return [Run.model_validate(values[-1]) for n, values in sorted(mine, key=lambda kv: int(kv[0])) if values]
+    mine = {_split_key(key)[1]: values for key, values in saved.items() if _split_key(key)[0] == module_id}
+    return [Run.model_validate(mine[n][-1]) for n in sorted(n for n in mine if n is not None) if mine[n]]
 
 
 def trust_now(conversation: Conversation, run: Run) -> int:
@@ -305,10 +318,10 @@ def take(conversation: Conversation, run: Run, choice: int, written: str | None 
 
 def _answer_check(content: Content, key: str, run: Run) -> str | None:
     """A run must be a path of the module's conversation, with the trust it builds."""
-    module_id, _, number = key.rpartition("/")
+    module_id, number = _split_key(key)
     conversation = for_module(content, module_id)
-    if conversation is None or not number.isdigit():
-        return f"{key!r} is not a run of a practice conversation (module-N/run number)."
+    if conversation is None or number is None:
+        return f"{key!r} is not a run of a practice conversation (module-N-run-1, module-N-run-2, ...)."
     if run.conversation != conversation.id:
         return f"{run.conversation!r} is not the conversation of {module_id}."
     replay = Run(conversation=run.conversation)
@@ -367,7 +380,7 @@ def _summary(content: Content, answers: Answers) -> str | None:
 
 def _rows(saved: Mapping[str, Any]) -> list[Row]:
     out: list[Row] = []
-    for key in sorted(saved, key=lambda k: (k.rpartition("/")[0], int(k.rpartition("/")[2] or 0))):
+    for key in sorted(saved, key=lambda k: (_split_key(k)[0], _split_key(k)[1] or 0)):
         run = Run.model_validate(saved[key][-1])
         topic = f"{NAME} {key}"
         out += [(topic, f"turn {i} {s.node}", s.written if s.written else s.choice, "") for i, s in enumerate(run.steps, 1)]
@@ -406,7 +419,7 @@ def _demo(content: Content, rng: random.Random, index: int, before: float, after
                 best = next(i for i, c in enumerate(node.choices) if c.best)  # type: ignore[union-attr]
                 run = take(conversation, run, best if rng.random() < knows else rng.randrange(len(node.choices)))  # type: ignore[union-attr]
             if run.ending is not None:
-                out[f"{conversation.module}/{n}"] = run.model_dump()
+                out[run_key(conversation.module, n)] = run.model_dump()
     return out
 
 
@@ -607,7 +620,7 @@ def build(session: Session, module_id: str) -> w.Widget:
         message.value = ui.note_html("error", text)
 
     def save(run: Run) -> None:
-        session.store.add_piece_answer(session.pid, NAME, f"{module_id}/{state['number']}", run.model_dump(), replace=True)
+        session.store.add_piece_answer(session.pid, NAME, run_key(module_id, state["number"]), run.model_dump(), replace=True)
         state["run"] = run
 
     def step_to(run: Run, note: str = "") -> None:
