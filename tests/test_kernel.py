@@ -23,6 +23,20 @@ def test_the_apps_find_it_as_python3(workshop_kernel_path):
     assert json.loads((SHARE_DIR / "kernels" / "python3" / "kernel.json").read_text())["language"] == "python"
 
 
+def test_its_kernels_are_forked_by_our_registered_provisioner(workshop_kernel_path):
+    from importlib.metadata import entry_points
+
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    from empathydesk.forked_kernels import ENTRY_POINT, ForkedProvisioner
+
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    assert spec.metadata["kernel_provisioner"]["provisioner_name"] == ENTRY_POINT
+    assert KernelProvisionerFactory.instance().is_provisioner_available(spec)
+    (found,) = [ep for ep in entry_points(group="jupyter_client.kernel_provisioners") if ep.name == ENTRY_POINT]
+    assert found.load() is ForkedProvisioner
+
+
 def test_a_page_kernel_skips_the_slow_import_and_jsonschema_still_works(workshop_kernel_path, tmp_path):
     code = (
         "import sys, voila.utils, jsonschema\n"
