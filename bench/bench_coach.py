@@ -15,8 +15,9 @@ and never used to tune them).
 
 Round 6: held-out 1 to 3 are retired: used for training from round 6 (the learned layer,
 src/empathydesk/coach/train.py, is trained on corpus.yaml, tune2.yaml, heldout.yaml, heldout2.yaml and
-heldout3.yaml), so their figures are training figures, reported as "retired". Held-out 4 and 5 are the
-only held-out evaluation; train.py never reads them. Cross-validated figures on the training replies:
+heldout3.yaml), so their figures are training figures, reported as "retired". Round 7: held-out 4 and
+5 are retired too (train.py learns from them), reported as "retired held-out 4" and "5". Figures of
+each blind-written file with the learned layer trained without it (leave one file out):
 .venv/bin/python -m empathydesk.coach.train --check
 Run alone: .venv/bin/python bench/bench_coach.py
 """
@@ -35,7 +36,7 @@ HELD_OUT_3 = CORPUS.with_name("heldout3.yaml")
 HELD_OUT_4 = CORPUS.with_name("heldout4.yaml")
 HELD_OUT_5 = CORPUS.with_name("heldout5.yaml")
 SPLITS = {"tune": "tune", "held-out": "retired held-out 1", "held-out-2": "retired held-out 2", "held-out-3": "retired held-out 3",
-          "held-out-4": "held-out 4", "held-out-5": "held-out 5"}
+          "held-out-4": "retired held-out 4", "held-out-5": "retired held-out 5"}
 
 
 def _pct(x: float | None) -> str:

@@ -25,7 +25,10 @@ REASON = re.compile(
     r"in case|or (?:it|else|you)|could (?:start|catch|wipe|lose|break|damage|spread|leak|burn|hurt|shock)|"
     r"might (?:wipe|lose|break|damage|spread)|(?:it|this|that) (?:is|was|'s) (?:halfway|still|melting|leaking|smoking|sparking|"
     r"infected|compromised|hot)|(?:was|were|has been|have been) (?:seen|leaked|stolen|posted|shared|compromised|hacked)|"
-    r"(?:could|would|might|will|may) (?:\w+ )?(?:start|catch|wipe|lose|break|damage|spread|leak|burn|hurt|shock|delete|corrupt|infect|stop|mean|carry|have)|"
+    r"(?:could|would|might|will|may|can) (?:\w+ )?(?:start|catch|wipe|lose|break|damage|spread|leak|burn|hurt|shock|delete|corrupt|infect|stop|mean|carry|have|"
+    r"overheat|explode|melt|reach|fry|short|lock|kill)|could be (?:anything|dangerous|infected|live|a virus|malware)|"
+    r"(?:isn't|is not|not) safe|(?:goes|will go|is going|going) (?:off|down)|before anything (?:changes|is \w+)|"
+    r"(?:I|we) (?:need|want|have) to (?:see|check|look at|keep)|what (?:I|we) need to see|"
     r"(?:carries|has|contains|is) (?:a )?(?:virus|malware)|spreads?|infected|phishing|scam|"
     r"to (?:stop|keep|avoid|protect|prevent|make sure)|it(?:'s| is) (?:not safe|unsafe|dangerous)|for (?:safety|security)|"
     r"(?:it's|it is|that's|that is|they're|they are) (?:currently |now |still )?(?:tripping|overheating|leaking|smoking|burning|"
@@ -35,9 +38,10 @@ REASON = re.compile(
 PROMISE = re.compile(
     r"\b(?:I(?:'ll| will| am going to|'m going to| shall)|we(?:'ll| will| are going to|'re going to))\s+(?!be (?:happy|glad)\b)"
     r"(?:\w+ ){0,2}?(?:come|be|bring|call|ring|phone|stay|send|fix|sort|set|check|look|make|get|pop|run|head|swap|replace|"
-    r"email|update|connect|help|meet|install|restore|walk|show|handle|take|chase|join|text|follow|keep|let|do)\b"
+    r"email|update|connect|help|meet|install|restore|walk|show|handle|take|chase|join|text|follow|keep|let|do|collect|scan|"
+    r"pick|fetch|confirm|attend|escort|clean|test|wipe|unlock|order|book|raise|print)\b"
     r"|\bI(?:'m| am) (?:on my way|coming|heading|bringing|making|setting|sending|connecting|calling|looking|checking|chasing|"
-    r"on it|walking|running|popping)\b|\bbe (?:there|with you|over|up|down) (?:in|within|at|by|shortly|soon|now)\b",
+    r"on it|walking|running|popping)\b|\b(?:\w+ and I|we) (?:are|'re) (?:on our way|coming|heading)\b|\b(?:an?|the|our) (?:engineer|technician|electrician|colleague|team) (?:will|is going to) (?:come|attend|be)\b|\bbe (?:there|with you|over|up|down) (?:in|within|at|by|shortly|soon|now)\b",
     re.IGNORECASE,
 )
 ALTERNATIVE = re.compile(
@@ -86,6 +90,10 @@ _FORWARD = [
         r"(?:fixed|working|back|sorted|restored|done|up and running|running|ready|resolved|booked|on order|on the (?:van|way)|"
         r"arrived|complete|completed|clean|safe|there|reopened|switched back|on its way|rolled back|reverted|undone)|(?:works?|working|prints?|connects?) (?:again|now)|"
         r"(?:it|they)(?:'s| is| are|'re| has been| have been) (?:now |all |just |already )?re[a-z]{3,}ed|"
+        r"(?:it|they|that|this)(?:'s| is| are|'re| has been| have been|'s been|'ve been| was| were) (?:now |all |just |already |been )?"
+        r"(?:unlocked|replaced|repaired|renewed|cleared|reset|swapped|updated|installed|unblocked|recovered|patched)|"
+        r"(?:it|they|everything)(?:'s| is| are|'re) (?:all )?(?:quiet|fine|okay|ok|good|safe|normal) (?:again|now)|"
+        r"nothing(?:'s| is| was| has been| will be) (?:\w+ )?lost|"
         r"(?:works?|prints?|connects?|opens?|loads?|syncs?|starts?|boots?|charges?) (?:[\w-]+ ){1,4}?(?:again|now)|"
         r"(?:your|the|all (?:your|the)) (?:\w+ )?(?:files?|data|emails?|photos?|work|documents?|account|settings) (?:is|are|'s|'re) (?:all )?(?:fine|safe|intact|okay|ok|there|untouched)|"
         r"now you (?:have|can)|you can (?:now )?\w+|you(?:'ll| will| should) (?:now )?(?:get|receive|see|be able|have|find|hear)|"

@@ -335,10 +335,12 @@ def _in_context(reply: Reply, ctx: Context, x: Match) -> bool:
     elif x.code != "order" and context.negated(text, s, x.start):
         return False
     if x.code == "order" and ctx.promise:
-        # An urgent instruction given with its reason, from someone who is coming to help.
+        # An urgent instruction given with its reason (just before, in it or just after), from someone
+        # who is coming to help.
         i = bisect.bisect_right(reply._starts, x.start)
         nxt = reply.sentences[i] if i < len(reply.sentences) else (e, e)
-        if context.REASON.search(text, s, nxt[1]):
+        before = reply.sentences[i - 2][0] if i >= 2 else s
+        if context.REASON.search(text, before, nxt[1]):
             return False
     if x.code == "dismissive" and x.group in LIMIT_GROUPS and ctx.alternative and ctx.reason:
         return False

@@ -56,6 +56,31 @@ _QUOTED = re.compile(r"""(?<!\w)['"\u2018\u201c](?=\S)[^'"\u2019\u201d\n]{1,60}(
 _SHOUT = re.compile(r"(?<![\w])[A-Z]{3,}(?![\w])")
 _EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]|[:;]-?[()DPp/]|\b(?:lol|lmao|smh|rofl)\b", re.IGNORECASE)
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+# Chat spellings read as the word they stand for, so that a voice the model has not read still shares
+# its weights ("u didnt save it" is "you didn't save it").
+_SPELLING = {
+    "u": "you", "yu": "you", "ur": "your", "youre": "you're", "youve": "you've", "youd": "you'd", "dont": "don't",
+    "cant": "can't", "wont": "won't", "didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't", "wasnt": "wasn't",
+    "havent": "haven't", "shouldnt": "shouldn't", "couldnt": "couldn't", "im": "i'm", "ive": "i've", "pls": "please",
+    "plz": "please", "thx": "thanks", "thanx": "thanks", "shouldve": "should've", "shoulda": "should've",
+    "couldve": "could've", "coulda": "could've", "cuz": "because", "coz": "because", "cos": "because", "bc": "because",
+    "tmrw": "tomorrow", "abt": "about", "msg": "message", "shud": "should", "wud": "would", "cud": "could",
+}
+# The shapes of blame, whatever the words: hindsight ("if you'd...", "next time"), a pointed reminder
+# ("as I said"), "you" and a thing not done, and "you" and a past action with its consequence
+# ("you deleted it, so now ...": the consequence may start the next clause).
+_HINDSIGHT = re.compile(
+    r"\b(?:should(?:'ve| have)|shouldn't have|could(?:'ve| have) (?:just )?\w+ed|if (?:you|u)(?:'d| had)|had (?:you|u) \w+|"
+    r"(?:you|u) (?:were|was) (?:told|asked|supposed|meant)|next time|in (?:the )?future|from now on|going forward|"
+    r"(?:you|u)(?:'d| would) (?:have|know)|before (?:you|u) \w+ed)\b", re.IGNORECASE)
+_REMINDER = re.compile(
+    r"\b(?:as (?:i|we) (?:said|mentioned|explained|told|wrote|pointed)|like (?:i|we) said|as (?:mentioned|stated|explained|"
+    r"announced|per)|(?:i|we)(?:'ve| have)? already (?:told|said|sent|explained|mentioned|asked)|told (?:you|u)|reminder|"
+    r"for the (?:second|third|fourth|fifth|\w+th|last) time|how many times|yet again|every single time|"
+    r"(?:it's|it is|it was) (?:all )?in the (?:email|guide|manual|instructions|training|policy|handbook|wiki|faq))\b",
+    re.IGNORECASE)
+_YOU_NOT_DONE = frozenset("didn't never forgot failed ignored skipped missed haven't hadn't neglected".split())
+_CONSEQUENCE = frozenset("so now hence which that's thus therefore result caused means meant".split())
 
 
 # ---- features --------------------------------------------------------------------------------------
@@ -88,7 +113,7 @@ def tokens(text: str) -> list[str]:
     out: list[str] = []
     reach = 0
     for m in _TOKEN.finditer(text.translate(_FOLD).lower()):
-        tok = m.group()
+        tok = _SPELLING.get(m.group(), m.group())
         if tok in _STOP_NEGATION:
             reach = 0
             out.append(tok)
@@ -119,6 +144,14 @@ def clause_features(clause: str) -> set[str]:
                 feats.add("shape:you-subject")
             if any(n.endswith("ed") or n in _IRREGULAR_PAST for n in nxt[:3]):
                 feats.add("shape:you-past")
+                if any(w in _CONSEQUENCE for w in words[i + 2:]):
+                    feats.add("shape:blame")
+            if any(n.removeprefix("not_") in _YOU_NOT_DONE for n in nxt[:2]):
+                feats.add("shape:you-not-done")
+    if _HINDSIGHT.search(clause):
+        feats.add("shape:hindsight")
+    if _REMINDER.search(clause):
+        feats.add("shape:reminder")
     if "?" in clause:
         feats.add("shape:question")
     if "!" in clause:
@@ -141,6 +174,9 @@ def reply_features(reply: "Reply", found: dict[str, list["Match"]]) -> tuple[lis
     text = reply.text
     spans = clauses(text, reply.sentences)
     per_clause = [(s, e, clause_features(text[s:e])) for s, e in spans]
+    for (_, _, feats), (_, _, after) in zip(per_clause, per_clause[1:]):
+        if "shape:you-past" in feats and any(f"first:{w}" in after for w in _CONSEQUENCE):
+            feats.add("shape:blame")  # "You deleted the folder. So now ..."
     whole: set[str] = set()
     for code, matches in found.items():
         whole.add("rule:" + code)
@@ -220,7 +256,8 @@ def _readable(feature: str) -> str | None:
         return " ".join(w.replace("not_", "not ") for w in body.split("_", 1)) if "_" in body else body
     return {"shape:question": "a question", "shape:exclaim": "an exclamation", "shape:quote": "quotation marks",
             "shape:emoji": "an emoji", "shape:you-past": "what you did", "shape:you-subject": "you as the subject",
-            "shape:shout": "capitals", "shape:ellipsis": "trailing dots"}.get(feature)
+            "shape:shout": "capitals", "shape:ellipsis": "trailing dots", "shape:blame": "what you did and what it caused",
+            "shape:you-not-done": "what you did not do", "shape:hindsight": "hindsight", "shape:reminder": "a reminder"}.get(feature)
 
 
 def score(model: dict[str, Any], code: str, feats: set[str]) -> float:
@@ -262,6 +299,8 @@ def detect(reply: "Reply", found: dict[str, list["Match"]]) -> dict[str, list["M
         if best is None:
             continue
         _, s, e, cfeats = best
+        if score(model, code, cfeats | whole) < 0.5:
+            continue  # the reply leans that way, but no clause of it says so on its own
         cue = _cue(cfeats, w)
         if not cue:
             continue  # nothing in its words to show: the reply's other cues alone do not make a finding

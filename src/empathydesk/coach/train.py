@@ -1,22 +1,22 @@
 """Train the coach's learned layer (learned.py) from the labelled replies in tests/coach/.
 
     .venv/bin/python -m empathydesk.coach.train            # writes src/empathydesk/coach/learned.json
-    .venv/bin/python -m empathydesk.coach.train --check    # cross-validated figures, writes nothing
+    .venv/bin/python -m empathydesk.coach.train --check    # leave-one-file-out figures, writes nothing
 
 Needs scikit-learn (the `test` extra); the coach itself reads only the JSON it writes. Takes well under
 a minute on one core.
 
-Training data: tests/coach/corpus.yaml, tune2.yaml, and the retired held-out sets heldout.yaml,
-heldout2.yaml and heldout3.yaml ("retired: used for training from round 6"). Held-out 4 and 5
-(heldout4.yaml, heldout5.yaml) are never read here: they stay the only held-out evaluation
-(bench/bench_coach.py).
+Training data: tests/coach/corpus.yaml (the team's), tune2.yaml, and the retired held-out sets
+heldout.yaml to heldout5.yaml (held-out 1 to 3 retired in round 6, 4 and 5 in round 7). The held-out
+set of round 7 (heldout6.yaml) is never read here (bench/bench_coach.py).
 
 For each code in CODES, one logistic regression (liblinear, L2, balanced class weights) over the
 reply's binary features (learned.reply_features: words, word pairs with a negation mark, shapes, and
-the rules' findings of the other codes). The regularisation C is chosen by 5-fold cross-validation on
-the training replies (average precision); the model keeps its TOP_K strongest features and is fitted
-again on those alone, so the shipped weights are exactly the model's. The threshold is the lowest
-out-of-fold probability at which the model alone reaches PRECISION on the training replies (0.85 for
+the rules' findings of the other codes). Folds are files: each reply's out-of-fold probability comes
+from a model trained without its file, so the figures say how the model does on a voice it has not
+read. The regularisation C is chosen on those (average precision); the model keeps its TOP_K strongest
+features and is fitted again on those alone, so the shipped weights are exactly the model's. The
+threshold is the lowest out-of-fold probability at which the model alone reaches PRECISION (0.85 for
 codes of what works, 0.9 for codes of what to change, whose false alarms block a good reply).
 """
 
@@ -30,7 +30,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "coach"
-TRAINING_FILES = ("corpus.yaml", "tune2.yaml", "heldout.yaml", "heldout2.yaml", "heldout3.yaml")
+TRAINING_FILES = ("corpus.yaml", "tune2.yaml", "heldout.yaml", "heldout2.yaml", "heldout3.yaml", "heldout4.yaml",
+                  "heldout5.yaml")
+BLIND = TRAINING_FILES[1:]  # written blind, by people who had not read the coach (corpus.yaml: by the team)
 OUT = Path(__file__).with_name("learned.json")
 
 CODES = ("admonishing", "dismissive", "sarcasm", "suggests", "acknowledges")
@@ -38,14 +40,14 @@ C_GRID = (0.03, 0.1, 0.3, 1.0)
 TOP_K = 500
 MIN_COUNT = 2  # a feature must occur in at least this many training replies
 PRECISION = {"works": 0.85, "change": 0.9}  # a wrong "change" finding blocks a good reply: a higher bar
-FOLDS = 5
+FOLDS = len(TRAINING_FILES)  # one fold per file: a model is judged on writing it has not seen
 SEED = 0
 
 
 def load_cases() -> list[dict[str, Any]]:
     from empathydesk.coach.evaluate import load_corpus
 
-    return load_corpus(*(DATA / name for name in TRAINING_FILES))
+    return [{**case, "file": name} for name in TRAINING_FILES for case in load_corpus(DATA / name)]
 
 
 def featurise(cases: list[dict[str, Any]]) -> list[set[str]]:
@@ -122,16 +124,9 @@ def _prob(model: dict[str, Any], feats: set[str]) -> float:
     return _sigmoid(model["bias"] + sum(model["weights"].get(f, 0.0) for f in feats))
 
 
-def folds(n: int) -> list[int]:
-    """The fold of each reply (the same for every code, so whole reviews can be cross-validated)."""
-    import random
-
-    order = list(range(n))
-    random.Random(SEED).shuffle(order)
-    fold = [0] * n
-    for rank, i in enumerate(order):
-        fold[i] = rank % FOLDS
-    return fold
+def folds(cases: list[dict[str, Any]]) -> list[int]:
+    """The fold of each reply: its file (the same for every code, so whole reviews can be checked)."""
+    return [TRAINING_FILES.index(case["file"]) for case in cases]
 
 
 def _oof(data: Data, feats: list[set[str]], code: str, c: float, fold: list[int]) -> list[float]:
@@ -164,7 +159,7 @@ def train(verbose: bool = False) -> dict[str, Any]:
     cases = load_cases()
     feats = featurise(cases)
     data = Data(cases, feats)
-    fold = folds(len(cases))
+    fold = folds(cases)
     model: dict[str, Any] = {"trained_on": list(TRAINING_FILES), "replies": len(cases), "codes": {}}
     for code in CODES:
         y = list(data.labels(code))
@@ -185,45 +180,58 @@ def train(verbose: bool = False) -> dict[str, Any]:
 
 
 def fold_models(cases: list[dict[str, Any]], shipped: dict[str, Any]) -> tuple[list[int], list[dict[str, Any]]]:
-    """One model per fold, with the shipped model's C and thresholds (for cross-validated reviews)."""
-    data = Data(cases, featurise(cases))
-    fold = folds(len(cases))
+    """One model per file, trained without that file, with the shipped model's C and thresholds chosen
+    as train() chooses them, on the other files' out-of-fold probabilities (for leave-one-file-out
+    reviews)."""
+    from empathydesk.coach.data import rules
+
+    feats = featurise(cases)
+    data = Data(cases, feats)
+    fold = folds(cases)
+    oof = {code: _oof(data, feats, code, info["C"], fold) for code, info in shipped["codes"].items()}
     models = []
     for k in range(FOLDS):
         rows = [i for i in range(len(cases)) if fold[i] != k]
         m: dict[str, Any] = {"codes": {}}
         for code, info in shipped["codes"].items():
-            m["codes"][code] = {"threshold": info["threshold"], **_fit(data, rows, code, info["C"])}
+            y = data.labels(code)
+            threshold = _threshold([oof[code][i] for i in rows], [y[i] for i in rows], PRECISION[rules().codes[code].kind])
+            m["codes"][code] = {"threshold": threshold, **_fit(data, rows, code, info["C"])}
         models.append(m)
     return fold, models
 
 
 def cross_validate(model: dict[str, Any]) -> None:
-    """Verdict accuracy and recall per code on the training replies: rules alone, and rules with the
-    learned layer of the fold that did not see the reply."""
+    """Verdict accuracy and precision/recall per code of each training file: rules alone, and rules with
+    the learned layer trained without that file (how the coach may do on writing it has not seen)."""
     from empathydesk.coach import learned
     from empathydesk.coach.evaluate import Report, evaluate
 
+    def f(x: float | None) -> str:
+        return "-" if x is None else f"{x:.2f}"
+
     cases = load_cases()
     fold, models = fold_models(cases, model)
-    groups = {"tune": lambda c: c["split"] == "tune", "retired held-out 1-3": lambda c: c["split"] != "tune"}
-    for name, keep in groups.items():
+    blind = Report()
+    for k, name in enumerate(TRAINING_FILES):
+        part = [c for i, c in enumerate(cases) if fold[i] == k]
         with learned.using(None):
-            before = evaluate([c for c in cases if keep(c)])
-        after = Report()
-        for k in range(FOLDS):
-            with learned.using(models[k]):
-                part = evaluate([c for i, c in enumerate(cases) if fold[i] == k and keep(c)])
-            after.cases += part.cases
-            after.correct += part.correct
-            for code, s in part.per_code.items():
-                t = after.per_code.setdefault(code, type(s)())
-                t.tp, t.fp, t.fn = t.tp + s.tp, t.fp + s.fp, t.fn + s.fn
-        print(f"{name} ({before.cases} replies): accuracy {before.accuracy:.2f} -> {after.accuracy:.2f} (cross-validated)")
-        for code in before.per_code:
+            before = evaluate(part)
+        with learned.using(models[k]):
+            after = evaluate(part)
+        print(f"{name} ({before.cases} replies): accuracy {before.accuracy:.2f} -> {after.accuracy:.2f} (trained without it)")
+        for code in CODES:
             b, a = before.per_code[code], after.per_code[code]
-            f = lambda x: "-" if x is None else f"{x:.2f}"  # noqa: E731
             print(f"  {code:13} P {f(b.precision)} -> {f(a.precision)}   R {f(b.recall)} -> {f(a.recall)}   (n={b.tp + b.fn})")
+        if name in BLIND:
+            blind.cases += after.cases
+            blind.correct += after.correct
+            for code, s in after.per_code.items():
+                t = blind.per_code.setdefault(code, type(s)())
+                t.tp, t.fp, t.fn = t.tp + s.tp, t.fp + s.fp, t.fn + s.fn
+    print(f"blind-written files ({blind.cases} replies), each trained without it: accuracy {blind.accuracy:.2f}")
+    for code, s in blind.per_code.items():
+        print(f"  {code:13} P {f(s.precision)}  R {f(s.recall)}  (n={s.tp + s.fn})")
 
 
 def main(argv: list[str] | None = None) -> None:
