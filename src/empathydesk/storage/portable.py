@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -22,22 +23,54 @@ from empathydesk.storage.models import (
 
 def dialect_insert(connection: Connection, table: Table) -> Any:
     """INSERT with ON CONFLICT support, for SQLite or PostgreSQL; only the dialect in use is imported."""
-    if connection.dialect.name == "sqlite":
+    return _dialect_insert(connection.dialect.name, table)
+
+
+def _dialect_insert(dialect_name: str, table: Table) -> Any:
+    if dialect_name == "sqlite":
         from sqlalchemy.dialects import sqlite as dialect
     else:
         from sqlalchemy.dialects import postgresql as dialect
     return dialect.insert(table)
 
 
+# The upserts below are built once per dialect and run with their values as parameters: building and
+# keying a statement costs more than running it (a save is a few of them).
+
+
+@functools.cache
+def _checkpoint_upsert(dialect_name: str) -> Any:
+    statement = _dialect_insert(dialect_name, checkpoints)
+    return statement.on_conflict_do_update(
+        index_elements=["participant_id", "checkpoint"], set_={"checkpoint": statement.excluded.checkpoint}
+    ).returning(checkpoints.c.id)
+
+
+@functools.cache
+def _rating_upsert(dialect_name: str, newer_only: bool) -> Any:
+    statement = _dialect_insert(dialect_name, ratings)
+    return statement.on_conflict_do_update(
+        index_elements=["checkpoint_entry_id", "item"],
+        set_={"value": statement.excluded.value, "answered_at": statement.excluded.answered_at,
+              "version": statement.excluded.version},
+        where=(ratings.c.answered_at < statement.excluded.answered_at) if newer_only else None,
+    )
+
+
+@functools.cache
+def _reflection_upsert(dialect_name: str, newer_only: bool) -> Any:
+    statement = _dialect_insert(dialect_name, reflections)
+    return statement.on_conflict_do_update(
+        index_elements=["participant_id", "reflection"],
+        set_={"text": statement.excluded.text, "updated_at": statement.excluded.updated_at},
+        where=(reflections.c.updated_at < statement.excluded.updated_at) if newer_only else None,
+    )
+
+
 def put_checkpoint(connection: Connection, pid: int, checkpoint: str, started_at: datetime) -> int:
     """The id of this participant's entry for `checkpoint`, created if new."""
-    statement = dialect_insert(connection, checkpoints).values(
-        participant_id=pid, checkpoint=checkpoint, started_at=started_at
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=["participant_id", "checkpoint"], set_={"checkpoint": statement.excluded.checkpoint}
-    )
-    return int(connection.execute(statement.returning(checkpoints.c.id)).scalar_one())
+    values = {"participant_id": pid, "checkpoint": checkpoint, "started_at": started_at}
+    return int(connection.execute(_checkpoint_upsert(connection.dialect.name), values).scalar_one())
 
 
 def put_rating(
@@ -46,16 +79,9 @@ def put_rating(
 ) -> None:
     """Upsert one rating, given under instrument `version`; with `newer_only` an answer given later is kept."""
     entry = put_checkpoint(connection, pid, checkpoint, when)
-    statement = dialect_insert(connection, ratings).values(
-        checkpoint_entry_id=entry, item=item, value=value, answered_at=when, version=version
-    )
     connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=["checkpoint_entry_id", "item"],
-            set_={"value": statement.excluded.value, "answered_at": statement.excluded.answered_at,
-                  "version": statement.excluded.version},
-            where=(ratings.c.answered_at < statement.excluded.answered_at) if newer_only else None,
-        )
+        _rating_upsert(connection.dialect.name, newer_only),
+        {"checkpoint_entry_id": entry, "item": item, "value": value, "answered_at": when, "version": version},
     )
 
 
@@ -63,15 +89,9 @@ def put_reflection(
     connection: Connection, pid: int, reflection: str, text: str, when: datetime, newer_only: bool = False
 ) -> None:
     """Upsert one reflection; with `newer_only` a text written later is kept."""
-    statement = dialect_insert(connection, reflections).values(
-        participant_id=pid, reflection=reflection, text=text, updated_at=when
-    )
     connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=["participant_id", "reflection"],
-            set_={"text": statement.excluded.text, "updated_at": statement.excluded.updated_at},
-            where=(reflections.c.updated_at < statement.excluded.updated_at) if newer_only else None,
-        )
+        _reflection_upsert(connection.dialect.name, newer_only),
+        {"participant_id": pid, "reflection": reflection, "text": text, "updated_at": when},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -12,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from empathydesk import progress_file
@@ -273,6 +274,26 @@ def _answers(connection: Connection, whose: Whose, pids: Iterable[int]) -> dict[
     }
 
 
+# Statements that every save runs, built once (their values are parameters): building and keying a
+# statement costs more than running it.
+_LOCK_PARTICIPANT = select(participants.c.id).where(participants.c.id == bindparam("pid")).with_for_update()
+_insert = functools.cache(insert)
+
+
+@functools.cache
+def _next_attempt(table: Table, key: str) -> Any:
+    """The next attempt number of participant ``:pid`` under ``key = :key``."""
+    return select(func.coalesce(func.max(table.c.attempt), 0) + 1).where(
+        table.c.participant_id == bindparam("pid"), table.c[key] == bindparam("key")
+    )
+
+
+_PIECE_ANSWERS_OF = (piece_answers.c.participant_id == bindparam("pid"), piece_answers.c.kind == bindparam("kind"),
+                     piece_answers.c.key == bindparam("key"))
+_DELETE_PIECE_ANSWERS = delete(piece_answers).where(*_PIECE_ANSWERS_OF)
+_NEXT_PIECE_ANSWER = select(func.coalesce(func.max(piece_answers.c.attempt), 0) + 1).where(*_PIECE_ANSWERS_OF)
+
+
 class Store:
     """One database (SQLite file or PostgreSQL server) holding cohorts, participants and answers."""
 
@@ -495,17 +516,10 @@ class Store:
     def _add_attempt(self, table: Table, pid: int, key: str, key_value: str, **values: Any) -> int:
         with self._write() as connection:
             # Lock the participant row so that attempt numbers are handed out one at a time.
-            connection.execute(select(participants.c.id).where(participants.c.id == pid).with_for_update())
-            attempt = connection.scalar(
-                select(func.coalesce(func.max(table.c.attempt), 0) + 1).where(
-                    table.c.participant_id == pid, table.c[key] == key_value
-                )
-            )
-            connection.execute(
-                insert(table).values(
-                    participant_id=pid, attempt=attempt, created_at=utcnow(), **{key: key_value}, **values
-                )
-            )
+            connection.execute(_LOCK_PARTICIPANT, {"pid": pid})
+            attempt = connection.scalar(_next_attempt(table, key), {"pid": pid, "key": key_value})
+            row = {"participant_id": pid, "attempt": attempt, "created_at": utcnow(), key: key_value, **values}
+            connection.execute(_insert(table), row)
         return int(attempt)
 
     def add_scenario_attempt(self, pid: int, scenario_id: str, option_index: int) -> int:
@@ -545,15 +559,15 @@ class Store:
         """
         value = clean_all(value)
         with self._write() as connection:
-            connection.execute(select(participants.c.id).where(participants.c.id == pid).with_for_update())
-            mine = (piece_answers.c.participant_id == pid, piece_answers.c.kind == kind, piece_answers.c.key == key)
+            connection.execute(_LOCK_PARTICIPANT, {"pid": pid})
+            mine = {"pid": pid, "kind": kind, "key": key}
             if replace:
-                connection.execute(delete(piece_answers).where(*mine))
-            attempt = connection.scalar(select(func.coalesce(func.max(piece_answers.c.attempt), 0) + 1).where(*mine))
+                connection.execute(_DELETE_PIECE_ANSWERS, mine)
+            attempt = connection.scalar(_NEXT_PIECE_ANSWER, mine)
             connection.execute(
-                insert(piece_answers).values(
-                    participant_id=pid, kind=kind, key=key, attempt=attempt, value=value, created_at=utcnow()
-                )
+                _insert(piece_answers),
+                {"participant_id": pid, "kind": kind, "key": key, "attempt": attempt, "value": value,
+                 "created_at": utcnow()},
             )
         return int(attempt)
 
