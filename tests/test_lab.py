@@ -97,6 +97,15 @@ def test_the_hook_leaves_other_files_alone() -> None:
     assert text["content"] == "notes"
 
 
+def test_voila_in_jupyterlab_leaves_out_what_the_workshops_pages_leave_out() -> None:
+    """JupyterLab's Voilà preview and Binder's Voilà (the lab config, default template) drop the cells the
+    workshop's template drops: the "run the cells" note is for the notebook only."""
+    from empathydesk.join_page import removed_tags
+
+    remove = json.loads((LAB_CONFIG).read_text())["TagRemovePreprocessor"]
+    assert remove["enabled"] and set(remove["remove_cell_tags"]) == removed_tags(TEMPLATE_DIR) == {"notebook-only"}
+
+
 def test_the_run_hint_is_not_on_the_workshops_pages() -> None:
     """The workshop's page template removes the cells tagged "notebook-only" (its conf.json)."""
     from jupyter_core.paths import jupyter_path

@@ -12,6 +12,9 @@ every notebook of a clone (`install_git_filter`, run by `make install`: git keep
 is committed is what JupyterLab saves. Both keep each cell's id, its collapsed input (`jupyter.source_hidden`)
 and its tags (`notebook-only`).
 
+The same config has Voilà in JupyterLab (its preview, and Binder's `voila/render`, default template) leave
+out the cells tagged `notebook-only` (the "run the cells" note), as the workshop's template does (its conf.json).
+
 This is the one module that knows about Jupyter Server's save hook; it is written for Jupyter Server 2
 (`empathydesk._voila.WRITTEN_FOR`), whose hook is called as `hook(model=..., path=..., contents_manager=...)`.
 """
