@@ -204,6 +204,22 @@ def cmd_coach(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_handout(args: argparse.Namespace) -> int:
+    from empathydesk.content import ContentError
+    from empathydesk.handout import write
+
+    try:
+        count = write(Path(args.out))
+    except ContentError as error:
+        print(f"The content has problems; run empathydesk validate to see them.\n{error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"Could not write {args.out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"Role-play kit with {count} role-play(s) written to {args.out}.", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="empathydesk", description="EmpathyDesk workshop toolkit.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -288,6 +304,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help='print JSON: {"verdict", "score", "decided_by", "findings"}')
     p.add_argument("--exercise", metavar="ID", help="also run this rewrite exercise's own checks (e.g. module-2-rewrite-1)")
     p.set_defaults(func=cmd_coach)
+
+    p = sub.add_parser("handout", help="the role-play kit: printable A4 cards for groups of three, as a PDF")
+    p.add_argument("--out", required=True, metavar="FILE", help="the PDF file to write, e.g. role-play-kit.pdf")
+    p.set_defaults(func=cmd_handout)
 
     return parser
 
