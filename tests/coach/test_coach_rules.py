@@ -58,7 +58,7 @@ FOUND = [
     ("Your IP address clashes with another device.", "jargon"),
     ("The DHCP server is down.", "jargon"),
     ("We'll push a GPO to fix it.", "jargon"),
-    ("Looks like a driver issue.", "jargon"),
+    ("Looks like a firmware issue.", "jargon"),
     ("Your IMAP sync failed overnight.", "jargon"),
     ("I'll remote into your machine at 3.", "jargon"),
     # boilerplate

@@ -260,7 +260,10 @@ def _is_warm(reply: Reply, found: dict[str, list[Match]], m: re.Match[str]) -> b
     """A warm, specific reply: it acknowledges the person (elsewhere) or does two things that work."""
     ack = [x for x in found.get("acknowledges", [])[:3] if not (x.start < m.end() and m.start() < x.end)]
     works = {c for c in WORKS_FIRST if found.get(c)}
-    return reply.words >= 20 and (bool(ack) or len(works) >= 2)
+    # or says what happened and what comes next in its own words ("mail is flowing again; I'll send you
+    # a summary by end of day")
+    told = [f for f in reply.context.forward if not (f[0] < m.end() and m.start() < f[1])]
+    return reply.words >= 20 and (bool(ack) or len(works) >= 2 or len(told) >= 2)
 
 
 def _jargon(reply: Reply, r: Rules) -> list[Match]:
