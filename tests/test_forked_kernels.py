@@ -10,7 +10,6 @@ import os
 import re
 import secrets
 import signal
-import sys
 import time
 from pathlib import Path
 
@@ -30,6 +29,7 @@ pytestmark = pytest.mark.skipif(forked_kernels.fork_can_run() is not None, reaso
 def fresh_template(monkeypatch):
     """The workshop's kernelspec, and a template of this test's own (stopped after)."""
     monkeypatch.setenv("JUPYTER_PATH", share_jupyter_path())
+    monkeypatch.setattr(Template, "_gave_up", None)
     if Template._current is not None:
         Template._current.stop()
         Template._current = None
@@ -270,3 +270,6 @@ def test_a_template_that_cannot_start_falls_back_to_ordinary_kernels(kernels, ca
     said = [r.getMessage() for r in caplog.records if "ordinary kernels" in r.getMessage()]
     assert len(said) == 1 and "the kernel template stopped while starting (exit code 1)" in said[0]
     assert kernel.run("print(1 + 1)") == "2"
+    monkeypatch.delenv("BREAK_TEMPLATE")  # a template could start now, but this app does not try again
+    assert not isinstance(kernels(env=kernel_env, log=log).km.provisioner.process, ForkedProcess)
+    assert Template._current is None

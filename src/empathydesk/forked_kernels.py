@@ -216,6 +216,7 @@ class Template:
 
     _lock = threading.Lock()
     _current: Template | None = None
+    _gave_up: str | None = None  # why a template could not start: this app then starts ordinary kernels only
 
     def __init__(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -250,6 +251,8 @@ class Template:
     @classmethod
     def get(cls, log: Any) -> Template:
         """This app's template, started (again) if need be. Call with `_lock` held."""
+        if cls._gave_up:
+            raise TemplateFailed(cls._gave_up)
         current = cls._current
         if current is not None and not current.alive:
             log.warning("The kernel template stopped (exit code %s); starting a new one", current.process.returncode)
@@ -257,7 +260,11 @@ class Template:
             current = None
         if current is None:
             started = time.monotonic()
-            current = cls._current = Template()
+            try:
+                current = cls._current = Template()
+            except TemplateFailed as failed:
+                cls._gave_up = str(failed)  # not tried again for every kernel (each try can take minutes)
+                raise
             log.info("Kernel template ready in %.1f s (pid %d): page kernels are forked from it",
                      time.monotonic() - started, current.process.pid)
         return current
