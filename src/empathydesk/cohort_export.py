@@ -20,10 +20,14 @@ import io
 import json
 import math
 import unicodedata
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from empathydesk.storage import Answers, Store
+from empathydesk.storage import Answers, Participant, Store
 from empathydesk.text import clean
+
+if TYPE_CHECKING:
+    from empathydesk.content import Content
 
 COLUMNS = ["kind", "participant", "topic", "item", "value", "n", "when"]
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -45,19 +49,36 @@ def _row(
     return {column: neutralise(cells.get(column, "")) for column in COLUMNS}
 
 
+def cohort_answers(store: Store, cohort_name: str) -> tuple[list[Participant], dict[int, Answers]]:
+    """The cohort's people, and everyone's answers (empty for someone who has answered nothing yet)."""
+    people = store.participants(cohort_name)
+    stored = store.cohort_answers(cohort_name)
+    return people, {person.id: stored.get(person.id, Answers()) for person in people}
+
+
+def results_input(content: Content, answers: Mapping[int, Answers]) -> dict[str, Any]:
+    """The cohort's answers as the results take them: the keyword arguments `ratings`, `attempts`,
+    `versions` and `quiz` of `privacy.cohort_view` and `dashboard.build_results`."""
+    from empathydesk.pieces import knowledge
+
+    return {
+        "ratings": {pid: a.ratings for pid, a in answers.items()},
+        "attempts": {pid: a.scenario_attempts for pid, a in answers.items()},
+        "versions": {pid: a.versions for pid, a in answers.items()},
+        "quiz": knowledge.cohort_scores(content, answers),
+    }
+
+
 def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
     """Every row of the export, in a stable order."""
     from empathydesk import privacy, scoring
     from empathydesk.content import load
     from empathydesk.joining import display_names
-    from empathydesk.pieces import knowledge
 
     content = load()
-    people = store.participants(cohort_name)
+    people, everyone = cohort_answers(store, cohort_name)
     names = display_names(people)
     last_seen = store.activity(cohort_name)
-    stored = store.cohort_answers(cohort_name)
-    everyone = {person.id: stored.get(person.id, Answers()) for person in people}
     sharers = {person.id for person in privacy.sharing(people)}
     rows: list[dict[str, Any]] = []
     for person in people:
@@ -67,10 +88,7 @@ def cohort_rows(store: Store, cohort_name: str) -> list[dict[str, Any]]:
         rows.append(_row("progress", names[person.id], "pages done", value="; ".join(done), n=len(done), when=when))
         if person.id in sharers:
             rows += _individual_rows(names[person.id], answers)
-    view = privacy.cohort_view(
-        content, {pid: a.ratings for pid, a in everyone.items()}, {pid: a.scenario_attempts for pid, a in everyone.items()},
-        sharers, {pid: a.versions for pid, a in everyone.items()}, knowledge.cohort_scores(content, everyone),
-    )
+    view = privacy.cohort_view(content, sharers=sharers, **results_input(content, everyone))
     quiz = view["quiz"].iloc[0]
     if quiz["shown"] and quiz["n"]:
         for item in ("mean_before", "mean_after", "mean_change", "ci_low", "ci_high", "d_z"):

@@ -249,3 +249,24 @@ def test_hub_usernames_only_when_configured(service: str, monkeypatch: pytest.Mo
     monkeypatch.setenv("EMPATHYDESK_HUB_SHOW_USERNAME", "1")
     status, rows = call(service, "GET", "api/cohorts/cohort-a/people", "tok-fac")
     assert status == 200 and {r["name"]: r["hub_user"] for r in rows}["Ann"] == "ann"
+
+
+def test_a_hub_users_participant_is_found_or_added_by_key_once(tmp_path) -> None:
+    """`Store.join_by_key`, as the service joins a hub user: the second call (or eight at once) gets the first."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = Store.open(f"sqlite:///{tmp_path}/keys.sqlite")
+    try:
+        store.create_cohort("cohort-k")
+        key = people.user_key("kim")
+        assert store.participant_by_key(key) is None
+        with ThreadPoolExecutor(8) as pool:
+            joined = list(pool.map(lambda n: store.join_by_key(key, "cohort-k", f"Kim {n}", consent=True), range(8)))
+        assert len({p.id for p in joined}) == 1 and store.participant_by_key(key) == joined[0]
+        assert [p.pseudonym for p in store.participants("cohort-k")] == [joined[0].pseudonym]
+        assert joined[0].consent and joined[0].pseudonym.startswith("Kim ")
+        with pytest.raises(ValueError, match="no cohort"):
+            store.join_by_key(people.user_key("lou"), "cohort-nope", "Lou")
+        assert store.participant_by_key(people.user_key("lou")) is None
+    finally:
+        store.close()

@@ -19,7 +19,6 @@ from typing import Any
 from empathydesk.limits import MAX_NAME
 from empathydesk.settings import settings
 from empathydesk.storage import Cohort, JoinError, Participant, Store, StorageError
-from empathydesk.storage.models import participants
 from empathydesk.storage.store import LOCKED, NO_NAME, SELF_STUDY
 from empathydesk.text import clean
 
@@ -39,19 +38,17 @@ def user_key(username: str) -> str:
 
 def participant_of(store: Store, username: str) -> Participant | None:
     """The hub user's participant, or None before they join."""
-    found = store._participants(participants.c.local_key == user_key(username))
-    return found[0] if found else None
+    return store.participant_by_key(user_key(username))
 
 
 def cohort_groups(user: Mapping[str, Any]) -> list[str]:
     """The cohorts a hub user (their model from the hub) may join: their groups that are cohorts, else the
     open cohort, if there is one."""
-    prefix = settings().hub_cohort_prefix
-    groups = sorted(g for g in user.get("groups") or [] if g.startswith(prefix))
+    config = settings()
+    groups = sorted(g for g in user.get("groups") or [] if g.startswith(config.hub_cohort_prefix))
     if groups:
         return groups
-    open_cohort = settings().hub_open_cohort
-    return [open_cohort] if open_cohort else []
+    return [config.hub_open_cohort] if config.hub_open_cohort else []
 
 
 def ensure_cohort(store: Store, name: str) -> Cohort:
@@ -94,18 +91,7 @@ def join(store: Store, user: Mapping[str, Any], display_name: str, cohort: str |
     found = ensure_cohort(store, cohort)
     if found.locked:
         raise JoinError(LOCKED)
-    try:
-        with store._write() as connection:
-            pid = store._add_participant(connection, found.id, name, local_key=user_key(username),
-                                         consent=bool(consent))
-    except StorageError:  # the same person joining twice at once: the unique key let one through
-        existing = participant_of(store, username)
-        if existing is None:
-            raise
-        return existing
-    joined = store.participant(pid)
-    assert joined is not None
-    return joined
+    return store.join_by_key(user_key(username), found.name, name, bool(consent))
 
 
 def facilitated(user: Mapping[str, Any], store: Store | None = None) -> list[str] | None:

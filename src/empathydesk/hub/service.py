@@ -59,7 +59,7 @@ from empathydesk.content import Content, load
 from empathydesk.hub import people, wire
 from empathydesk.kinds import answer_writers, stored_kinds
 from empathydesk.settings import settings
-from empathydesk.storage import Answers, JoinError, Store, StorageError
+from empathydesk.storage import JoinError, Store, StorageError
 
 log = logging.getLogger("empathydesk.hub")
 
@@ -376,13 +376,14 @@ def _keys_of(store: Store, cohort: str) -> dict[int, str]:
 
 def people_rows(store: Store, content: Content, cohort: str) -> list[dict[str, Any]]:
     """Everyone in the cohort: the name the facilitator sees, pages done, last answer, whether they share."""
-    everyone = store.participants(cohort)
+    from empathydesk.cohort_export import cohort_answers
+
+    everyone, answers = cohort_answers(store, cohort)
     names = joining.display_names(everyone)
-    answers = store.cohort_answers(cohort)
     last = store.activity(cohort)
     rows = []
     for person in everyone:
-        pages = scoring.progress(content, answers.get(person.id, Answers()))["pages"]
+        pages = scoring.progress(content, answers[person.id])["pages"]
         rows.append({"id": person.id, "name": names[person.id], "shares": bool(person.consent),
                      "pages_done": [page for page, done in pages.items() if done],
                      "last_answer": last.get(person.id)})
@@ -418,17 +419,11 @@ class ResultsHandler(Handler):
 def cohort_view(store: Store, content: Content, cohort: str) -> dict[str, Any]:
     """`privacy.cohort_view` of the cohort, its tables as records."""
     from empathydesk import privacy
-    from empathydesk.pieces import knowledge
+    from empathydesk.cohort_export import cohort_answers, results_input
 
-    everyone = store.participants(cohort)
-    stored = store.cohort_answers(cohort)
-    answers = {p.id: stored.get(p.id, Answers()) for p in everyone}
+    everyone, answers = cohort_answers(store, cohort)
     sharers = {p.id for p in privacy.sharing(everyone)}
-    view = privacy.cohort_view(
-        content, {pid: a.ratings for pid, a in answers.items()}, {pid: a.scenario_attempts for pid, a in answers.items()},
-        sharers, {pid: a.versions for pid, a in answers.items()}, knowledge.cohort_scores(content, answers),
-    )
-    return tables(view)
+    return tables(privacy.cohort_view(content, sharers=sharers, **results_input(content, answers)))
 
 
 def tables(value: Any) -> Any:
@@ -501,7 +496,7 @@ class CohortPage(Handler):
 
 def cohort_page(store: Store, content: Content, cohort: str) -> str:
     from empathydesk import dashboard
-    from empathydesk.pieces import knowledge
+    from empathydesk.cohort_export import cohort_answers, results_input
 
     rows = people_rows(store, content, cohort)
     people_html = "".join(
@@ -510,13 +505,8 @@ def cohort_page(store: Store, content: Content, cohort: str) -> str:
         f"<td>{esc(r['last_answer'].strftime('%Y-%m-%d %H:%M') if r['last_answer'] else '')}</td></tr>"
         for r in rows
     )
-    everyone = store.participants(cohort)
-    stored = store.cohort_answers(cohort)
-    answers = {p.id: stored.get(p.id, Answers()) for p in everyone}
-    results = dashboard.build_results(
-        content, {pid: a.ratings for pid, a in answers.items()}, {pid: a.scenario_attempts for pid, a in answers.items()},
-        everyone, {pid: a.versions for pid, a in answers.items()}, knowledge.cohort_scores(content, answers),
-    )
+    everyone, answers = cohort_answers(store, cohort)
+    results = dashboard.build_results(content, participants=everyone, **results_input(content, answers))
     body = (
         f'<p><a href="../../">All your cohorts</a> · Download the results: '
         f'<a href="../../api/cohorts/{quote(cohort, safe="")}/results?format=csv">CSV</a>, '

@@ -19,11 +19,16 @@ def default_url() -> str:
     return settings().db_url or f"sqlite:///{data_dir() / 'empathydesk.sqlite'}"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL, a busy timeout and IMMEDIATE write transactions."""
+def make_engine(url: str, pool_size: int | None = None) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout and IMMEDIATE write transactions.
+
+    `pool_size` (a server database): keep that many connections open and open no more, for a program whose
+    threads all use the store (the hub service: its connections stay open between bursts); None: SQLAlchemy's
+    default pool (5 kept, up to 10 more opened for a moment and closed again)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        pool = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": 0}
+        return create_engine(url, pool_pre_ping=True, **pool)
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         from empathydesk.paths import data_dir, private_file, private_folder

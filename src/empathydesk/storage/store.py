@@ -306,12 +306,15 @@ class Store:
         self._writer = engine.execution_options(write=True)
 
     @classmethod
-    def open(cls, url: str | None = None) -> Store:
-        """The store for `url` (default: `$EMPATHYDESK_DB_URL` or the SQLite file), schema up to date."""
+    def open(cls, url: str | None = None, pool_size: int | None = None) -> Store:
+        """The store for `url` (default: `$EMPATHYDESK_DB_URL` or the SQLite file), schema up to date.
+
+        `pool_size`: the connections a server database's store keeps (see `engine.make_engine`), when this
+        call opens it."""
         url = url or default_url()
         with cls._cache_lock:
             if url not in cls._cache:
-                engine = make_engine(url)
+                engine = make_engine(url, pool_size)
                 try:
                     with _friendly():
                         upgrade(engine)
@@ -449,11 +452,37 @@ class Store:
         found = self._participants(access_tokens.c.token == token)
         return found[0] if found else None
 
+    def participant_by_key(self, key: str) -> Participant | None:
+        """The participant marked with `key` (`local_key`: this instance's self-study one, a hub user's), or None."""
+        found = self._participants(participants.c.local_key == key)
+        return found[0] if found else None
+
+    def join_by_key(self, key: str, cohort: str, pseudonym: str, consent: bool = False) -> Participant:
+        """The participant marked with `key`, added now to `cohort` as `pseudonym` if there is none yet (the
+        caller checks the name and the cohort). Two calls at once with the same key add one participant."""
+        found = self.participant_by_key(key)
+        if found is not None:
+            return found
+        try:
+            with self._write() as connection:
+                cohort_id = connection.scalar(select(cohorts.c.id).where(cohorts.c.name == cohort))
+                if cohort_id is None:
+                    raise ValueError(f"There is no cohort called {cohort!r}.")
+                self._add_participant(connection, cohort_id, pseudonym, local_key=key, consent=bool(consent))
+        except StorageError:  # added by the other call a moment ago: the key is unique
+            found = self.participant_by_key(key)
+            if found is None:
+                raise
+            return found
+        joined = self.participant_by_key(key)
+        assert joined is not None
+        return joined
+
     def local_participant(self) -> Participant:
         """This instance's self-study participant, created on first use and reused after."""
-        found = self._participants(participants.c.local_key == LOCAL_KEY)
-        if found:
-            return found[0]
+        found = self.participant_by_key(LOCAL_KEY)
+        if found is not None:
+            return found
         modules = all_modules()
         with self._write() as connection:
             if connection.dialect.name == "postgresql":  # SQLite writers already take turns
@@ -467,7 +496,9 @@ class Store:
             if exists is None:
                 cohort_id = connection.scalar(select(cohorts.c.id).where(cohorts.c.name == SELF_STUDY))
                 self._add_participant(connection, cohort_id, LOCAL_NAME, local_key=LOCAL_KEY)
-        return self._participants(participants.c.local_key == LOCAL_KEY)[0]
+        found = self.participant_by_key(LOCAL_KEY)
+        assert found is not None
+        return found
 
     def participants(self, cohort_name: str) -> list[Participant]:
         return self._participants(cohorts.c.name == cohort_name)
