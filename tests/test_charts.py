@@ -114,7 +114,8 @@ def test_cohort_charts(content, room):
     assert titles[0].startswith("Real change") and titles[1].startswith("Retrospective")
     assert "not mixed" in change.alt
     assert "✓" in texts(made[2])
-    assert set(tables) == {"change", "reliability", "scores", "likert", "shares", "best_first", "quiz", "quiz_scores"}
+    assert set(tables) == {"change", "reliability", "scores", "likert", "shares", "best_first", "quiz", "quiz_scores",
+                           "conversations"}
 
 
 def test_hidden_figures_say_so(content, room):

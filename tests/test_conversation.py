@@ -19,6 +19,7 @@ from empathydesk.pieces import conversation as conv
 from empathydesk.pieces.conversation import NAME, Run, runs
 from empathydesk.progress_file import ProgressFileError
 from empathydesk.storage import Store
+from empathydesk.storage.records import Answers
 from empathydesk.widgets import Session, build
 from empathydesk.widgets.choice import Choice
 from widget_tree import find
@@ -457,3 +458,74 @@ def test_rows_and_demo_runs(course):
     assert ("conversation module-5-run-1", "ending", "reassured", "") in rows
     assert ("conversation module-5-run-2", "turn 1 n1", 0, "") in rows
     assert conv._answer_check(course, "module-5-run-1", Run.model_validate(runs_["module-5-run-1"])) is None
+
+
+# --- the dashboard -----------------------------------------------------------------------------------
+
+
+def _ran(course, *paths: list[int]) -> Answers:
+    """A person's answers: one finished run per path (the replies' indices in the file)."""
+    talk = course.part(NAME)
+    saved = {}
+    for n, path in enumerate(paths, 1):
+        run = Run(conversation=talk.id)
+        for index in path:
+            run = conv.take(talk, run, index)
+        saved[conv.run_key("module-5", n)] = [run.model_dump()]
+    return Answers(pieces={NAME: saved})
+
+
+BEST = [0] * 8  # the fixture's best reply is the first at every turn
+ESCALATED = [1, 1]  # n1: trust -1, n2: a ticket for later (-1)
+GAVE_UP = [2]  # n1: not our job
+
+
+def _room_html(course, room: dict[int, Answers], sharing: set[int]) -> str:
+    from empathydesk import dashboard
+
+    people = [P(pid, f"Person {pid}", pid in sharing) for pid in room]
+    runs_ = conv.cohort_runs(course, room)
+    return dashboard.build_results(course, {}, {}, people, None, None, runs_)["stats"]
+
+
+class P:
+    def __init__(self, id: int, pseudonym: str, consent: bool):
+        self.id, self.pseudonym, self.consent = id, pseudonym, consent
+
+
+def _conversation_row(html_: str) -> list[str]:
+    table = html_[html_.index('aria-label="Practice conversations"'):]
+    row = table[table.index("<tbody>") + 7: table.index("</tbody>")]
+    return [html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+
+
+def test_the_dashboard_shows_endings_first_and_last_and_where_trust_fell(course):
+    room = {
+        1: _ran(course, ESCALATED, BEST), 2: _ran(course, ESCALATED, BEST), 3: _ran(course, GAVE_UP, ESCALATED),
+        4: _ran(course, BEST), 5: _ran(course, ESCALATED), 6: _ran(course, GAVE_UP, BEST, BEST),
+        7: Answers(),  # has not played
+    }
+    title, finished, first, last, lost = _conversation_row(_room_html(course, room, sharing=set()))
+    assert (title, finished) == ("Ria's printer", "6")
+    assert first == "resolved and reassured: 1; escalated: 3; gave up: 2"
+    assert last == "resolved and reassured: 4; escalated: 2"
+    assert lost.startswith('Ria: "The printer is broken again. Just fix it." (5 of 6)')  # n1: everyone but person 4
+
+
+def test_the_dashboard_hides_what_would_give_away_a_persons_ending(course):
+    from empathydesk import privacy, stats
+
+    alike = {pid: _ran(course, ESCALATED, BEST if pid % 2 else ESCALATED) for pid in range(1, 7)}
+    _, _, first, last, lost = _conversation_row(_room_html(course, alike, sharing=set()))
+    assert first == lost == privacy.ALIKE  # all six escalated first, all lost trust at n1 and n2: no count shown
+    assert last == "resolved and reassured: 3; escalated: 3"
+    few = {pid: _ran(course, ESCALATED if pid % 2 else BEST) for pid in range(1, 5)}
+    _, finished, first, last, lost = _conversation_row(_room_html(course, few, sharing={1}))
+    assert finished == "4" and "3 people in it do not share" in first and "3 people in it do not share" in lost
+    every = _conversation_row(_room_html(course, few, sharing={1, 2, 3, 4}))
+    assert every[2] == "resolved and reassured: 2; escalated: 2"  # all of them share: shown
+    tables = stats.cohort_tables(course, {}, {}, None, None, conv.cohort_runs(course, few))
+    figures, answers, _ = privacy.cohort_figures(course, tables)
+    assert {f.key for f in figures if f.key[0] == "conversation"} == {
+        ("conversation", "test-conversation", part) for part in ("first", "last", "lost")}
+    assert answers[("run", "test-conversation", "first")] == {1: "escalated", 2: "reassured", 3: "escalated", 4: "reassured"}

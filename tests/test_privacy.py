@@ -513,8 +513,8 @@ def attack(content: Content, store: Store, cohort: str) -> dict[str, list[str]]:
 
 def everything_shown(content: Content, store: Store, cohort: str) -> Seen:
     """What the outputs would show if every group figure over five or more people were shown (the old rule)."""
-    ratings, attempts, people, versions, quiz = results_input(content, store, cohort)
-    tables = stats.cohort_tables(content, ratings, attempts, versions, quiz)
+    ratings, attempts, people, versions, quiz, conversations = results_input(content, store, cohort)
+    tables = stats.cohort_tables(content, ratings, attempts, versions, quiz, conversations)
     figures, _, _ = privacy.cohort_figures(content, tables)
     old = privacy.Decision(frozenset(f.key for f in figures if len(f.people) >= 5), {})
     seen = Seen()

@@ -42,7 +42,7 @@ from empathydesk.joining import WELCOME, WRAP_UP, display_names
 from empathydesk.storage.records import Answers
 
 if TYPE_CHECKING:  # pandas and numpy are imported only when the results are built
-    from empathydesk.stats import AttemptsIn, QuizIn, RatingsIn
+    from empathydesk.stats import AttemptsIn, ConversationsIn, QuizIn, RatingsIn
 
 LIVE_INTERVAL = 5.0  # seconds between checks for new answers
 CHART_INTERVAL = 20.0  # at most this often are charts and statistics redrawn
@@ -238,7 +238,8 @@ def stats_html(tables: Mapping[str, Any]) -> str:
         'who answered all four. Below 0.7 the statements may not measure one thing; with fewer than 20 people it is '
         'only a rough guide.</p>'
     )
-    return f"<h3>Change per skill</h3>{change}{quiz_html(tables)}<h3>Reliability of the self-check</h3>{reliability}"
+    return (f"<h3>Change per skill</h3>{change}{quiz_html(tables)}{conversations_html(tables)}"
+            f"<h3>Reliability of the self-check</h3>{reliability}")
 
 
 def quiz_html(tables: Mapping[str, Any]) -> str:
@@ -262,6 +263,47 @@ def quiz_html(tables: Mapping[str, Any]) -> str:
         'is not one form being easier. Unlike the self-ratings, this is scored.</p>'
     )
 
+
+def conversations_html(tables: Mapping[str, Any]) -> str:
+    """Per practice conversation: how many finished, the endings the room reached on its first run and on its
+    last, and the turn where most people lost trust; each count only as `privacy` lets it be shown."""
+    from empathydesk.pieces.conversation import ENDING_WORDS
+
+    talks = tables["conversations"]
+    if not len(talks):
+        return ""
+
+    def endings(got: Mapping[str, int], note: str) -> str:
+        if note:
+            return f'<td class="ed-muted">{esc(note)}</td>'
+        return "<td>" + "; ".join(f"{esc(ENDING_WORDS[t])}: {got[t]}" for t in ENDING_WORDS if got.get(t)) + "</td>"
+
+    rows = []
+    for row in talks.itertuples():
+        if row.n == 0:
+            rows.append(f'<tr><th scope="row">{esc(row.title)}</th><td class="ed-num">0</td>'
+                        '<td colspan="3" class="ed-muted">No one has finished it yet.</td></tr>')
+            continue
+        if row.lost_note:
+            lost = f'<td class="ed-muted">{esc(row.lost_note)}</td>'
+        elif row.lost:
+            turn, count = max(row.lost.items(), key=lambda kv: (kv[1], kv[0]))
+            lost = f"<td>{esc(row.turns.get(turn, turn))} ({count} of {row.n})</td>"
+        else:
+            lost = "<td>Nobody lost trust on their first run.</td>"
+        rows.append(f'<tr><th scope="row">{esc(row.title)}</th><td class="ed-num">{row.n}</td>'
+                    f"{endings(row.first, row.first_note)}{endings(row.last, row.last_note)}{lost}</tr>")
+    return (
+        '<h3>Practice conversations</h3><table aria-label="Practice conversations"><thead><tr>'
+        '<th scope="col">Conversation</th><th class="ed-num" scope="col">Finished</th>'
+        '<th scope="col">Endings, first run</th><th scope="col">Endings, last run</th>'
+        '<th scope="col">Where most lost trust (first run)</th></tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table>'
+        '<p class="ed-muted">Finished: people who reached an ending at least once. The endings of each person’s '
+        'first and last finished run; a change between them shows what trying again taught. The turn where the '
+        'most people chose a reply that lowered the client’s trust, on their first run. Hidden: a group figure is '
+        'shown only when it can’t give away the answers of anyone who doesn’t share theirs.</p>'
+    )
 
 
 def individuals_html(content: Content, participants: list[Any], view: Mapping[str, Any],
@@ -312,27 +354,28 @@ def individuals_html(content: Content, participants: list[Any], view: Mapping[st
 def results_view(content: Content, ratings: RatingsIn, attempts: AttemptsIn,
                  participants: list[Any] | None = None,
                  versions: Mapping[int, Mapping[str, int]] | None = None,
-                 quiz: QuizIn | None = None) -> dict[str, Any]:
+                 quiz: QuizIn | None = None, conversations: ConversationsIn | None = None) -> dict[str, Any]:
     """The tables every result of the dashboard is drawn from, as `privacy.cohort_view` lets them be shown
     (without `participants`, nobody counts as sharing).
 
     `versions` (participant id -> check-in -> instrument version) keeps the change to like with like; `quiz`
-    (participant id -> moment -> percent right) gives the quiz's change."""
+    (participant id -> moment -> percent right) gives the quiz's change; `conversations` (participant id ->
+    conversation id -> endings, `pieces.conversation.cohort_runs`) the practice conversations' counts."""
     from empathydesk import privacy
 
     sharers = {p.id for p in privacy.sharing(participants or [])}
-    return privacy.cohort_view(content, ratings, attempts, sharers, versions, quiz)
+    return privacy.cohort_view(content, ratings, attempts, sharers, versions, quiz, conversations)
 
 
 def build_results(content: Content, ratings: RatingsIn, attempts: AttemptsIn,
                   participants: list[Any] | None = None,
                   versions: Mapping[int, Mapping[str, int]] | None = None,
-                  quiz: QuizIn | None = None) -> dict[str, str]:
+                  quiz: QuizIn | None = None, conversations: ConversationsIn | None = None) -> dict[str, str]:
     """Every statistic and chart of the dashboard as markup: {"stats", "charts", "individuals"}, drawn from
     `results_view` (same arguments)."""
     from empathydesk import charts as ch
 
-    view = results_view(content, ratings, attempts, participants, versions, quiz)
+    view = results_view(content, ratings, attempts, participants, versions, quiz, conversations)
     figures = ch.cohort_charts(content, view)
     try:
         chart_html = "".join(f.html() for f in figures)
@@ -421,16 +464,18 @@ class Dashboard:
         latest = max(self.state.activity.values(), default=None)
         return (latest, tuple((p.id, p.consent) for p in self.state.participants))
 
-    def results_input(self) -> tuple[RatingsIn, AttemptsIn, list[Any], dict[int, Mapping[str, int]], QuizIn]:
+    def results_input(self) -> tuple[RatingsIn, AttemptsIn, list[Any], dict[int, Mapping[str, int]], QuizIn,
+                                     ConversationsIn]:
         """What `build_results` needs, taken from the answers already read (now: the build may run in a thread)."""
-        from empathydesk.pieces import knowledge
+        from empathydesk.pieces import conversation, knowledge
 
         people = list(self.state.participants)
         answers = {p.id: self.state.answers.get(p.id, Answers()) for p in people}
         ratings = {pid: a.ratings for pid, a in answers.items()}
         versions = {pid: a.versions for pid, a in answers.items()}
         quiz = knowledge.cohort_scores(self.content, answers)
-        return ratings, {pid: a.scenario_attempts for pid, a in answers.items()}, people, versions, quiz
+        talks = conversation.cohort_runs(self.content, answers)
+        return ratings, {pid: a.scenario_attempts for pid, a in answers.items()}, people, versions, quiz, talks
 
     # showing ---------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ cohort at once, so that every output shows the same figures, by four rules:
    figure minus another singles out a few: the start's mean over everyone who took it, minus the change
    table's start mean over those who also took the end, is the answer of the one who left early.
 4. Within each such group, no answer those figures let a reader total up (a statement, a skill's score, a
-   change, a scenario pick) may be the same for everyone: "everyone changed by +1.00" or "all of them
+   change, a scenario pick, a conversation's ending or the turns where it lost trust) may be the same for everyone: "everyone changed by +1.00" or "all of them
    chose B" gives each person's answer away.
 
 Figures are settled in order of importance (the change per skill first, then the statements at the end
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from empathydesk.content import Content
-    from empathydesk.stats import AttemptsIn, QuizIn, RatingsIn, VersionsIn
+    from empathydesk.stats import AttemptsIn, ConversationsIn, QuizIn, RatingsIn, VersionsIn
 
 MIN_GROUP = 5
 FEW = "hidden: {k} in it {do} not share their answers (a group figure needs none, or {m} or more)"
@@ -180,14 +180,16 @@ def _alike(members: frozenset[int], names: Iterable[Hashable], answers: Answers)
 
 
 def cohort_view(content: Content, ratings: RatingsIn, attempts: AttemptsIn, sharers: Collection[int],
-                versions: VersionsIn | None = None, quiz: QuizIn | None = None) -> dict[str, Any]:
+                versions: VersionsIn | None = None, quiz: QuizIn | None = None,
+                conversations: ConversationsIn | None = None) -> dict[str, Any]:
     """The cohort's results as every output may show them: `stats.cohort_tables` with each hidden figure
     blanked (``shown`` False, its numbers gone, ``note`` saying why), and the per-person tables ("scores",
-    "best_first", "quiz_scores") only for the people in `sharers`. Everyone's own answers ("keyed", "picks")
+    "best_first", "quiz_scores") only for the people in `sharers`; "conversations" with each hidden count
+    emptied and its ``<figure>_note`` saying why. Everyone's own answers ("keyed", "picks")
     are left out."""
     from empathydesk import stats
 
-    tables = stats.cohort_tables(content, ratings, attempts, versions, quiz)
+    tables = stats.cohort_tables(content, ratings, attempts, versions, quiz, conversations)
     figures, answers, made_of = cohort_figures(content, tables)
     decision = decide(figures, answers, sharers, made_of)
     return screen(tables, decision, sharers)
@@ -248,7 +250,16 @@ def cohort_figures(content: Content, tables: Mapping[str, Any]) -> tuple[list[Fi
             items(cp)
     for sc, part in tables["shares"].groupby("scenario", sort=False):
         figures.append(Figure(("scenario", sc), part["people"].iloc[0], frozenset({("pick", sc)})))
+    runs = tables["conversation_runs"]
+    for row in tables["conversations"].itertuples():
+        for part in CONVERSATION_FIGURES:  # a conversation's endings on the first and the last run, where trust fell
+            answers[("run", row.conversation, part)] = {p: runs[p][row.conversation][part] for p in row.people}
+            figures.append(Figure(("conversation", row.conversation, part), row.people,
+                                  frozenset({("run", row.conversation, part)})))
     return figures, answers, made_of
+
+
+CONVERSATION_FIGURES = ("first", "last", "lost")
 
 
 def screen(tables: Mapping[str, Any], decision: Decision, sharers: Collection[int]) -> dict[str, Any]:
@@ -289,6 +300,12 @@ def screen(tables: Mapping[str, Any], decision: Decision, sharers: Collection[in
     out["shares"] = rows(shares, [("scenario", s) for s in shares["scenario"]], ["count", "share"], "note")
     out["shares"]["count"] = out["shares"]["count"].fillna(0).astype(int)
     out["quiz"] = rows(tables["quiz"], [("quiz",)], change_numbers, "note")
+    talks = tables["conversations"].drop(columns="people")
+    for part in CONVERSATION_FIGURES:
+        reasons = [why(("conversation", c, part), n) for c, n in zip(talks["conversation"], talks["n"])]
+        talks[f"{part}_note"] = [r or "" for r in reasons]
+        talks[part] = [got if r is None else {} for got, r in zip(talks[part], reasons)]
+    out["conversations"] = talks
     people = set(sharers)
     scores = tables["scores"]
     out["scores"] = scores.loc[[p for p in scores.index if p in people]]

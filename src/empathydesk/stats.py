@@ -401,16 +401,41 @@ def quiz_change(quiz: QuizIn, confidence: float = CONFIDENCE) -> pd.DataFrame:
     return pd.DataFrame.from_records([{**row, "people": frozenset(people)}])
 
 
+# participant id -> conversation id -> {"first", "last": the ending types of their first and last finished
+# run, "lost": the turns where their first finished run lost trust} (`pieces.conversation.cohort_runs`)
+ConversationsIn = Mapping[int, Mapping[str, Mapping[str, Any]]]
+
+
+def conversation_table(content: Content, runs: ConversationsIn) -> pd.DataFrame:
+    """One row per practice conversation: the people who finished a run (``n``, ``people``), how many of them
+    reached each type of ending on their first run and on their last (``first``, ``last``), how many lost
+    trust at each turn on their first run (``lost``), and each turn's words (``turns``, for the reader)."""
+    rows = []
+    for talk in content.parts_of("conversation"):
+        people = sorted(p for p, got in runs.items() if talk.id in got)
+        mine = [runs[p][talk.id] for p in people]
+        rows.append({
+            "conversation": talk.id, "title": talk.title, "n": len(people), "people": frozenset(people),
+            "first": dict(Counter(r["first"] for r in mine)), "last": dict(Counter(r["last"] for r in mine)),
+            "lost": dict(Counter(turn for r in mine for turn in r["lost"])),
+            "turns": {n.id: f"{talk.persona.name}: {n.client}" for n in talk.nodes},
+        })
+    return pd.DataFrame.from_records(rows, columns=["conversation", "title", "n", "people", "first", "last", "lost", "turns"])
+
+
 def cohort_tables(content: Content, ratings: RatingsIn, attempts: AttemptsIn,
-                  versions: VersionsIn | None = None, quiz: QuizIn | None = None) -> dict[str, Any]:
+                  versions: VersionsIn | None = None, quiz: QuizIn | None = None,
+                  conversations: ConversationsIn | None = None) -> dict[str, Any]:
     """Every table of the cohort's results, before `empathydesk.privacy` screens them:
-    {"change", "reliability", "likert", "shares", "quiz", "scores", "keyed", "picks", "best_first", "quiz_scores"}.
+    {"change", "reliability", "likert", "shares", "quiz", "conversations", "scores", "keyed", "picks",
+    "best_first", "quiz_scores", "conversation_runs"}.
 
     Change is kept real and retrospective (``cohort_change``); reliability is taken at the start and at the
     end, keyed by role (``{"start": table, "end": table}``); Likert counts for every check-in, keyed by its
     id. "scores" (competency scores per person), "keyed" (``keyed_frame``), "picks" (``first_picks``) and
     "best_first" (``first_try_scores``) are everyone's own answers, for the screening and for the people who share;
-    so is "quiz_scores" (`quiz`: each person's quiz scores), whose change from start to end is "quiz".
+    so is "quiz_scores" (`quiz`: each person's quiz scores), whose change from start to end is "quiz", and
+    "conversation_runs" (`conversations`: each person's endings), whose counts are "conversations".
     """
     frame = ratings_frame(ratings, versions)
     keyed = keyed_frame(content, frame)
@@ -424,9 +449,11 @@ def cohort_tables(content: Content, ratings: RatingsIn, attempts: AttemptsIn,
                    for cp in content.instrument.checkpoints},
         "shares": scenario_shares(content, attempts),
         "quiz": quiz_change(quiz or {}),
+        "conversations": conversation_table(content, conversations or {}),
         "scores": scores,
         "keyed": keyed,
         "picks": first_picks(attempts),
         "best_first": first_try_scores(content, attempts),
         "quiz_scores": dict(quiz or {}),
+        "conversation_runs": dict(conversations or {}),
     }
