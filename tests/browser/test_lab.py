@@ -1,10 +1,13 @@
 """Self-study in JupyterLab, as `make lab` starts it (the project's server config, the lessons as the root):
 run all, follow "Start" and "Next" into the next notebooks without leaving JupyterLab, answer, save with
-Ctrl+S, restart JupyterLab and open the lesson again: it opens clean and the answer comes back.
+Ctrl+S, restart JupyterLab and open the lesson again: it opens clean and the answer comes back, and
+`git status` shows no lesson file changed. Voilà in JupyterLab (its preview, as on Binder) leaves out the
+"run the cells" note.
 
-The lessons are a copy of notebooks/ (the repository's files are compared with it, never written).
-Screenshots (1280 px) in test-artifacts/: lab-before-run, lab-after-run, lab-welcome, lab-next, lab-reopened
-(before running again), lab-answer-back.
+The lessons are a copy of notebooks/ in a git repository of their own (the repository's files are compared
+with it, never written). Screenshots in test-artifacts/ (1280 px): lab-before-run, lab-after-run,
+lab-welcome, lab-next, lab-reopened (before running again), lab-answer-back, lab-voila-preview; (375 px):
+lab-opened-375 (as JupyterLab opens, its file browser open), lab-before-run-375 and lab-after-run-375 (closed).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import pytest
 
 from empathydesk.paths import PACKAGE_DIR
 
-from .conftest import CHROMIUM, DESKTOP, REPO, free_port
+from .conftest import CHROMIUM, DESKTOP, PHONE, REPO, free_port
 
 LAB_CONFIG = PACKAGE_DIR / "share" / "lab"
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in the current tab
@@ -85,12 +88,21 @@ class Lab:
         return f"{self.url}/lab/tree/{notebook}?token={self.token}"
 
 
+def git(repo: Path, *args: str) -> str:
+    """Plain git (no filter: a file with outputs shows as changed) in the lessons' own repository."""
+    command = ["git", "-c", "user.name=EmpathyDesk test", "-c", "user.email=test@example.invalid", *args]
+    return subprocess.run(command, cwd=repo, check=True, capture_output=True, text=True).stdout
+
+
 @pytest.fixture
 def lab(tmp_path: Path) -> Iterator[Lab]:
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make browser)")
     root = tmp_path / "lessons"
-    shutil.copytree(REPO / "notebooks", root)
+    shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "the lessons as shipped")
     for name, settings in QUIET.items():
         target = tmp_path / "settings" / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -109,8 +121,12 @@ def run_all(page) -> None:
 
 
 def opened(page, notebook: str) -> None:
-    """Wait until `notebook` is the current tab of JupyterLab's main area."""
+    """Wait until `notebook` is the current tab of JupyterLab's main area, and shows its first cell (no
+    "Cannot open" dialog, no "Could not find path")."""
     page.wait_for_function(f"() => {CURRENT_TAB}?.textContent === {json.dumps(notebook)}")
+    page.locator(NOTEBOOK).locator(".jp-MarkdownCell .jp-RenderedMarkdown").first.wait_for()
+    assert page.locator(".jp-Dialog").count() == 0
+    assert "Could not find path" not in page.locator("body").text_content()
 
 
 def test_self_study_in_jupyterlab(lab: Lab, browser, artifacts) -> None:
@@ -195,5 +211,38 @@ def test_self_study_in_jupyterlab(lab: Lab, browser, artifacts) -> None:
     assert "Error displaying widget" not in page.locator("body").text_content()
     page.screenshot(path=str(artifacts / "lab-answer-back.png"))
     context.close()
+
+    # Voilà opened from JupyterLab (its preview, Binder's voila/render): the pages without the "run" note
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(120_000)
+    page = context.new_page()
+    page.goto(f"{lab.url}/voila/render/00-welcome.ipynb?token={lab.token}")
+    page.locator(".ed-footer a.ed-next").wait_for()
+    shown = page.locator("body").text_content()
+    assert "You are studying on your own, as Me" in shown and "Run All Cells" not in shown and "Run ▸" not in shown
+    page.screenshot(path=str(artifacts / "lab-voila-preview.png"))
+    context.close()
+
+    # On a phone-sized screen: the lesson list before and after Run ▸ Run All Cells
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.goto(lab.open("index.ipynb"))
+    page.locator(".jp-DirListing-item", has_text="index.ipynb").wait_for()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "lab-opened-375.png"))  # JupyterLab's file browser takes most of the width
+    page.locator('.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="filebrowser"]').click()  # tapped away
+    notebook = page.locator(NOTEBOOK)
+    notebook.locator(".jp-MarkdownCell .jp-RenderedMarkdown").first.get_by_text("Run All Cells", exact=False).first.wait_for()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "lab-before-run-375.png"))
+    run_all(page)
+    notebook.locator(".ed-join a.ed-next").wait_for()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "lab-after-run-375.png"))
+    context.close()
+
     for lesson in (REPO / "notebooks").glob("*.ipynb"):  # nothing in JupyterLab changed a lesson file
         assert (lab.root / lesson.name).read_bytes() == lesson.read_bytes(), lesson.name
+    assert git(lab.root, "status", "--porcelain", "--untracked-files=no") == ""
+    assert git(lab.root, "ls-files", "--", "*.ipynb").split() == sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
