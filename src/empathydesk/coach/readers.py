@@ -295,6 +295,10 @@ _MOCK_TRIVIAL = re.compile(
 )
 
 
+_JUST_FIXED = re.compile(
+    r"\b(?:that's you|you're|it's|that's|we're|all) (?:back in|back up|connected|working|fixed|sorted|done|in|through|set)\b[^.!?]*[.!?]\s*$", F)
+
+
 def mockery(reply: "Reply") -> list[tuple[int, int, str]]:
     text = reply.text
     out: list[tuple[int, int, str]] = []
@@ -307,13 +311,18 @@ def mockery(reply: "Reply") -> list[tuple[int, int, str]]:
                 continue
             if kind == "mock-praise" and m.start() < first_end and not _MOCK_MISTAKE.search(text):
                 continue
+            if kind == "mock-praise" and _JUST_FIXED.search(text, max(0, s - 60), s) and not _MOCK_MISTAKE.search(text):
+                continue  # "That's you back in. Brilliant.": glad it works
             if kind == "counting" and re.search(r"\b(?:sorry|not you|tells me|which means|apolog|frustrat|annoying)\b", sentence, F):
                 continue
             out.append((m.start(), m.end(), kind))
             break
     for m in _SCARE.finditer(text):
         s, e = reply.sentence_at(m.start())
-        if re.search(r"\b(?:say|says|said|saying|tell|told|called|labelled|marked|reads|click|press|select|choose|type|with|like)\s+$", text[max(s, m.start() - 12):m.start() + 1], F):
+        # reported words ("someone told you 'it works on my machine'"), a label, a button: not scare quotes
+        if re.search(r"\b(?:say|says|said|saying|tell|told|wrote|write|replied|answered|called|labelled|marked|reads|click|press|"
+                     r"select|choose|type|with|like)(?:\s+(?:to\s+)?(?:you|me|us|them|him|her|it))?,?\s+$",
+                     text[max(s, m.start() - 24):m.start()] + " ", F):
             continue
         if re.search(r"\b(?:not|never|won't|no|I'd never)\b", text[s:m.start()], F):
             continue
