@@ -113,16 +113,17 @@ def test_the_pdf_has_a_page_per_role_play_then_the_two_sheets(kit) -> None:
     assert handout.render(kit, WHEN) == pdf  # the same content makes the same file
 
 
-def test_a_persona_edit_changes_its_card_and_the_pdf(tmp_path, kit) -> None:
+def test_a_persona_edit_changes_its_card_and_the_pdf(tmp_path, course, kit) -> None:
     root = course_copy(tmp_path)
     path = root / "conversations" / "module-5.yaml"
-    edit(path, "Joan has run payroll for over twenty years.", "Joan has run payroll since the firm began.")
-    edit(path, "Jobs in the team will be cut", "Half the team may lose their jobs")
+    persona = for_module(course, "module-5").persona
+    edit(path, persona.about, "Joan has run payroll since the firm began.")
+    edit(path, persona.hidden_worry, "Half the team may lose their jobs this year.")
     edited = handout.kit(load(root))
     client = edited.role_plays[-1].cards[0]
     words = " ".join(s.text for s in client.sections)
     assert "since the firm began" in words and "Half the team may lose their jobs" in words
-    assert "over twenty years" not in words
+    assert persona.about not in words and persona.hidden_worry not in words
     assert edited.role_plays[:-1] == kit.role_plays[:-1]  # the other modules' cards are as they were
     assert handout.render(edited, WHEN) != handout.render(kit, WHEN)
 
