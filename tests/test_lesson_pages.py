@@ -19,7 +19,7 @@ from empathydesk.content import Content, check
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 PIECE = re.compile(r"^[a-z0-9/-]+$")
-MODULE_PARTS = ["header", "scenarios", "rewrite", "reflection", "discussion", "pulse", "footer"]
+MODULE_PARTS = ["header", "scenarios", "rewrite", "conversation", "reflection", "discussion", "pulse", "footer"]
 
 
 @pytest.fixture(scope="module")
