@@ -406,12 +406,13 @@ def quiz_change(quiz: QuizIn, confidence: float = CONFIDENCE) -> pd.DataFrame:
 ConversationsIn = Mapping[int, Mapping[str, Mapping[str, Any]]]
 
 
-def conversation_table(content: Content, runs: ConversationsIn) -> pd.DataFrame:
+def conversation_table(content: Content, runs: ConversationsIn, shown: bool = True) -> pd.DataFrame:
     """One row per practice conversation: the people who finished a run (``n``, ``people``), how many of them
     reached each type of ending on their first run and on their last (``first``, ``last``), how many lost
-    trust at each turn on their first run (``lost``), and each turn's words (``turns``, for the reader)."""
+    trust at each turn on their first run (``lost``), and each turn's words (``turns``, for the reader).
+    No rows when not `shown` (a caller that did not read the runs)."""
     rows = []
-    for talk in content.parts_of("conversation"):
+    for talk in content.parts_of("conversation") if shown else ():
         people = sorted(p for p, got in runs.items() if talk.id in got)
         mine = [runs[p][talk.id] for p in people]
         rows.append({
@@ -449,7 +450,7 @@ def cohort_tables(content: Content, ratings: RatingsIn, attempts: AttemptsIn,
                    for cp in content.instrument.checkpoints},
         "shares": scenario_shares(content, attempts),
         "quiz": quiz_change(quiz or {}),
-        "conversations": conversation_table(content, conversations or {}),
+        "conversations": conversation_table(content, {} if conversations is None else conversations, shown=conversations is not None),
         "scores": scores,
         "keyed": keyed,
         "picks": first_picks(attempts),
