@@ -69,19 +69,21 @@ def current_room(store: Any = None) -> Room | None:
 # --- the join screen ---------------------------------------------------------------------------------
 
 SCREEN_CSS = """
-.ed-screen { font-family: var(--jp-ui-font-family, sans-serif); color: #111; background: #fff;
+.ed-screen { font-family: var(--ed-font-sans); color: var(--ed-color-text);
   display: flex; flex-wrap: wrap; align-items: center; justify-content: center; gap: 2rem 4rem; padding: 1rem 0; }
-.ed-screen h1 { font-size: 3.2rem; margin: 0 0 1.2rem 0; line-height: 1.1; }
+.ed-screen h1 { font-size: 3.2rem; margin: 0 0 1.2rem 0; line-height: 1.1; color: var(--ed-color-text); }
 .ed-screen ol { font-size: 1.8rem; line-height: 1.35; padding-left: 2.2rem; margin: 0; }
 .ed-screen li { margin: 0 0 1.1rem 0; }
-.ed-screen .ed-big { display: block; font-size: 2.6rem; font-weight: 700; color: #0b3d91;
-  font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; overflow-wrap: anywhere; margin-top: 0.2rem; }
-.ed-screen .ed-code { font-size: 4.4rem; letter-spacing: 0.18em; color: #111; }
+.ed-screen .ed-big { display: block; font-size: 2.6rem; font-weight: 700; color: var(--ed-color-accent);
+  font-family: var(--ed-font-mono); overflow-wrap: anywhere; margin-top: 0.2rem; }
+.ed-screen .ed-code { font-size: 4.4rem; letter-spacing: 0.18em; color: var(--ed-color-text); }
 .ed-screen figure { margin: 0; text-align: center; }
 .ed-screen figure svg { display: block; width: 24rem; height: 24rem; max-width: 80vw; max-height: 80vw; margin: 0 auto; }
 .ed-screen figcaption { font-size: 1.4rem; margin-top: 0.4rem; }
-.ed-joined { font-size: 1.6rem; text-align: center; color: #333; margin-top: 0.5rem;
-  font-family: var(--jp-ui-font-family, sans-serif); }
+.ed-joined { font-size: 1.6rem; text-align: center; color: var(--ed-color-text-muted); margin-top: 0.5rem;
+  font-family: var(--ed-font-sans); }
+@media (max-width: 40rem) { .ed-screen h1 { font-size: 2.2rem; } .ed-screen ol { font-size: 1.3rem; }
+  .ed-screen .ed-big { font-size: 1.6rem; } .ed-screen .ed-code { font-size: 2.4rem; } }
 """
 
 
@@ -151,11 +153,16 @@ def join_screen(store: Any = None, refresh_seconds: float = 5.0) -> Any:
 # --- participants and their links ----------------------------------------------------------------------
 
 LIST_CSS = """
-.ed-people { font-family: var(--jp-ui-font-family, sans-serif); font-size: 15px; }
-.ed-people table { border-collapse: collapse; width: 100%; max-width: 56rem; }
-.ed-people th, .ed-people td { text-align: left; padding: 0.35rem 0.6rem; border-bottom: 1px solid #ddd; }
-.ed-people .ed-link { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 1.05rem;
-  overflow-wrap: anywhere; border: 2px dashed #0b5394; padding: 0.5rem; background: #f5f9fd; }
+.ed-people { font-family: var(--ed-font-sans); font-size: var(--ed-size-sm); color: var(--ed-color-text); }
+.ed-people .ed-wide { overflow-x: auto; max-width: 56rem; }
+.ed-people table { border-collapse: collapse; width: 100%; }
+.ed-people th, .ed-people td { text-align: left; padding: var(--ed-space-2) var(--ed-space-3);
+  border-bottom: var(--ed-border-width) solid var(--ed-color-border); color: var(--ed-color-text); }
+@media (max-width: 40rem) { .ed-people th, .ed-people td { padding: var(--ed-space-2) var(--ed-space-1); } }
+.ed-prose p { max-width: var(--ed-column); }
+.ed-people .ed-link { font-family: var(--ed-font-mono); font-size: var(--ed-size-md); overflow-wrap: anywhere;
+  border: var(--ed-control-border) dashed var(--ed-color-accent); padding: var(--ed-space-2);
+  background: var(--ed-color-accent-soft); color: var(--ed-color-text); }
 """
 
 
@@ -209,12 +216,27 @@ def reissue(room: Room, participant_id: int, check_code: str) -> str:
     return room.personal_link(room.store.reissue_link(participant_id))
 
 
+def button(label: str, style: str = "") -> Any:
+    """A button as wide as its label (ipywidgets' default width cuts a longer label off)."""
+    import ipywidgets as w
+
+    return w.Button(description=label, button_style=style, layout=w.Layout(width="auto", max_width="100%"))
+
+
+def row(*children: Any) -> Any:
+    """Controls side by side, the next line taking those that don't fit (on a phone: one under the other)."""
+    import ipywidgets as w
+
+    return w.HBox(list(children), layout=w.Layout(flex_flow="row wrap", align_items="center",
+                                                  grid_gap="0.25rem 0.75rem"))
+
+
 def room_lock(room: Room) -> Any:
     """The state of the room in words, and a button that closes it to new people or opens it again."""
     import ipywidgets as w
 
     state = w.HTML()
-    toggle = w.Button(layout=w.Layout(width="auto"))
+    toggle = button("")
 
     def show(locked: bool) -> None:
         words = ROOM_CLOSED if locked else ROOM_OPEN
@@ -245,14 +267,14 @@ def participants_view(store: Any = None) -> Any:
         return w.HTML(f"<p>{esc(NOT_RUNNING)}</p>")
 
     table = w.HTML()
-    search = w.Text(description="Find a name", placeholder="type part of a name")
-    search.style.description_width = "initial"
-    refresh = w.Button(description="Refresh the list", icon="")
-    pick = w.Dropdown(description="Person", options=[], style={"description_width": "initial"})
-    code = w.Text(description="Their check code", placeholder="like K7P2", style={"description_width": "initial"})
-    make = w.Button(description="Make a new link", button_style="warning")
-    sure = w.Button(description="Yes, make it (the old link stops working)", button_style="danger",
-                    layout=w.Layout(width="auto", display="none"))
+    labelled = {"style": {"description_width": "initial"}, "layout": w.Layout(width="20rem", max_width="100%")}
+    search = w.Text(description="Find a name", placeholder="type part of a name", **labelled)
+    refresh = button("Refresh the list")
+    pick = w.Dropdown(description="Person", options=[], **labelled)
+    code = w.Text(description="Their check code", placeholder="like K7P2", **labelled)
+    make = button("Make a new link", "warning")
+    sure = button("Yes, make it (the old link stops working)", "danger")
+    sure.layout.display = "none"
     result = w.HTML()
     names: dict[int, str] = {}
 
@@ -273,9 +295,9 @@ def participants_view(store: Any = None) -> Any:
         table.value = (
             f"<style>{LIST_CSS}</style><div class='ed-people'>"
             f"<p data-ed='people-count'><strong>{joined_text(len(rows))}</strong></p>{notes}"
-            "<table><thead><tr><th>Name</th><th>Joined</th><th>Last answer</th>"
-            "<th>Shares answers</th></tr></thead>"
-            f"<tbody>{body}</tbody></table></div>"
+            "<div class='ed-wide' tabindex='0' role='region' aria-label='Who has joined'>"
+            "<table><thead><tr><th>Name</th><th>Joined</th><th>Last answer</th><th>Shares answers</th></tr></thead>"
+            f"<tbody>{body}</tbody></table></div></div>"
         )
         pick.options = [(f"{r['name']} (joined {r['joined'].astimezone():%H:%M})", r["id"]) for r in shown]
 
@@ -313,12 +335,12 @@ def participants_view(store: Any = None) -> Any:
     sure.on_click(on_sure)
     show_table()
     heading = w.HTML(
-        "<h2>Lost a personal link?</h2><p>Pick the person and type the check code they tell you. "
-        "They saw it on their screen, under their personal link. Then make them a new link.</p>"
+        "<div class='ed-prose'><h2>Lost a personal link?</h2><p>Pick the person and type the check code they tell you. "
+        "They saw it on their screen, under their personal link. Then make them a new link.</p></div>"
     )
     lock_heading = w.HTML("<h2>New people</h2>")
     return w.VBox(
-        [w.HBox([search, refresh]), table, heading, w.HBox([pick, code, make]), sure, result,
+        [row(search, refresh), table, heading, row(pick, code, make), sure, result,
          lock_heading, room_lock(room)],
         layout=w.Layout(width="100%"),
     )

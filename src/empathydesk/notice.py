@@ -6,24 +6,35 @@ participant can act on. Every text is escaped here; callers pass plain words.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
-STYLE = """
-body { margin: 0; background: #f7f7f5; color: #1f2937; font: 18px/1.55 system-ui, -apple-system, "Segoe UI",
-  Roboto, "Helvetica Neue", Arial, sans-serif; }
-main { max-width: 34rem; margin: 3rem auto; padding: 1.5rem 1.4rem; background: #fff; border-radius: 8px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.12); }
-h1 { font-size: 1.5rem; line-height: 1.3; margin: 0 0 0.8rem; }
-p { margin: 0.7rem 0; }
-a { color: #0b5394; font-weight: 600; }
-label { display: block; font-weight: 600; margin: 1rem 0 0.3rem; }
-input { font: inherit; width: 100%; box-sizing: border-box; padding: 0.5rem; border: 2px solid #6b7280;
-  border-radius: 6px; }
-button { font: inherit; font-weight: 600; margin-top: 1rem; padding: 0.55rem 1.2rem; border: 0; border-radius: 6px;
-  background: #0b5394; color: #fff; cursor: pointer; }
-:focus-visible { outline: 3px solid #b45309; outline-offset: 2px; }
-.problem { border-left: 6px solid #b45309; background: #fff7ed; padding: 0.6rem 0.9rem; }
-@media (max-width: 480px) { main { margin: 0; border-radius: 0; min-height: 100vh; } }
+from empathydesk.paths import TEMPLATE_DIR
+
+# The design tokens (share/STYLE.md) in the page itself: these pages are served without the Voila template that
+# puts them in the head, and ask for no other file. Dark when the browser asks for it (body.ed-plain-page).
+TOKENS = re.sub(r"/\*.*?\*/", "", (TEMPLATE_DIR / "tokens.css").read_text(encoding="utf-8"), flags=re.S)  # no comments
+STYLE = TOKENS + """
+body { margin: 0; background: var(--ed-color-bg); color: var(--ed-color-text); font-family: var(--ed-font-sans);
+  font-size: var(--ed-size-md); line-height: var(--ed-leading); }
+main { max-width: 34rem; margin: var(--ed-space-7) auto; padding: var(--ed-space-5); background: var(--ed-color-surface);
+  border-radius: var(--ed-radius-sm); box-shadow: var(--ed-shadow); }
+h1 { font-size: var(--ed-size-xl); line-height: var(--ed-leading-tight); margin: 0 0 var(--ed-space-3); }
+p { margin: var(--ed-space-3) 0; }
+a { color: var(--ed-color-accent); font-weight: 600; }
+a:hover { color: var(--ed-color-accent-strong); }
+label { display: block; font-weight: 600; margin: var(--ed-space-4) 0 var(--ed-space-1); }
+input { font: inherit; width: 100%; box-sizing: border-box; min-height: var(--ed-target); padding: var(--ed-space-2);
+  color: var(--ed-color-text); background: var(--ed-color-surface);
+  border: var(--ed-control-border) solid var(--ed-color-border-strong); border-radius: var(--ed-radius-sm); }
+button { font: inherit; font-weight: 600; margin-top: var(--ed-space-4); min-height: var(--ed-target);
+  padding: var(--ed-space-2) var(--ed-space-5); border: 0; border-radius: var(--ed-radius-sm);
+  background: var(--ed-color-accent); color: var(--ed-color-on-accent); cursor: pointer; }
+button:hover { background: var(--ed-color-accent-strong); }
+:focus-visible { outline: var(--ed-focus-ring); outline-offset: 2px; }
+.problem { border-left: 6px solid var(--ed-color-warn); background: var(--ed-color-warn-soft);
+  padding: var(--ed-space-2) var(--ed-space-4); }
+@media (max-width: 480px) { main { margin: 0; border-radius: 0; min-height: 100vh; box-sizing: border-box; } }
 """
 
 
@@ -39,7 +50,7 @@ def page(title: str, paragraphs: list[str], *, link: tuple[str, str] | None = No
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"{NO_ICON}<title>{escape(title)} · EmpathyDesk</title><style>{STYLE}</style></head>"
-        f"<body><main><h1>{escape(title)}</h1>{body}{extra_html}</main></body></html>"
+        f'<body class="ed-plain-page"><main><h1>{escape(title)}</h1>{body}{extra_html}</main></body></html>'
     )
 
 
