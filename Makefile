@@ -27,11 +27,16 @@ test: install-test browser postgres proxy
 ## The same notebooks in JupyterLab, for self-study: the file browser on the lessons, lesson files saved
 ## without outputs (src/empathydesk/share/lab), as root too (Binder, containers), stopped by one Ctrl-C.
 lab: install
-	JUPYTER_CONFIG_PATH=src/empathydesk/share/lab $(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks index.ipynb
+	JUPYTER_CONFIG_PATH=src/empathydesk/share/lab $(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks notebooks/index.ipynb
 
 ## The README's Binder badge for this repository, from its GitHub address (`git remote get-url origin`).
 binder-badge:
-	@repo=$$(git remote get-url origin | sed -E 's#^(git@github\.com:|https://github\.com/)##; s#\.git$$##'); \
+	@url=$$(git remote get-url origin 2>/dev/null); \
+	repo=$$(printf '%s' "$$url" | sed -nE 's#^(git@github\.com:|ssh://git@github\.com/|https://github\.com/)([^/]+/[^/]+)$$#\2#p' | sed -E 's#\.git$$##'); \
+	if [ -z "$$repo" ]; then \
+		echo "This copy has no GitHub address (git remote get-url origin: '$$url'). Add it first: git remote add origin https://github.com/OWNER/NAME" >&2; \
+		exit 1; \
+	fi; \
 	echo "[![Try it on Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/$$repo/HEAD?urlpath=voila/render/notebooks/index.ipynb)"
 
 ## Benchmarks that print figures (never part of `make test`).

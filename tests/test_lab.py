@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -119,3 +120,34 @@ def test_the_run_hint_is_not_on_the_workshops_pages() -> None:
             notebook, _ = step(notebook, {})
     assert not any("notebook-only" in c.metadata.get("tags", []) for c in notebook.cells)
     assert any("ed.show(" in c.source for c in notebook.cells)
+
+
+def test_make_lab_opens_the_lessons_index_with_the_projects_config() -> None:
+    """`make lab`'s command, as make runs it from the repository (`jupyter lab` takes the file to open from the
+    folder it is started in, not from its root_dir)."""
+    shown = subprocess.run(["make", "-n", "-o", ".venv/.installed-runtime", "-o", "git-filter", "lab"], cwd=REPO,
+                           check=True, capture_output=True, text=True).stdout
+    args = shlex.split(next(line for line in shown.splitlines() if "jupyter lab" in line))
+    assert args[0] == f"JUPYTER_CONFIG_PATH={LAB_CONFIG.parent.relative_to(REPO)}"
+    root = REPO / next(a.split("=", 1)[1] for a in args if a.startswith("--ServerApp.root_dir="))
+    opened = REPO / args[-1]
+    assert opened.is_file() and opened.parent == root == REPO / "notebooks" and opened.name == "index.ipynb"
+
+
+@pytest.mark.parametrize("origin, badge", [
+    ("git@github.com:someone/their-fork.git", "v2/gh/someone/their-fork/HEAD?urlpath=voila/render/notebooks/index.ipynb"),
+    ("https://github.com/Some-One/empathy.desk", "v2/gh/Some-One/empathy.desk/HEAD?"),
+    ("https://gitlab.com/someone/elsewhere.git", None),
+    ("", None),
+])
+def test_make_binder_badge_is_built_from_the_repositorys_address(tmp_path: Path, origin: str, badge: str | None) -> None:
+    shutil.copy(REPO / "Makefile", tmp_path / "Makefile")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    if origin:
+        subprocess.run(["git", "remote", "add", "origin", origin], cwd=tmp_path, check=True)
+    made = subprocess.run(["make", "-s", "binder-badge"], cwd=tmp_path, capture_output=True, text=True)
+    if badge is None:
+        assert made.returncode != 0 and "has no GitHub address" in made.stderr and "mybinder" not in made.stdout
+    else:
+        assert made.returncode == 0 and made.stdout.startswith("[![Try it on Binder](https://mybinder.org/badge_logo.svg)]")
+        assert f"(https://mybinder.org/{badge}" in made.stdout
