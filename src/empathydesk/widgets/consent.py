@@ -11,13 +11,15 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
+from empathydesk.privacy import MIN_GROUP
 from empathydesk.widgets import place, ui
 from empathydesk.widgets.session import Session
 
 LABEL = "Let the facilitator see my own answers"
-EXPLAIN = (
-    "If you leave this off, the facilitator sees only group totals, and only when at least 5 people "
-    "have answered. You can change this at any time."
+EXPLAIN = (  # true to privacy.py's one rule: a total over people who don't share needs MIN_GROUP of them or more
+    "If you leave this off, the facilitator sees how far you got, but not your answers. A group total that counts "
+    f"them is shown only if at least {MIN_GROUP} people in it keep their answers private too. "
+    "You can change this at any time."
 )
 
 
@@ -85,8 +87,9 @@ ON_YOUR_OWN = (
 IN_A_WORKSHOP = (
     ("Your name here.", "You take part under the name you typed when you joined. It does not have to be your "
                         "real name: a nickname is fine."),
-    ("What the facilitator sees.", "Group totals, and only once at least 5 people have answered. Your own "
-                                   "answers reach the facilitator only if you say yes below."),
+    ("What the facilitator sees.", "How far each person got, and group totals. If you keep your answers private, "
+                                   f"a total that counts them is shown only if at least {MIN_GROUP} people in it keep theirs "
+                                   "private too. Your own answers reach the facilitator only if you say yes below."),
 )
 YOUR_LINK = ("Your link.", "The address of this page holds a private key that brings you back to your answers. "
                            "Please keep it to yourself. If you lose it, the facilitator can give you a new one.")
