@@ -50,23 +50,26 @@ MAX_ROWS = 200  # progress rows shown at once (a filter finds anyone else)
 
 STYLE = """
 <style>
-.ed-dash { font-size: 14px; line-height: 1.45; color: #1b1b1b; max-width: 78rem; }
+/* on the design tokens (share/STYLE.md), so the page follows dark mode */
+.ed-dash { font-size: 14px; line-height: 1.45; color: var(--ed-color-text); max-width: 78rem; }
 .ed-dash h2 { font-size: 1.35rem; margin: 0.6rem 0 0.3rem 0; }
 .ed-dash h3 { font-size: 1.1rem; margin: 1rem 0 0.3rem 0; }
 .ed-dash table { border-collapse: collapse; margin: 0.3rem 0 0.8rem 0; }
-.ed-dash th, .ed-dash td { border-bottom: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
-.ed-dash th { background: #f3f3f3; font-weight: 600; }
+.ed-dash th, .ed-dash td { border-bottom: 1px solid var(--ed-color-border); padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
+.ed-dash th { background: var(--ed-color-sunken); font-weight: 600; }
 .ed-dash td.ed-num, .ed-dash th.ed-num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .ed-dash .ed-grid td.ed-cell { text-align: center; white-space: nowrap; min-width: 4.2rem; }
-.ed-dash .ed-done { background: #e7f1f8; color: #003e6b; font-weight: 600; }
-.ed-dash .ed-part { background: #fff4de; color: #5a3b00; }
-.ed-dash .ed-none { color: #6b6b6b; }
-.ed-dash .ed-muted { color: #4a4a4a; font-size: 0.92em; }
-.ed-dash .ed-warn { border-left: 5px solid #D55E00; background: #fbece3; padding: 0.3rem 0.6rem; margin: 0.3rem 0; }
-.ed-dash .ed-info { border-left: 5px solid #0072B2; background: #e7f1f8; padding: 0.3rem 0.6rem; margin: 0.3rem 0; }
-.ed-dash .ed-retro { background: #fbf3ee; }
+.ed-dash .ed-done { background: var(--ed-color-accent-soft); color: var(--ed-color-accent-strong); font-weight: 600; }
+.ed-dash .ed-part { background: var(--ed-color-warn-soft); color: var(--ed-color-text); }
+.ed-dash .ed-none { color: var(--ed-color-text-muted); }
+.ed-dash .ed-muted { color: var(--ed-color-text-muted); font-size: 0.92em; }
+.ed-dash .ed-warn { border-left: 5px solid var(--ed-color-warn); background: var(--ed-color-warn-soft); padding: 0.3rem 0.6rem; margin: 0.3rem 0; }
+.ed-dash .ed-info { border-left: 5px solid var(--ed-color-accent); background: var(--ed-color-accent-soft); padding: 0.3rem 0.6rem; margin: 0.3rem 0; }
+.ed-dash .ed-retro { background: var(--ed-color-warn-soft); }
+/* a button as wide as its label (ipywidgets' fixed width cut "Refresh now" off) */
+.ed-dash .jupyter-widgets.jupyter-button { width: auto; max-width: 100%; }
 /* long tables scroll inside a widget box that is never replaced, so updates keep its scroll position */
-.ed-dash .ed-scroll { max-height: 34rem; overflow: auto; border: 1px solid #ddd; }
+.ed-dash .ed-scroll { max-height: 34rem; overflow: auto; border: 1px solid var(--ed-color-border); }
 .ed-dash .ed-scroll thead th { position: sticky; top: 0; z-index: 1; }
 </style>
 """
