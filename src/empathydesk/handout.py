@@ -38,7 +38,8 @@ ROLE_PLAY_HOW = (
     "their own. Swap roles for the next module."
 )
 OBSERVER_PART = (
-    "Watch and listen. Tick a point when you see the helper do it, and note the words that helped or hurt. "
+    "Watch and listen. Tick each of the module's key points when you see the helper act on it, and note the "
+    "words that helped or hurt. "
     "Watch the voice, the face and the hands too: do they match the words?"
 )
 OBSERVER_AFTER = "Afterwards, ask the client when they began to trust the helper, and when they stopped."
