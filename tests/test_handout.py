@@ -107,7 +107,7 @@ def test_the_pdf_has_a_page_per_role_play_then_the_two_sheets(kit) -> None:
     assert b"/MediaBox [0 0 595.28 841.89]" in pdf  # A4, in points
     assert pages(pdf) == len(kit.role_plays) + 2
     titles = outline(pdf)
-    assert titles == [f"{p.module.split(':')[0]} role-play: {p.title}" for p in kit.role_plays] + [
+    assert titles == [f"Module {p.number} role-play: {p.title}" for p in kit.role_plays] + [
         handout.SWAPS_TITLE, handout.GLOSSARY_TITLE]
     assert "Module 5 role-play: Joan's pay file" in titles
     assert handout.render(kit, WHEN) == pdf  # the same content makes the same file
@@ -159,7 +159,7 @@ def test_clean_drops_control_characters_and_cuts_long_text() -> None:
     assert len(cut) == handout.MAX_CHARS and cut.endswith("\u2026")
 
 
-def test_fit_shrinks_the_type_then_shortens_the_longest_text(kit) -> None:
+def test_fit_shrinks_the_type_then_shortens_the_longest_text() -> None:
     pdf = handout.new_pdf(WHEN)
     pdf.add_page()
     short = [handout.Block("A few words.")]

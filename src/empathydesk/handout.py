@@ -73,6 +73,7 @@ class Card:
 
 @dataclass(frozen=True)
 class RolePlay:
+    number: int  # the module's
     module: str  # "Module 5: When someone says ..."
     title: str  # the conversation's title
     cards: tuple[Card, Card, Card]
@@ -149,7 +150,7 @@ def role_play(content: Content, module: Module, conversation: Conversation) -> R
         checklist=key_points(content, module),
         closing=OBSERVER_AFTER,
     )
-    return RolePlay(f"Module {module.number}: {module.title}", conversation.title, (client, helper, observer))
+    return RolePlay(module.number, f"Module {module.number}: {module.title}", conversation.title, (client, helper, observer))
 
 
 def coach_rules(content: Content) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
@@ -347,7 +348,7 @@ def _cut_line(pdf: FPDF, y: float) -> None:
 
 def _role_play_page(pdf: FPDF, play: RolePlay) -> None:
     pdf.add_page()
-    pdf.start_section(clean(f"{play.module.split(':')[0]} role-play: {play.title}", 120))
+    pdf.start_section(clean(f"Module {play.number} role-play: {play.title}", 120))
     top = _heading(pdf, f"Role-play  \u00b7  {clean(play.module)}", clean(play.title), ROLE_PLAY_HOW)
     gap, pad = 7.0, 4.5
     bottom = pdf.h - MARGIN - 4
