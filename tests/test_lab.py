@@ -46,6 +46,17 @@ def test_each_lesson_is_shipped_clean_with_a_run_hint(path: Path) -> None:
     assert shows and all(c["metadata"]["jupyter"]["source_hidden"] for c in shows)
 
 
+NOTEBOOKS = sorted(p for folder in ("notebooks", "workshop", "bench") for p in (REPO / folder).glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(REPO)) for p in NOTEBOOKS])
+def test_every_notebook_is_committed_as_the_git_filter_stores_it(path: Path) -> None:
+    """Else a clone with the filter (make install) would show it as changed, or change it on the next commit."""
+    text = path.read_text(encoding="utf-8")
+    stored = nbformat.writes(clean(nbformat.reads(text, as_version=nbformat.NO_CONVERT)))
+    assert text == stored + ("" if stored.endswith("\n") else "\n")
+
+
 def test_the_save_hook_writes_a_run_lesson_as_shipped(tmp_path: Path) -> None:
     """Through Jupyter Server's own contents manager, configured as `make lab` configures it."""
     from jupyter_server.services.contents.filemanager import FileContentsManager
