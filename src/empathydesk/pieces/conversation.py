@@ -549,18 +549,18 @@ def transcript_html(conversation: Conversation, run: Run) -> str:
     return f'<div class="ed-transcript">{"".join(lines)}</div>'
 
 
-def debrief_html(content: Conversation, course: Content, run: Run) -> str:
+def debrief_html(conversation: Conversation, course: Content, run: Run) -> str:
     """The ending: the client's last line, what it was, the debrief, what helped and what hurt, and why."""
     from empathydesk.widgets.rewrite import lesson_name
 
-    conversation = content
     ending = ending_of(conversation, run)
     assert ending is not None
     helped, hurt = [], []
     for step in run.steps:
         reply = conversation.node(step.node).choices[step.choice]  # type: ignore[union-attr]
         lesson = lesson_name(course, reply.lesson)
-        item = f"<li><q>{esc(reply.text)}</q> {esc(reply.why)} <em>(Lesson: {esc(lesson)})</em></li>"
+        item = (f'<li><span class="ed-option-text">{esc(reply.text)}</span> {esc(reply.why)} '
+                f"<em>(Lesson: {esc(lesson)})</em></li>")
         if reply.trust > 0:
             helped.append(item)
         elif reply.trust < 0:
@@ -611,9 +611,10 @@ def build(session: Session, module_id: str) -> w.Widget:
     state = {"number": len(saved) or 1, "run": saved[-1] if saved else Run(conversation=conversation.id)}
     persona = conversation.persona
     intro = ui.heading(conversation.title, intro=f"{persona.about} Pick a reply, or at some turns write your own.")
+    transcript = ui.markup()  # the talk so far, then the meter (a live region that stays in place), then the turn
     meter = ui.markup()
-    body = w.VBox([], layout=ui.full_width())
     message = ui.markup()
+    body = w.VBox([], layout=ui.full_width())
     draft_key = drafts.key(NAME, module_id)
 
     def show_error(text: str) -> None:
@@ -630,9 +631,10 @@ def build(session: Session, module_id: str) -> w.Widget:
 
     def draw(before: int | None = None, note: str = "") -> None:
         run: Run = state["run"]
+        transcript.value = transcript_html(conversation, run)
         meter.value = meter_html(trust_now(conversation, run), before)
         message.value = ui.note_html("info", note, word="") if note else ""
-        parts: list[w.Widget] = [ui.markup(transcript_html(conversation, run))]
+        parts: list[w.Widget] = []
         if run.ending is not None:
             done = runs(KIND.saved(session.store.answers(session.pid)), module_id)
             again = ui.button(AGAIN, icon="repeat")
@@ -691,7 +693,7 @@ def build(session: Session, module_id: str) -> w.Widget:
         draw()
 
     draw()
-    return ui.piece([intro, meter, body, message], name=NAME)
+    return ui.piece([intro, transcript, meter, message, body], name=NAME)
 
 
 KIND = Kind(
