@@ -270,3 +270,20 @@ def test_a_hub_users_participant_is_found_or_added_by_key_once(tmp_path) -> None
         assert store.participant_by_key(people.user_key("lou")) is None
     finally:
         store.close()
+
+
+def test_a_lesson_opened_before_joining_says_how_to_join_on_the_hub(service: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No join code or personal link on the hub: the page sends the person to the first page to pick a name."""
+    from empathydesk.hub.join import NOT_JOINED
+    from empathydesk.widgets import Session, build, ui
+    from tests.widget_tree import text_of
+
+    monkeypatch.setenv("EMPATHYDESK_API_URL", service + "api")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "tok-late")
+    TOKENS["tok-late"] = user("late")
+    lesson = Session(query="")
+    assert lesson.participant is None
+    words = " ".join(text_of(build("module-1/header", lesson)).split())  # a page's first piece says it in full
+    assert ui.esc(NOT_JOINED) in words
+    assert "link" not in words.lower() and "code" not in words.lower()
+    assert "see the message at the top" in text_of(build("module-1/scenarios", lesson))  # the others, in short

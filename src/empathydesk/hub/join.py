@@ -17,6 +17,9 @@ from empathydesk.widgets.session import Session
 
 NAME_HINT = ("The name the facilitator sees next to your progress: a first name or a nickname. "
              "Your sign-in name is not shown to them.")
+# A lesson opened before joining (no code or link on the hub: the person is signed in, and joins by name)
+NOT_JOINED = ("You have not joined this workshop yet. Go to the first page of the workshop, choose the name the "
+              "facilitator sees, and press “Join the workshop”. Then open this page again.")
 CONSENT_LABEL = "Let the facilitator see my own answers"
 CONSENT_HINT = ("If you leave this off, the facilitator sees only group totals, and only when enough people "
                 "have answered. You can change this at any time.")

@@ -9,6 +9,7 @@ import ipywidgets as w
 
 from empathydesk import scoring
 from empathydesk.content import Content
+from empathydesk.settings import settings
 from empathydesk.widgets import place, ui
 from empathydesk.widgets.consent import consent_box
 from empathydesk.widgets.session import NO_PARTICIPANT, Session
@@ -131,4 +132,9 @@ def my_progress(session: Session) -> w.Widget:
 
 def no_participant(short: bool = False) -> w.Widget:
     text = "Join the workshop first (see the message at the top of the page)." if short else NO_PARTICIPANT
-    return ui.piece([ui.note("warn", text, word="" if short else "We need your link.")], name="no-participant")
+    word = "" if short else "We need your link."
+    if not short and settings().api_url:  # on JupyterHub: signed in at the hub, joined by name, no link
+        from empathydesk.hub.join import NOT_JOINED
+
+        text, word = NOT_JOINED, "Join first."
+    return ui.piece([ui.note("warn", text, word=word)], name="no-participant")
