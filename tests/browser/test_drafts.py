@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from empathydesk.content import load
+from empathydesk.pieces import conversation
 from workshop_helpers import free_port_pair
 
 from .conftest import DESKTOP, PHONE, open_page, start_workshop, stop_workshop
@@ -85,6 +86,10 @@ def test_the_strip_turns_to_done_without_a_reload(workshop, desktop, course):
     for scenario in module.scenarios:
         store.add_scenario_attempt(ana.id, scenario.id, scenario.best_index)
     store.add_exercise_attempt(ana.id, module.exercises[0].id, REPLY, {"findings": []})
+    talk = conversation.for_module(course, MODULE)
+    if talk is not None:  # its practice conversation, finished along the best path
+        run = conversation.played(talk, conversation.best_picks(talk))
+        store.add_piece_answer(ana.id, conversation.NAME, conversation.run_key(MODULE, 1), run.model_dump())
     page = desktop
     open_page(page, page_of(workshop, module.notebook, ana.token))
     chip = page.locator(f'.ed-header .ed-strip li[data-page="{MODULE}"]')

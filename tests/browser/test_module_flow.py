@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from empathydesk.content import load
+from empathydesk.pieces import conversation
 from empathydesk.widgets.scenario import option_order
 
 from .conftest import PHONE, open_page, overflowing, shoot, start_voila, stop_voila
@@ -69,6 +70,15 @@ def answer_module(page, course):
             card.locator("textarea").fill(REPLY + " Then I can send you a short note for next time. (0)")
             card.get_by_role("button", name="Check my reply again").click()
             expect(card).to_contain_text("Attempt 2 is saved")
+    # the practice conversation, along its best path
+    talk = conversation.for_module(course, MODULE)
+    box = page.locator(".ed-conversation")
+    for node in talk.best_path() if talk else ():
+        expect(box.locator(".ed-choice-question")).to_contain_text(node.client)
+        box.get_by_role("radio", name=next(c.text for c in node.choices if c.best), exact=True).check()
+        box.get_by_role("button", name=conversation.SAY).click()
+    if talk:
+        expect(box).to_contain_text("How it ended: resolved and reassured")
     # reflection: a draft as typed, saved with its button
     for reflection in module.reflections:
         card = page.locator(f".ed-reflection-{reflection.id}")
@@ -99,6 +109,8 @@ def expect_module_kept(page, course):
     for i in range(form.locator(".ed-item").count()):
         expect(form.locator(".ed-item").nth(i).locator("input[type=radio]").nth(3)).to_be_checked()
     expect(form).to_contain_text("answered. Thank you!")
+    if conversation.for_module(course, MODULE):
+        expect(page.locator(".ed-conversation")).to_contain_text("How it ended: resolved and reassured")
     chip = page.locator('.ed-header .ed-strip li[data-page="module-1"]')
     expect(chip).to_contain_text("✓ done")
 

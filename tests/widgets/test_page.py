@@ -9,6 +9,7 @@ import re
 import ipywidgets as w
 import pytest
 
+from empathydesk.pieces import conversation
 from empathydesk.storage import StorageError
 from empathydesk.widgets import Session, build
 from empathydesk.widgets.file_picker import FilePicker
@@ -188,6 +189,10 @@ def answer_module_but_its_reflection(store, pid, content, module_id="module-1"):
     for scenario in module.scenarios:
         store.add_scenario_attempt(pid, scenario.id, scenario.best_index)
     store.add_exercise_attempt(pid, module.exercises[0].id, "Happy to help.", {"findings": []})
+    talk = conversation.for_module(content, module_id)
+    if talk is not None:  # its practice conversation, finished along the best path
+        run = conversation.played(talk, conversation.best_picks(talk))
+        store.add_piece_answer(pid, conversation.NAME, conversation.run_key(module_id, 1), run.model_dump())
 
 
 def test_the_strip_follows_the_page_without_a_reload(store, participant, page, content):

@@ -316,6 +316,19 @@ def take(conversation: Conversation, run: Run, choice: int, written: str | None 
     return Run(conversation=run.conversation, steps=[*run.steps, step], ending=ending)
 
 
+def played(conversation: Conversation, picks: Iterable[int]) -> Run:
+    """A run from the start along the replies `picks` (their indices in the file)."""
+    run = Run(conversation=conversation.id)
+    for pick in picks:
+        run = take(conversation, run, pick)
+    return run
+
+
+def best_picks(conversation: Conversation) -> list[int]:
+    """The best reply's index at each turn of the best path."""
+    return [next(i for i, c in enumerate(n.choices) if c.best) for n in conversation.best_path()]
+
+
 def _answer_check(content: Content, key: str, run: Run) -> str | None:
     """A run must be a path of the module's conversation, with the trust it builds."""
     module_id, number = _split_key(key)
