@@ -496,7 +496,7 @@ class P:
 def _conversation_row(html_: str) -> list[str]:
     table = html_[html_.index('aria-label="Practice conversations"'):]
     row = table[table.index("<tbody>") + 7: table.index("</tbody>")]
-    return [html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+    return [html.unescape(re.sub(r"<[^>]+>", "", cell.replace("<br>", "; "))) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
 
 
 def test_the_dashboard_shows_endings_first_and_last_and_where_trust_fell(course):

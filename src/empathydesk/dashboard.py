@@ -279,7 +279,7 @@ def conversations_html(tables: Mapping[str, Any]) -> str:
     def endings(got: Mapping[str, int], note: str) -> str:
         if note:
             return f'<td class="ed-muted">{esc(note)}</td>'
-        return "<td>" + "; ".join(f"{esc(ENDING_WORDS[t])}: {got[t]}" for t in ENDING_WORDS if got.get(t)) + "</td>"
+        return "<td>" + "<br>".join(f"{esc(ENDING_WORDS[t])}: {got[t]}" for t in ENDING_WORDS if got.get(t)) + "</td>"
 
     rows = []
     for row in talks.itertuples():
@@ -291,7 +291,9 @@ def conversations_html(tables: Mapping[str, Any]) -> str:
             lost = f'<td class="ed-muted">{esc(row.lost_note)}</td>'
         elif row.lost:
             turn, count = max(row.lost.items(), key=lambda kv: (kv[1], kv[0]))
-            lost = f"<td>{esc(row.turns.get(turn, turn))} ({count} of {row.n})</td>"
+            words = row.turns.get(turn, turn)
+            words = words if len(words) <= 90 else words[:89].rstrip() + "…"
+            lost = f"<td>{esc(words)} ({count} of {row.n})</td>"
         else:
             lost = "<td>Nobody lost trust on their first run.</td>"
         rows.append(f'<tr><th scope="row">{esc(row.title)}</th><td class="ed-num">{row.n}</td>'
