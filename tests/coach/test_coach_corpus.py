@@ -21,7 +21,10 @@ HELD_OUT = Path(__file__).with_name("heldout.yaml")
 # Tune 2: 508 more tune replies written blind by an outsider (blame, brush-offs, mockery, offers,
 # acknowledgement, and look-alikes), used while writing the clause readers (readers.py).
 TUNE_2 = Path(__file__).with_name("tune2.yaml")
-CASES = load_corpus(CORPUS, HELD_OUT, TUNE_2)
+# Tune 3: 125 tune replies written by the team in round 7 (blame in plain words, brush-offs, mockery,
+# and look-alikes that must not be blocked).
+TUNE_3 = Path(__file__).with_name("tune3.yaml")
+CASES = load_corpus(CORPUS, HELD_OUT, TUNE_2, TUNE_3)
 LATER_HELD_OUT = [Path(__file__).with_name(f"heldout{n}.yaml") for n in (2, 3, 4)]
 
 

@@ -272,9 +272,9 @@ def detect(reply: "Reply", found: dict[str, list["Match"]]) -> dict[str, list["M
     model = current()
     if not model or not model.get("codes") or not reply.sentences:
         return {}
-    from empathydesk.coach.engine import Match
-
+    from empathydesk.coach import readers
     from empathydesk.coach.data import rules
+    from empathydesk.coach.engine import Match
 
     kinds = {c: info.kind for c, info in rules().codes.items()}
     per_clause, whole = reply_features(reply, found)
@@ -301,6 +301,8 @@ def detect(reply: "Reply", found: dict[str, list["Match"]]) -> dict[str, list["M
         _, s, e, cfeats = best
         if score(model, code, cfeats | whole) < 0.5:
             continue  # the reply leans that way, but no clause of it says so on its own
+        if kinds[code] == "works" and readers.GRUDGING.search(reply.text, s, e):
+            continue  # "you could always log a ticket, I suppose": a grudging offer is no offer
         cue = _cue(cfeats, w)
         if not cue:
             continue  # nothing in its words to show: the reply's other cues alone do not make a finding

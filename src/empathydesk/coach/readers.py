@@ -358,7 +358,7 @@ _OFFER = [
 ]
 
 
-_GRUDGING = re.compile(r"\b(?:I suppose|if you must|if it really bothers you|if you insist)\b", F)
+GRUDGING = re.compile(r"\b(?:I suppose|if you must|if it really bothers you|if you insist)\b", F)
 
 
 def offers(reply: "Reply") -> list[tuple[int, int, str]]:
@@ -370,7 +370,7 @@ def offers(reply: "Reply") -> list[tuple[int, int, str]]:
             before = text[max(s, m.start() - 40):m.start()]
             if re.search(r"\b(?:not|never|no|if (?:only|I)|before|unless|wish)\s+(?:\w+\s+)?$|\b(?:what|nothing|anything|everything|more|else|all|best|only|much|which|that)\s+$", before, F):
                 continue
-            if _GRUDGING.search(text, s, reply.sentence_at(m.start())[1]):
+            if GRUDGING.search(text, s, reply.sentence_at(m.start())[1]):
                 continue
             out.append((m.start(), m.end(), "offer"))
             break
