@@ -529,3 +529,23 @@ def test_the_dashboard_hides_what_would_give_away_a_persons_ending(course):
     assert {f.key for f in figures if f.key[0] == "conversation"} == {
         ("conversation", "test-conversation", part) for part in ("first", "last", "lost")}
     assert answers[("run", "test-conversation", "first")] == {1: "escalated", 2: "reassured", 3: "escalated", 4: "reassured"}
+
+
+def test_a_hostile_written_reply_is_shown_as_text(store, course):
+    person = store.local_participant()
+    page = _play(store, course, person, [_best(course, n) for n in ("n1", "n2", "n3")])
+    find(page, w.Textarea)[0].value = '<script>alert("x")</script><img src=x onerror=alert(1)> =SUM(A1)'
+    next(b for b in find(page, w.Button) if b.description == conv.SAY_MINE).click()
+    markup = markup_text(page)
+    assert "<script>" not in markup and "<img" not in markup and "&lt;script&gt;" in markup
+    assert runs(conv.KIND.saved(store.answers(person.id)), "module-5")[0].steps[-1].written.startswith("<script>")
+
+
+def test_the_cohort_results_carry_the_runs_of_people_who_share(store, course):
+    from empathydesk.cohort_export import _individual_rows
+
+    person = store.local_participant()
+    _play(store, course, person, [_best(course, "n1"), "I will open a ticket and someone will call you back later today."])
+    rows = [tuple(r[k] for k in ("kind", "topic", "item", "value")) for r in _individual_rows("Me", store.answers(person.id))]
+    assert (NAME, "conversation module-5-run-1", "ending", "escalated") in rows
+    assert (NAME, "conversation module-5-run-1", "turn 1 n1", 0) in rows
