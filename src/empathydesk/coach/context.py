@@ -43,7 +43,8 @@ PROMISE = re.compile(
     r"email|update|connect|help|meet|install|restore|walk|show|handle|take|chase|join|text|follow|keep|let|do|collect|scan|"
     r"pick|fetch|confirm|attend|escort|clean|test|wipe|unlock|order|book|raise|print)\b"
     r"|\bI(?:'m| am) (?:on my way|coming|heading|bringing|making|setting|sending|connecting|calling|looking|checking|chasing|"
-    r"on it|walking|running|popping)\b|\b(?:\w+ and I|we) (?:are|'re) (?:on our way|coming|heading)\b|\b(?:an?|the|our) (?:engineer|technician|electrician|colleague|team) (?:will|is going to) (?:come|attend|be)\b|\bbe (?:there|with you|over|up|down) (?:in|within|at|by|shortly|soon|now)\b",
+    r"on it|walking|running|popping|cutting|switching|turning|resetting|locking|blocking|fixing|sorting|restoring|"
+    r"ordering|booking|replacing|moving)\b|\b(?:\w+ and I|we) (?:are|'re) (?:on our way|coming|heading)\b|\b(?:an?|the|our) (?:engineer|technician|electrician|colleague|team) (?:will|is going to) (?:come|attend|be)\b|\bbe (?:there|with you|over|up|down) (?:in|within|at|by|shortly|soon|now)\b",
     re.IGNORECASE,
 )
 ALTERNATIVE = re.compile(
