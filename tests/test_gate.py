@@ -56,11 +56,11 @@ def test_no_secret_survives_in_a_log_line():
     token = new_token()
     kernel = "dfc7252b-6ce1-4b92-9962-763db0a63d72"
     line = (f"403 GET /voila/files/x.png?token=KEYKEYKEY&code=K7QM-3XPA (127.0.0.1) 1.1ms; "
-            f"kernel {kernel}; link {token}; /login?next=/x&_xsrf=2|abc")
+            f"kernel {kernel}; link {token}; /login?next=/x&_xsrf=2|abc; GET /voila/render/a.ipynb?seat=made-up-seat")
     cleaned = gate.redact(line)
-    for secret in ("KEYKEYKEY", "K7QM-3XPA", token, kernel, "2|abc"):
+    for secret in ("KEYKEYKEY", "K7QM-3XPA", token, kernel, "2|abc", "made-up-seat"):
         assert secret not in cleaned
-    assert "token=[hidden]" in cleaned and "dfc7252b…" in cleaned and "next=/x" in cleaned
+    assert "token=[hidden]" in cleaned and "seat=[hidden]" in cleaned and "dfc7252b…" in cleaned and "next=/x" in cleaned
     assert gate.redact("Kernel pool of 01-their-side.ipynb is filled") == "Kernel pool of 01-their-side.ipynb is filled"
 
 
