@@ -159,7 +159,8 @@ LIST_CSS = """
 .ed-people th, .ed-people td { text-align: left; padding: var(--ed-space-2) var(--ed-space-3);
   border-bottom: var(--ed-border-width) solid var(--ed-color-border); color: var(--ed-color-text); }
 @media (max-width: 40rem) { .ed-people th, .ed-people td { padding: var(--ed-space-2) var(--ed-space-1); } }
-.ed-prose p { max-width: var(--ed-column); }
+.ed-prose p, .ed-people-view .ed-note { max-width: var(--ed-column); }
+.ed-people-view .jupyter-button { white-space: normal; text-align: left; }  /* a long label wraps on a phone */
 .ed-people .ed-link { font-family: var(--ed-font-mono); font-size: var(--ed-size-md); overflow-wrap: anywhere;
   border: var(--ed-control-border) dashed var(--ed-color-accent); padding: var(--ed-space-2);
   background: var(--ed-color-accent-soft); color: var(--ed-color-text); }
@@ -262,6 +263,8 @@ def participants_view(store: Any = None) -> Any:
     the check code from their screen), and the room's lock."""
     import ipywidgets as w
 
+    from empathydesk.widgets.ui import classes, note_html
+
     room = current_room(store)
     if room is None:
         return w.HTML(f"<p>{esc(NOT_RUNNING)}</p>")
@@ -304,10 +307,10 @@ def participants_view(store: Any = None) -> Any:
     def on_make(_: Any) -> None:
         result.value = ""
         if pick.value is None:
-            result.value = "<p>Choose the person first.</p>"
+            result.value = note_html("warn", "Choose the person first.")
             return
         if not code.value.strip():
-            result.value = f"<p>{esc(NO_CHECK_CODE)}</p>"
+            result.value = note_html("warn", NO_CHECK_CODE)
             return
         sure.layout.display = ""
 
@@ -317,7 +320,7 @@ def participants_view(store: Any = None) -> Any:
             link = reissue(room, pick.value, code.value)
         except Exception as exc:  # noqa: BLE001 - say it plainly, keep the page working
             message = getattr(exc, "message", None) or str(exc) or "That did not work. Please try again."
-            result.value = f"<p>{esc(message)}</p>"
+            result.value = note_html("warn", message)
             return
         name = names.get(pick.value, "")
         code.value = ""
@@ -342,5 +345,5 @@ def participants_view(store: Any = None) -> Any:
     return w.VBox(
         [row(search, refresh), table, heading, row(pick, code, make), sure, result,
          lock_heading, room_lock(room)],
-        layout=w.Layout(width="100%"),
+        layout=w.Layout(width="100%"), **classes("ed-people-view"),
     )
