@@ -8,6 +8,7 @@ import ipywidgets as w
 import pytest
 
 from empathydesk import joining
+from empathydesk.pieces import conversation
 from empathydesk.widgets import Session, build
 from empathydesk.widgets.file_picker import FilePicker
 from empathydesk.widgets.join import ALL_DONE
@@ -258,6 +259,10 @@ def test_with_every_page_done_the_landing_page_says_so_instead_of_carry_on(store
     store.add_exercise_attempt(kim.id, module.exercises[0].id, "Happy to help.", {"findings": []})
     for reflection in module.reflections:
         store.save_reflection(kim.id, reflection.id, "I will ask first.")
+    talk = conversation.for_module(content, "module-1")
+    if talk is not None:  # its practice conversation, finished along the best path
+        run = conversation.played(talk, conversation.best_picks(talk))
+        store.add_piece_answer(kim.id, conversation.NAME, conversation.run_key("module-1", 1), run.model_dump())
     page = said(landing(store, f"seat={kim.token}"))
     assert ALL_DONE in page and "Carry on" not in page and "Start:" not in page
     assert page.count("✓ done") == 3
