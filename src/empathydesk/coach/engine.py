@@ -402,6 +402,13 @@ def find(text: str) -> tuple[Reply, dict[str, list[Match]]]:
     # the reply's words, shapes and the rules' other findings, pointing at its highest-scoring clause.
     for code, matches in learned.detect(reply, found).items():
         found[code] = matches
+    if "sarcasm" in found and found["sarcasm"][0].group == "learned":
+        # mockery the model found is blame or a brush-off by the same reading as the rules' (readers.py)
+        x = found["sarcasm"][0]
+        blame, brush = readers.mockery_implies(reply)
+        for code, implied, group in (("admonishing", blame, "mocks-mistake"), ("dismissive", brush, "mocks-problem")):
+            if implied and code not in found:
+                found[code] = [Match(code, x.start, x.end, f"reader-{group}")]
     return reply, _settle(reply, found, r)
 
 
