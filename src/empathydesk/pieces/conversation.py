@@ -422,15 +422,18 @@ def cohort_runs(content: Content, answers: Mapping[int, Answers]) -> dict[int, d
 
 def _demo(content: Content, rng: random.Random, index: int, before: float, after: float, finished: bool) -> dict[str, Any]:
     """A made-up person's runs: the best reply with the chance they know it then; a second run, knowing
-    more, if they finished (and only the first conversation if they did not: `demo` times the rest at the end)."""
+    more, if they finished (and only the first conversation if they did not: `demo` times the rest at the end).
+    The runs draw on a generator of their own (from the person's place and knowledge), not on `rng`: the other
+    made-up answers stay the same whatever conversations the course has."""
     out: dict[str, Any] = {}
     for conversation in content.parts_of(NAME)[: None if finished else 1]:
+        own = random.Random(f"{index}:{before}:{after}:{conversation.id}")
         for n, knows in enumerate((before, after) if finished else (before,), start=1):
             run = Run(conversation=conversation.id)
             while run.ending is None and len(run.steps) < 4 * len(conversation.nodes):
                 node = conversation.node(where(conversation, run))
                 best = next(i for i, c in enumerate(node.choices) if c.best)  # type: ignore[union-attr]
-                run = take(conversation, run, best if rng.random() < knows else rng.randrange(len(node.choices)))  # type: ignore[union-attr]
+                run = take(conversation, run, best if own.random() < knows else own.randrange(len(node.choices)))  # type: ignore[union-attr]
             if run.ending is not None:
                 out[run_key(conversation.module, n)] = run.model_dump()
     return out
