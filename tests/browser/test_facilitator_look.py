@@ -1,12 +1,15 @@
 """The facilitator's pages in Chromium, light and dark, at 1280 px and 375 px: the sign-in page, the participants,
 the dashboard and the join screen follow the browser's colour scheme (the design tokens), no button cuts its
-label off, nothing sticks out past the screen's edge, and axe-core (contrast included) finds nothing.
+label off (the new link's confirmation shown too), nothing sticks out past the screen's edge, and axe-core (contrast included) finds nothing.
 Screenshots: test-artifacts/look-<page>-<scheme>-<width>.png.
 """
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from workshop_helpers import answer_some, free_port_pair
 
@@ -74,6 +77,11 @@ def test_the_facilitators_pages_follow_the_scheme_and_show_every_label(workshop,
             visit.wait(drawn)
             for label in LABELS.get(notebook, ()):
                 assert page.get_by_role("button", name=label).is_visible(), f"{notebook}: no {label!r}"
+            if notebook == "participants.ipynb":  # the longest label: the confirmation of a new link
+                page.locator("select").select_option(index=0)
+                page.get_by_label("Their check code").fill("ZZZZ")
+                page.get_by_role("button", name="Make a new link").click()
+                expect(page.get_by_role("button", name=re.compile("^Yes, make it"))).to_be_visible()
             looks_right(visit, axe, scheme, notebook.removesuffix(".ipynb"), artifacts)
     finally:
         visit.context.close()
