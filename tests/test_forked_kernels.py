@@ -125,6 +125,20 @@ def test_a_page_kernel_is_forked_from_the_template_which_holds_no_thread_or_loop
     assert shown.split() == ["True", str(kernel.km.provisioner.cwd), "True", "None"]
 
 
+def test_a_forked_kernel_behaves_as_a_new_process_for_widgets_and_warnings(kernels):
+    """ipywidgets, imported by the template before any IPython shell existed, still answers the widget comms
+    (a page's widgets load: the facilitator's dashboard did not before), and a library's DeprecationWarning
+    is not written to the page, as in an ordinary kernel."""
+    code = ("import ipywidgets; from comm import get_comm_manager; ipywidgets.Layout(gap='1px'); "
+            "print(sorted(t for t in get_comm_manager().targets if t.startswith('jupyter.widget')))")
+    kernel = kernels()
+    streams: list[tuple[str, str]] = []
+    reply = kernel.kc.execute_interactive(code, timeout=120, output_hook=lambda m: streams.append(
+        (m["content"]["name"], m["content"]["text"])) if m["msg_type"] == "stream" else None)
+    assert reply["content"]["status"] == "ok"
+    assert streams == [("stdout", "['jupyter.widget', 'jupyter.widget.control']\n")]
+
+
 def test_every_kernel_has_fresh_random_state(kernels):
     code = ("import random, secrets, uuid, numpy.random as npr; "
             "print(random.random(), npr.random(), secrets.token_hex(8), uuid.uuid4())")

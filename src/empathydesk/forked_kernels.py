@@ -57,6 +57,9 @@ PRELOAD = (
     "ipywidgets", "voila.utils", "empathydesk.kernel", "empathydesk.widgets", "empathydesk.widgets.arrival",
     "empathydesk.widgets.page", "empathydesk.widgets.session", "empathydesk.kinds", "empathydesk.storage",
 )
+# Loaded by the template before any IPython shell exists, these hook into the shell only when imported inside
+# one (ipywidgets registers its comm targets then): each kernel loads them as IPython extensions instead.
+SHELL_HOOKS = ("ipywidgets",)
 READY_TIMEOUT = 180.0  # s for the template's imports (a loaded 2-core machine: tens of seconds at worst)
 REPLY_TIMEOUT = 30.0  # s for one fork's reply
 MAX_REQUEST = 1 << 20  # bytes: a kernel's command, environment and folder
@@ -92,6 +95,9 @@ def preload() -> None:
 
 def serve(control_fd: int) -> None:
     """The template: preload, then fork a kernel for each socket the app sends, until the app is gone."""
+    import warnings
+
+    fresh_warnings = list(warnings.filters)  # as a new interpreter has them, before any import adds its own
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the app stops first and shuts its kernels down itself
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.disable()  # from here on no collection rewrites the shared objects' pages; each kernel enables it
@@ -128,6 +134,8 @@ def serve(control_fd: int) -> None:
             gc.freeze()
             pid = os.fork()
             if pid == 0:
+                warnings.filters[:] = fresh_warnings  # so that a kernel shows the same warnings as a new process
+                warnings._filters_mutated()  # type: ignore[attr-defined]  # (the documented resetwarnings does this)
                 _become_kernel(fds[0], control.fileno())
             pidfd = os.pidfd_open(pid)
             watched[pid] = fds[0]
@@ -173,7 +181,8 @@ def _become_kernel(fd: int, control_fd: int) -> None:
         reseed()
         module = request["module"]
         # ipykernel read JPY_PARENT_PID as the template imported it: its parent poller is told here instead
-        sys.argv = [module, *request["args"], f"--IPKernelApp.parent_handle={os.getppid()}"]
+        sys.argv = [module, *request["args"], f"--IPKernelApp.parent_handle={os.getppid()}",
+                    *(f"--IPKernelApp.extensions={name}" for name in SHELL_HOOKS)]
         sys.path[0] = cwd  # as `python -m` in that folder
         sys.modules.pop(module, None)  # run afresh as __main__, as `python -m` does
         gc.enable()
