@@ -6,13 +6,14 @@ Starts the real workshop (the repository's pages, a temporary database, a pool o
   builds the widgets and stays, just as when a browser has the page open) and measures those kernels,
 - measures both Voilà server processes and the facilitator's dashboard kernel.
 
-USS (memory only that process holds) is what one more kernel adds; RSS counts shared libraries too.
+USS (memory only that process holds) is what one more kernel adds; PSS divides shared pages among the
+processes that share them; RSS counts shared pages (libraries, and the kernel template's pages that every
+forked kernel shares, see empathydesk.forked_kernels) in full in every process.
 Run alone: `.venv/bin/python bench/bench_workshop_memory.py` (about a minute on 2 cores).
 """
 
 from __future__ import annotations
 
-import re
 import statistics
 import sys
 import tempfile
@@ -21,34 +22,21 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "bench"))
 
-
-def memory(pid: int) -> dict[str, float]:
-    """MiB: rss, pss, uss of one process (from smaps_rollup)."""
-    fields: dict[str, int] = {}
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
-        name, value = line.split(":", 1)
-        fields[name] = int(value.split()[0])
-    uss = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
-    return {"rss": fields["Rss"] / 1024, "pss": fields["Pss"] / 1024, "uss": uss / 1024}
+from bench_kernel import memory  # noqa: E402
 
 
 def kernels_of(parent: int) -> dict[str, int]:
-    """kernel id -> pid for the kernels a Voilà process started."""
+    """kernel id -> pid for the kernels a Voilà process started (its own children, or its template's)."""
+    import psutil
+    from room import kernel_id_of
+
     found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) != parent:
-            continue
-        match = re.search(r"kernel-([0-9a-f-]{36})\.json", cmdline)
-        if match:
-            found[match.group(1)] = int(entry.name)
+    for proc in psutil.Process(parent).children(recursive=True):
+        kernel = kernel_id_of(proc)
+        if kernel:
+            found[kernel] = proc.pid
     return found
 
 
@@ -113,9 +101,9 @@ def run() -> list[tuple[str, str, str]]:
     med = lambda xs, key: statistics.median(x[key] for x in xs)  # noqa: E731
     rows = [
         ("participant pages preheated", f"{m['pages']} pages x 1 kernel, ready in {m['warm_seconds']:.0f} s", "before people arrive"),
-        ("preheated kernel, waiting (median)", f"USS {med(pooled, 'uss'):.0f} MiB, RSS {med(pooled, 'rss'):.0f} MiB", "small"),
-        ("kernel of an open page (median of pages)", f"USS {med(used, 'uss'):.0f} MiB, RSS {med(used, 'rss'):.0f} MiB", "< 150 MiB"),
-        ("heaviest page kernel", f"{heaviest[0]}: USS {heaviest[1]['uss']:.0f} MiB, RSS {heaviest[1]['rss']:.0f} MiB", ""),
+        ("preheated kernel, waiting (median)", f"USS {med(pooled, 'uss'):.0f} MiB, PSS {med(pooled, 'pss'):.0f} MiB, RSS {med(pooled, 'rss'):.0f} MiB", "small"),
+        ("kernel of an open page (median of pages)", f"USS {med(used, 'uss'):.0f} MiB, PSS {med(used, 'pss'):.0f} MiB, RSS {med(used, 'rss'):.0f} MiB", "< 150 MiB"),
+        ("heaviest page kernel", f"{heaviest[0]}: USS {heaviest[1]['uss']:.0f} MiB, PSS {heaviest[1]['pss']:.0f} MiB, RSS {heaviest[1]['rss']:.0f} MiB", ""),
         ("participant app server", f"RSS {m['server']['rss']:.0f} MiB", ""),
         ("facilitator app server", f"RSS {m['facilitator_server']['rss']:.0f} MiB", ""),
     ]

@@ -1,6 +1,7 @@
 """A room of 40 against the real `empathydesk workshop`, plain Voilà beside it, and faults.
 
-    .venv/bin/python bench/room.py                  # the full run (about 10 minutes), prints its figures
+    .venv/bin/python bench/room.py                  # the full run (about 20 minutes), prints its figures
+    .venv/bin/python bench/room.py --no-compare     # without the second room on ordinary kernels
     .venv/bin/python bench/room.py --quick          # 8 people, 1 browser, shorter: a smoke test
     .venv/bin/python bench/room.py --no-faults      # skip the kill / read-only / full-disk phases
 
@@ -22,6 +23,15 @@ What it does, all on 127.0.0.1, each phase bounded in time, everything stopped a
    answering, restart it, check every acknowledged answer; then a read-only database (SQLite `mode=ro`)
    and a full one (a 1 MiB tmpfs, when this process may mount one): the message people see, no traceback,
    nothing saved lost.
+
+5. The same room again on a fresh database with the workshop's kernels started as new processes
+   (`empathydesk workshop --plain-kernels`) instead of forked from its warm template, to compare.
+
+Around the rooms, one standard ipykernel start and one forked kernel start are measured here (bench_kernel's
+way, CPU seconds): the room's CPU per page opened and the kernel start are given as ratios to it, which carry
+over to a slower or faster machine; beside them the absolute figures and the machine's load average (the
+machine may be shared). Memory is PSS (`/proc/<pid>/smaps_rollup`), which divides shared pages among the
+processes that share them; RSS counts the template's pages once in every kernel forked from it.
 
 `run_room()` returns the rows for bench/run.py (see bench_room.py). Absolute times depend on the machine
 and on what else runs on it; the ratios and the counts are the figures to read.
@@ -56,6 +66,7 @@ if str(HERE) not in sys.path:
 
 import psutil  # noqa: E402
 
+from bench_kernel import STANDARD, FORKED, memory, start_cpu  # noqa: E402
 from drive import Ledger, Participant, descendants, first, html_text, pieces  # noqa: E402
 from voila_client import open_page, new_client, views_in, parse_page  # noqa: E402
 
@@ -82,6 +93,8 @@ class Config:
     quiet: bool = True               # run the one-page-at-a-time comparison with plain Voila
     kernel_nice: int | None = None   # experiment: renice the workshop's kernels during the room
     join_with_kernel: bool = False   # the join page as before issue 24: the landing notebook's widget, in a kernel
+    plain_kernels: bool = False      # the workshop's page kernels as new processes (--plain-kernels), not forked
+    compare_plain: bool = True       # then the same room again with ordinary kernels, to compare (issue 24)
     log: Any = print
 
 
@@ -122,13 +135,39 @@ def fmt_mb(x: float) -> str:
     return f"{x / 2**20:.0f} MiB"
 
 
-def kernel_id_of(proc: psutil.Process) -> str | None:
+TEMPLATE = "empathydesk.forked_kernels"
+
+
+def kernel_id_of(proc: psutil.Process, look_up: bool = True) -> str | None:
+    """The kernel id of a page kernel's process (None: not a kernel). A kernel forked from the template has the
+    template's command line: it is the template's child, and its id is in its sockets' names (`look_up`;
+    else "forked-<pid>")."""
     try:
         cmd = " ".join(proc.cmdline())
+        if TEMPLATE in cmd:
+            parent = proc.parent()
+            if parent is None or TEMPLATE not in " ".join(parent.cmdline()):
+                return None  # the template itself
+            for c in proc.net_connections(kind="unix") if look_up else []:
+                m = re.search(r"kernel-([0-9a-f-]{36})-ipc", c.laddr or "")
+                if m:
+                    return m.group(1)
+            return f"forked-{proc.pid}"
     except (psutil.Error, OSError):
         return None
     m = re.search(r"kernel-([0-9a-f-]{36})\.json", cmd)
     return m.group(1) if m and ("ipykernel" in cmd or "empathydesk.kernel" in cmd) else None
+
+
+def pss(procs: list[psutil.Process]) -> int:
+    """Bytes: the processes' proportional set size (a page shared by n processes counts 1/n in each)."""
+    total = 0.0
+    for p in procs:
+        try:
+            total += memory(p.pid)["pss"]
+        except (OSError, KeyError, ValueError):
+            pass
+    return int(total * 2**20)
 
 
 def tree(pids: list[int]) -> list[psutil.Process]:
@@ -296,11 +335,14 @@ class Workshop(Server):
 
     def __init__(self, tmp: Path, db_url: str, cohort: str = "bench-room", port: int | None = None,
                  facilitator_port: int | None = None, tag: str = "", extra: list[str] | None = None,
-                 join_with_kernel: bool = False) -> None:
+                 join_with_kernel: bool = False, plain_kernels: bool = False) -> None:
         self.port = port or free_port()
         self.facilitator_port = facilitator_port or free_port()
         self.db_url = db_url
         self.join_with_kernel = join_with_kernel
+        self.plain_kernels = plain_kernels
+        if plain_kernels:
+            extra = [*(extra or []), "--plain-kernels"]
         cmd = [sys.executable, "-m", "empathydesk", "workshop", "--port", str(self.port),
                "--facilitator-port", str(self.facilitator_port), "--db", db_url, "--cohort", cohort,
                # every simulated person comes from 127.0.0.1: no per-address limits (a real room has an address each)
@@ -395,15 +437,19 @@ class MemoryPeaks:
     largest_kernel: int = 0
     samples: int = 0
     over_cap: bool = False
+    pss: int = 0            # every process of the workshop (servers, template, kernels): sum of PSS at one moment
 
 
 async def sample_memory(pids_of: Any, peaks: MemoryPeaks, stop: asyncio.Event, every: float = 2.0,
                         kernel_nice: int | None = None) -> None:
     while not stop.is_set():
         servers = kernels = n = biggest = 0
-        for p in tree(pids_of()):
+        procs = tree(pids_of())
+        if peaks.samples % 3 == 0:  # reading every process's page tables costs CPU: every third sample
+            peaks.pss = max(peaks.pss, pss(procs))
+        for p in procs:
             size = rss(p)
-            if kernel_id_of(p):
+            if kernel_id_of(p, look_up=False):
                 if kernel_nice is not None:  # experiment: kernels below the servers' priority
                     try:
                         if p.nice() != kernel_nice:
@@ -620,6 +666,7 @@ class RoomResult:
     join_clicks: list[float] = field(default_factory=list)   # "Join" pressed -> personal link shown (s)
     cpu: float = 0.0        # CPU seconds the workshop (servers + kernels) used during the room
     shutdowns: dict[Any, int] = field(default_factory=dict)   # HTTP status of "leaving the page" -> count
+    load: tuple[float, float] = (0.0, 0.0)   # the machine's 1-minute load average as the room began / ended
 
 
 def module_pages(content: Any) -> list[tuple[str, str]]:
@@ -776,6 +823,7 @@ async def the_room(cfg: Config, ws: Workshop, content: Any, browser: Any) -> Roo
     sampler = asyncio.create_task(sample_memory(lambda: ws.pids, result.memory, stop, every=1.0 if cfg.kernel_nice else 2.0,
                                                 kernel_nice=cfg.kernel_nice))
     cpu_before = cpu_seconds(ws.pids)
+    load_before = os.getloadavg()[0]
     start = time.monotonic()
     tasks = [asyncio.create_task(simulated_person(i, cfg, ws, content, result, d, stop=stop))
              for i, d in enumerate(delays)]
@@ -802,7 +850,8 @@ async def the_room(cfg: Config, ws: Workshop, content: Any, browser: Any) -> Roo
     await asyncio.gather(fac, sampler, probe, return_exceptions=True)
     result.seconds = time.monotonic() - start
     result.cpu = cpu_seconds(ws.pids) - cpu_before
-    result.kernels_after = sum(1 for p in tree(ws.pids) if kernel_id_of(p))
+    result.kernels_after = sum(1 for p in tree(ws.pids) if kernel_id_of(p, look_up=False))
+    result.load = (load_before, os.getloadavg()[0])
     return result
 
 
@@ -843,7 +892,7 @@ async def kill_and_restart(cfg: Config, tmp: Path, ws: Workshop, content: Any) -
     # restart the same workshop (same database, same cohort, same ports)
     t1 = time.monotonic()
     ws2 = Workshop(tmp, ws.db_url, port=ws.port, facilitator_port=ws.facilitator_port, tag="-restarted",
-                   join_with_kernel=ws.join_with_kernel)
+                   join_with_kernel=ws.join_with_kernel, plain_kernels=ws.plain_kernels)
     ws2.start()
     ws2.wait_ready(warm=False)
     fr.restart_seconds = time.monotonic() - t1
@@ -1054,7 +1103,9 @@ async def run_async(cfg: Config) -> dict[str, Any]:
     pw = browser = None
     try:
         cfg.log(f"== starting empathydesk workshop and plain voila (temp folder {tmp})")
-        ws = Workshop(tmp, db_url, join_with_kernel=cfg.join_with_kernel)
+        cfg.log("== one standard ipykernel start, and a forked one (bench_kernel), for the ratios")
+        report["kernel_start"] = kernel_starts()
+        ws = Workshop(tmp, db_url, join_with_kernel=cfg.join_with_kernel, plain_kernels=cfg.plain_kernels)
         plain = plain_voila(tmp, minimal_root)
         plain_wk = plain_voila(tmp, minimal_root, workshop_kernel=True)
         servers += [ws, plain, plain_wk]
@@ -1105,6 +1156,23 @@ async def run_async(cfg: Config) -> dict[str, Any]:
             token = room.tokens[0] if room.tokens else quiet_person.token
             fr.ro = await degraded_database(tmp, db_path, token, content, "ro", cfg)
             fr.full = await degraded_database(tmp, db_path, token, content, "full", cfg)
+
+        if cfg.compare_plain and not cfg.plain_kernels:
+            ws.stop()
+            cfg.log(f"== the same room with ordinary kernels (--plain-kernels): {cfg.participants} people")
+            ws_plain = Workshop(tmp, f"sqlite:///{tmp / 'data' / 'room-plain.sqlite'}", tag="-plain",
+                                join_with_kernel=cfg.join_with_kernel, plain_kernels=True)
+            servers.append(ws_plain)
+            ws_plain.start()
+            ws_plain.wait_ready()
+            await wait_quiet(ws_plain.pids, limit=120)
+            plain_room = await the_room(cfg, ws_plain, content, browser if cfg.browsers else None)
+            report["plain_room"] = plain_room
+            report["plain_room_check"] = plain_room.ledger.compare(Store.open(ws_plain.db_url))
+            cfg.log(f"   {plain_room.finished}/{cfg.participants} finished in {plain_room.seconds:.0f} s")
+            ws_plain.stop()
+        cfg.log("== one standard ipykernel start again, after the rooms")
+        report["kernel_start"] += kernel_starts()
     finally:
         if browser is not None:
             await browser.close()
@@ -1155,6 +1223,128 @@ def page_weight_rows(quiet: dict[str, Any]) -> list[tuple[str, str, str]]:
     return rows
 
 
+def kernel_starts() -> list[tuple[float, float]]:
+    """CPU seconds of one standard ipykernel start and of one forked workshop kernel's start (medians of 3,
+    bench_kernel's way), measured here and now: the yardstick the room's CPU figures are divided by."""
+    from empathydesk.forked_kernels import Template
+
+    standard, forked = start_cpu(STANDARD)[0], start_cpu(FORKED)[0]
+    if Template._current is not None:  # this process's own template, not the workshop's
+        Template._current.stop()
+        Template._current = None
+    return [(standard, forked)]
+
+
+def page_p95(room: RoomResult) -> dict[str, float]:
+    """Each page's p95 time to usable, server side, in the room."""
+    by_page: dict[str, list[float]] = {}
+    for s in room.stats:
+        if s.where == "protocol" and s.phase == "room":
+            by_page.setdefault(s.page, []).append(s.seconds)
+    return {page: pct(times, .95) for page, times in by_page.items()}
+
+
+def ratio_rows(report: dict[str, Any], cfg: Config) -> list[tuple[str, str, str]]:
+    """Issue 24's ratios: each measured in this run, the absolute figure and the load beside it."""
+    starts = report.get("kernel_start") or []
+    if not starts:
+        return []
+    standard = statistics.mean(s for s, _ in starts)
+    forked = statistics.mean(f for _, f in starts)
+    each = ", ".join(f"{s:.2f} s" for s, _ in starts)
+    rows = [("one standard ipykernel start + import voila.utils, ipywidgets (CPU; measured before and after the rooms)",
+             f"{standard:.2f} s ({each})", "-"),
+            ("kernel start: a forked workshop kernel / one standard ipykernel start",
+             f"{forked / standard:.3f} ({forked:.3f} s / {standard:.2f} s)", "<= 0.03")]
+    arms = [(n, r) for n, r in (("new kernels", report.get("room")), ("ordinary kernels", report.get("plain_room"))) if r]
+    for name, room in arms:
+        loads = len([s for s in room.stats if s.phase == "room"]) + len(room.dashboard)
+        if loads and room.cpu:
+            per_page = room.cpu / loads
+            rows.append((f"room, {name}: workshop CPU per page opened / one standard ipykernel start",
+                         f"{per_page / standard:.3f} ({per_page:.2f} s / {standard:.2f} s; load {room.load[0]:.1f}-{room.load[1]:.1f})",
+                         "<= 0.13"))
+        worst = max(page_p95(room).items(), key=lambda kv: kv[1], default=("-", float("nan")))
+        rows.append((f"room, {name}: highest page p95 (server side)", f"{fmt_s(worst[1])} ({worst[0]})", "<= 5 s"))
+    if len(arms) == 2:
+        (_, new), (_, old) = arms
+        new_p, old_p = page_p95(new), page_p95(old)
+        every = lambda r: [s.seconds for s in r.stats if s.where == "protocol" and s.phase == "room"]  # noqa: E731
+        joins = lambda r: [s.seconds for s in r.stats if s.page == "index.ipynb" and s.phase == "room"]  # noqa: E731
+        for label, a, b in (("join page p95", pct(joins(new), .95), pct(joins(old), .95)),
+                            ("every page together, p95", pct(every(new), .95), pct(every(old), .95))):
+            rows.append((f"room: {label}, new kernels / ordinary kernels (server side)",
+                         f"{a / b:.2f} ({fmt_s(a)} / {fmt_s(b)})", "<= 0.2"))
+        ratios = {page: new_p[page] / old_p[page] for page in new_p if page in old_p and old_p[page] > 0}
+        if ratios:
+            page, worst = max(ratios.items(), key=lambda kv: kv[1])
+            rows.append(("room: each page's p95, new kernels / ordinary kernels, highest",
+                         f"{worst:.2f} ({page}: {fmt_s(new_p[page])} / {fmt_s(old_p[page])})", "<= 0.2"))
+    return rows
+
+
+def room_rows(room: RoomResult, check: dict[str, Any], cfg: Config, name: str = "room") -> list[tuple[str, str, str]]:
+    """The figures of one room (`name` begins each)."""
+    rows: list[tuple[str, str, str]] = []
+    proto = [s.seconds for s in room.stats if s.where == "protocol" and s.phase == "room"]
+    lessons = [s.seconds for s in room.stats if s.where == "protocol" and s.phase == "room" and s.page != "index.ipynb"]
+    joins = [s.seconds for s in room.stats if s.page == "index.ipynb" and s.phase == "room"]
+    n = cfg.participants
+    rows.append((f"{name}: people who joined / finished ({n} within {cfg.join_window:.0f} s)",
+                 f"{room.joined} / {room.finished}", f"{n} / {n}"))
+    rows.append((f"{name}: wall time", fmt_s(room.seconds), f"< {cfg.room_deadline:.0f} s"))
+    loads = len([s for s in room.stats if s.phase == "room"]) + len(room.dashboard)
+    if loads and room.cpu:
+        rows.append((f"{name}: workshop CPU time (servers + kernels) per page opened",
+                     f"{room.cpu / loads:.2f} s ({room.cpu:.0f} s for {loads} pages)", "-"))
+    rows.append((f"{name}: time to usable, every page, server side p50 / p95",
+                 f"{fmt_s(pct(proto, .5))} / {fmt_s(pct(proto, .95))} (n={len(proto)})", "-"))
+    rows.append((f"{name}: landing (join) page p50 / p95", f"{fmt_s(pct(joins, .5))} / {fmt_s(pct(joins, .95))}", "-"))
+    if room.join_clicks:
+        rows.append((f"{name}: 'Join' pressed -> personal link shown, p50 / p95",
+                     f"{fmt_s(pct(room.join_clicks, .5))} / {fmt_s(pct(room.join_clicks, .95))}", "-"))
+    rows.append((f"{name}: lesson pages p50 / p95", f"{fmt_s(pct(lessons, .5))} / {fmt_s(pct(lessons, .95))}", "-"))
+    if room.static_seconds:
+        st = room.static_seconds
+        rows.append((f"{name}: one static file (voila.js) from the participant app, p50 / max",
+                     f"{fmt_s(pct(st, .5))} / {fmt_s(max(st))} (n={len(st)})", "-"))
+    if room.browser_pages:
+        b = room.browser_pages
+        rows.append((f"{name}: Chromium pages, time to usable p50 / max",
+                     f"{fmt_s(pct(b, .5))} / {fmt_s(max(b))} (n={len(b)})", "-"))
+    for note in room.browser_notes[:3]:
+        rows.append((f"{name}: Chromium problem", note, "none"))
+    if room.browser_answers[0]:
+        rows.append((f"{name}: Chromium answers clicked vs stored", f"{room.browser_answers[0]} vs {room.browser_answers[1]}", "equal"))
+    rows.append((f"{name}: answers acknowledged vs stored (read back via Store)",
+                 f"{room.ledger.acked} vs {check.get('stored')}", "equal"))
+    rows.append((f"{name}: answers sent without an acknowledgement", str(len(room.ledger.unanswered)), "0"))
+    rows.append((f"{name}: 'not saved' messages shown", str(len(room.ledger.refused)), "0"))
+    rows.append((f"{name}: tracebacks or error outputs on screen", str(len(room.ledger.visible_errors)), "0"))
+    rows.append((f"{name}: kernel errors not shown (server log)", str(len(room.ledger.hidden_errors)), "0"))
+    if room.dashboard:
+        rows.append((f"{name}: facilitator dashboard reloads, time to usable p50 / max",
+                     f"{fmt_s(pct(room.dashboard, .5))} / {fmt_s(max(room.dashboard))} (n={len(room.dashboard)})", "-"))
+    if room.dashboard_note:
+        rows.append((f"{name}: facilitator dashboard", room.dashboard_note, "-"))
+    mem = room.memory
+    rows.append((f"{name}: peak memory, Voila servers (RSS)", fmt_mb(mem.servers), "-"))
+    rows.append((f"{name}: peak memory, kernels (sum of RSS)", f"{fmt_mb(mem.kernels)} ({mem.kernels_alive} kernels at most)", "-"))
+    rows.append((f"{name}: peak memory, largest kernel", fmt_mb(mem.largest_kernel), "-"))
+    rows.append((f"{name}: kernels still running when the room ended", str(room.kernels_after), "-"))
+    left = sum(room.shutdowns.values())
+    rows.append((f"{name}: pages left whose kernel was shut down (HTTP 204)",
+                 f"{room.shutdowns.get(204, 0)} of {left}" + (f" {dict(room.shutdowns)}" if set(room.shutdowns) - {204} else ""),
+                 "all"))
+    for f in room.failures[:3]:
+        rows.append((f"{name}: failure", f, "none"))
+    rows.append((f"{name}: peak memory, every workshop process (sum of PSS: shared pages divided among their processes)",
+                 fmt_mb(room.memory.pss), "<= 3072 MiB"))
+    rows.append((f"{name}: machine load average (1 min) as it began / ended",
+                 f"{room.load[0]:.1f} / {room.load[1]:.1f} on {os.cpu_count()} cores", "-"))
+    return rows
+
+
 def rows_from(report: dict[str, Any], cfg: Config) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     quiet = report.get("quiet") or {}
@@ -1192,59 +1382,11 @@ def rows_from(report: dict[str, Any], cfg: Config) -> list[tuple[str, str, str]]
                      ", ".join(f"{nb} {n}" for nb, n in retries.items()) or "0", "0"))
     room: RoomResult | None = report.get("room")
     if room is not None:
-        proto = [s.seconds for s in room.stats if s.where == "protocol" and s.phase == "room"]
-        lessons = [s.seconds for s in room.stats if s.where == "protocol" and s.phase == "room" and s.page != "index.ipynb"]
-        joins = [s.seconds for s in room.stats if s.page == "index.ipynb" and s.phase == "room"]
-        n = cfg.participants
-        rows.append((f"room: people who joined / finished ({n} within {cfg.join_window:.0f} s)",
-                     f"{room.joined} / {room.finished}", f"{n} / {n}"))
-        rows.append(("room: wall time", fmt_s(room.seconds), f"< {cfg.room_deadline:.0f} s"))
-        loads = len([s for s in room.stats if s.phase == "room"]) + len(room.dashboard)
-        if loads and room.cpu:
-            rows.append(("room: workshop CPU time (servers + kernels) per page opened",
-                         f"{room.cpu / loads:.2f} s ({room.cpu:.0f} s for {loads} pages)", "-"))
-        rows.append(("room: time to usable, every page, server side p50 / p95",
-                     f"{fmt_s(pct(proto, .5))} / {fmt_s(pct(proto, .95))} (n={len(proto)})", "-"))
-        rows.append(("room: landing (join) page p50 / p95", f"{fmt_s(pct(joins, .5))} / {fmt_s(pct(joins, .95))}", "-"))
-        if room.join_clicks:
-            rows.append(("room: 'Join' pressed -> personal link shown, p50 / p95",
-                         f"{fmt_s(pct(room.join_clicks, .5))} / {fmt_s(pct(room.join_clicks, .95))}", "-"))
-        rows.append(("room: lesson pages p50 / p95", f"{fmt_s(pct(lessons, .5))} / {fmt_s(pct(lessons, .95))}", "-"))
-        if room.static_seconds:
-            st = room.static_seconds
-            rows.append(("room: one static file (voila.js) from the participant app, p50 / max",
-                         f"{fmt_s(pct(st, .5))} / {fmt_s(max(st))} (n={len(st)})", "-"))
-        if room.browser_pages:
-            b = room.browser_pages
-            rows.append(("room: Chromium pages, time to usable p50 / max",
-                         f"{fmt_s(pct(b, .5))} / {fmt_s(max(b))} (n={len(b)})", "-"))
-        for note in room.browser_notes[:3]:
-            rows.append(("room: Chromium problem", note, "none"))
-        if room.browser_answers[0]:
-            rows.append(("room: Chromium answers clicked vs stored", f"{room.browser_answers[0]} vs {room.browser_answers[1]}", "equal"))
-        check = report.get("room_check") or {}
-        rows.append(("room: answers acknowledged vs stored (read back via Store)",
-                     f"{room.ledger.acked} vs {check.get('stored')}", "equal"))
-        rows.append(("room: answers sent without an acknowledgement", str(len(room.ledger.unanswered)), "0"))
-        rows.append(("room: 'not saved' messages shown", str(len(room.ledger.refused)), "0"))
-        rows.append(("room: tracebacks or error outputs on screen", str(len(room.ledger.visible_errors)), "0"))
-        rows.append(("room: kernel errors not shown (server log)", str(len(room.ledger.hidden_errors)), "0"))
-        if room.dashboard:
-            rows.append(("room: facilitator dashboard reloads, time to usable p50 / max",
-                         f"{fmt_s(pct(room.dashboard, .5))} / {fmt_s(max(room.dashboard))} (n={len(room.dashboard)})", "-"))
-        if room.dashboard_note:
-            rows.append(("room: facilitator dashboard", room.dashboard_note, "-"))
-        mem = room.memory
-        rows.append(("room: peak memory, Voila servers (RSS)", fmt_mb(mem.servers), "-"))
-        rows.append(("room: peak memory, kernels (sum of RSS)", f"{fmt_mb(mem.kernels)} ({mem.kernels_alive} kernels at most)", "-"))
-        rows.append(("room: peak memory, largest kernel", fmt_mb(mem.largest_kernel), "-"))
-        rows.append(("room: kernels still running when the room ended", str(room.kernels_after), "-"))
-        left = sum(room.shutdowns.values())
-        rows.append(("room: pages left whose kernel was shut down (HTTP 204)",
-                     f"{room.shutdowns.get(204, 0)} of {left}" + (f" {dict(room.shutdowns)}" if set(room.shutdowns) - {204} else ""),
-                     "all"))
-        for f in room.failures[:3]:
-            rows.append(("room: failure", f, "none"))
+        rows += room_rows(room, report.get("room_check") or {}, cfg)
+    plain: RoomResult | None = report.get("plain_room")
+    if plain is not None:
+        rows += room_rows(plain, report.get("plain_room_check") or {}, cfg, "room, ordinary kernels")
+    rows += ratio_rows(report, cfg)
     fr: FaultResult | None = report.get("fault")
     if fr is not None:
         rows.append(("fault: SIGKILL whole workshop mid-answers: acknowledged vs there after restart",
@@ -1297,6 +1439,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only-quiet", action="store_true", help="only the one-page-at-a-time comparison")
     ap.add_argument("--join-with-kernel", action="store_true",
                     help="the join page as before issue 24 (the landing notebook's widget, in a kernel), to compare")
+    ap.add_argument("--plain-kernels", action="store_true",
+                    help="the workshop's kernels as new processes (no template), and no second room to compare")
+    ap.add_argument("--no-compare", action="store_true",
+                    help="skip the second room with ordinary kernels (--plain-kernels) that the figures compare with")
     ap.add_argument("--kernel-nice", type=int, metavar="N",
                     help="experiment: run the workshop's kernels at this nice value during the room")
     args = ap.parse_args(argv)
@@ -1310,6 +1456,8 @@ def main(argv: list[str] | None = None) -> int:
         cfg.participants, cfg.browsers, cfg.faults = 0, 0, False
     cfg.kernel_nice = args.kernel_nice
     cfg.join_with_kernel = args.join_with_kernel
+    cfg.plain_kernels = args.plain_kernels
+    cfg.compare_plain = not (args.no_compare or args.plain_kernels)
     t = time.monotonic()
     try:
         rows = run_room(cfg)
