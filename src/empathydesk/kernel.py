@@ -15,7 +15,9 @@ error, which is the app's log; the pieces themselves show plain messages (`widge
 
 The workshop's apps find this kernel as "python3" through `share/kernels/python3/kernel.json`, which also
 turns IPython's input history off: nobody types into a page's kernel, and otherwise every kernel of the room
-writes each cell it runs to the same history database.
+writes each cell it runs to the same history database. The kernelspec also names the kernel provisioner
+`empathydesk-forked` (empathydesk.forked_kernels): the apps fork this kernel from a warm template process that
+has already imported what a page needs, rather than start a new Python for every page.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@
 - the **participant app** serves only `notebooks/` (landing page at `/`), without a key: each participant's own
   token travels in the page's query string. Preheated kernels (a small pool per notebook), idle kernels
   culled, sources stripped, no tracebacks (a friendly message instead; details in the log file).
+- in both apps, page kernels are forked from one warm template process per app (empathydesk.forked_kernels;
+  `RoomSettings.forked_kernels`, off with `--plain-kernels`).
 - the **facilitator app** serves only `workshop/`, protected by a facilitator key (Voilà's own token), and
   listens on 127.0.0.1 unless told otherwise. Its root is the facilitator's home (empathydesk.console), with
   the presenter view (empathydesk.presenter), the run of show and the results to download.
