@@ -549,3 +549,22 @@ def test_the_cohort_results_carry_the_runs_of_people_who_share(store, course):
     rows = [tuple(r[k] for k in ("kind", "topic", "item", "value")) for r in _individual_rows("Me", store.answers(person.id))]
     assert (NAME, "conversation module-5-run-1", "ending", "escalated") in rows
     assert (NAME, "conversation module-5-run-1", "turn 1 n1", 0) in rows
+
+
+def test_a_draft_at_a_write_turn_comes_back_after_a_reload_and_goes_once_a_reply_is_picked(store, course):
+    person = store.local_participant()
+    page = _play(store, course, person, [_best(course, n) for n in ("n1", "n2", "n3")])
+    find(page, w.Textarea)[0].value = "Half a reply"  # the first change is saved at once
+    again = _page(store, course, person)  # a reload
+    assert find(again, w.Textarea)[0].value == "Half a reply"
+    _say(again, _best(course, "n4"))
+    assert "conversation/module-5" not in store.drafts(person.id)
+
+
+def test_only_a_kind_with_several_files_may_have_more_than_one(tmp_path):
+    root = _course_dir(tmp_path)
+    shutil.copy(root / "knowledge.yaml", root / "knowledge-again.yaml")
+    _, problems = check([root])
+    assert [str(p).rpartition("/")[2] for p in problems if "only one" in str(p)] == [
+        "knowledge.yaml:1: kind: there must be only one knowledge-check file"
+    ]

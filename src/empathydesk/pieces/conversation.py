@@ -664,13 +664,17 @@ def build(session: Session, module_id: str) -> w.Widget:
         choice = Choice(options=[(node.choices[i].text, i) for i in order],
                         description=f"{persona.name} ({node.mood}): {node.client}", layout=ui.full_width())
         say = ui.button(SAY, icon="comment")
+        drafted: list[drafts.Draft] = []  # the box's draft at a write turn: forgotten once a reply is given
 
         @ui.guard(show_error)
         def on_say(_: Any) -> None:
             if choice.value is None:
                 message.value = ui.note_html("warn", "Pick a reply first.", word="")
                 return
-            step_to(take(conversation, state["run"], int(choice.value)))
+            run = take(conversation, state["run"], int(choice.value))
+            for draft in drafted:
+                draft.done("")
+            step_to(run)
 
         say.on_click(on_say)
         parts += [ui.card([choice, say], name="conversation-turn")]
@@ -682,6 +686,7 @@ def build(session: Session, module_id: str) -> w.Widget:
             box.observe(lambda _: warm_up_coach(), names="value")
             draft = drafts.Draft(session, draft_key, box, "", kept, limit=MAX_REPLY_CHARS, what="a reply here",
                                  nudge=f"Press “{SAY_MINE}” when you are ready.")
+            drafted.append(draft)
             mine = ui.button(SAY_MINE, icon="pencil")
 
             @ui.guard(show_error)
