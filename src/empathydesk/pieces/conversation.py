@@ -15,8 +15,8 @@ turn, under ``<module>-run-<number>``), so a reload or a restart goes on at the 
 from __future__ import annotations
 
 import random
-from html import escape
 from collections.abc import Iterable, Mapping, Sequence
+from html import escape
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
