@@ -287,3 +287,32 @@ def test_a_template_that_cannot_start_falls_back_to_ordinary_kernels(kernels, ca
     monkeypatch.delenv("BREAK_TEMPLATE")  # a template could start now, but this app does not try again
     assert not isinstance(kernels(env=kernel_env, log=log).km.provisioner.process, ForkedProcess)
     assert Template._current is None
+
+
+@pytest.mark.parametrize("forked", [True, False])
+def test_the_workshop_forks_its_page_kernels_unless_told_plain_kernels(tmp_path, forked):
+    """`empathydesk workshop` (and `--plain-kernels`) through to the participant app's preheated pool."""
+    from empathydesk.cli import build_parser
+    from empathydesk.server import RoomSettings, facilitator_args, participant_args
+    from workshop_helpers import fetch, join_token, tiny_workshop
+
+    assert build_parser().parse_args(["workshop", *([] if forked else ["--plain-kernels"])]).plain_kernels is not forked
+    settings = RoomSettings(pool_size=1, forked_kernels=forked)
+    for args in (participant_args("127.0.0.1", 1, settings), facilitator_args("127.0.0.1", 2, settings)):
+        assert f"--ForkedProvisioner.forked={forked}" in args
+    running = tiny_workshop(tmp_path, "forks", {"index.ipynb": ["1"], "a.ipynb": ["import os; print('parent', os.getppid())"]},
+                            settings)
+    try:
+        token = join_token(running, "Ann")
+        page = fetch("127.0.0.1", running.participant.port, f"/voila/render/a.ipynb?seat={token}")
+        assert page.status == 200
+        parent = int(re.search(r"parent (\d+)", page.body).group(1))
+        app = psutil.Process(running.participant.process.pid)
+        log = running.participant.log_path.read_text()
+        if forked:
+            assert parent != app.pid and "empathydesk.forked_kernels" in " ".join(psutil.Process(parent).cmdline())
+            assert psutil.Process(parent).ppid() == app.pid and "page kernels are forked from it" in log
+        else:
+            assert parent == app.pid and "Page kernels start as ordinary kernels: forked kernels are switched off" in log
+    finally:
+        running.stop()
