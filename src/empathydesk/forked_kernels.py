@@ -61,7 +61,7 @@ PRELOAD = (
 # one (ipywidgets registers its comm targets then): each kernel loads them as IPython extensions instead.
 SHELL_HOOKS = ("ipywidgets",)
 READY_TIMEOUT = 180.0  # s for the template's imports (a loaded 2-core machine: tens of seconds at worst)
-REPLY_TIMEOUT = 30.0  # s for one fork's reply
+REPLY_TIMEOUT = 120.0  # s for one fork's reply (on timeout the template is replaced, and its kernels stop with it)
 MAX_REQUEST = 1 << 20  # bytes: a kernel's command, environment and folder
 
 
