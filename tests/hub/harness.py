@@ -48,9 +48,10 @@ def proxy_command() -> str | None:
 
 class Hub:
     def __init__(self, *, participants: dict[str, list[str]], facilitators: list[str], password: str | None = None,
-                 cull_after: int = 3600) -> None:
-        """`participants`: hub group (cohort) -> usernames; `facilitators`: facilitators of every cohort."""
-        self.participants, self.facilitators = participants, facilitators
+                 cull_after: int = 3600, durable: bool = False) -> None:
+        """`participants`: hub group (cohort) -> usernames; `facilitators`: facilitators of every cohort;
+        `durable`: PostgreSQL writes to disk before it answers, as a real one (slower; the bench's)."""
+        self.participants, self.facilitators, self.durable = participants, facilitators, durable
         self.password = password or secrets.token_urlsafe(12)
         self.cull_after = cull_after
         self.db_password = "pw-" + secrets.token_hex(12)  # marks the database URL wherever it might leak
@@ -70,7 +71,7 @@ class Hub:
         if chp is None:
             raise HubUnavailable("configurable-http-proxy is not installed (run `make proxy`)")
         try:
-            self.postgres = TempPostgres().start()
+            self.postgres = TempPostgres(durable=self.durable).start()
             self.db_url = self._database("empathydesk", self.db_password)
             hub_db = self.postgres.create_database("jupyterhub")
             config = self.tmp / "jupyterhub_test_config.py"
@@ -157,6 +158,20 @@ class Hub:
             return [hub, *hub.children(recursive=True)]
         except psutil.NoSuchProcess:
             return []
+
+    def service_process(self) -> Any:
+        """The EmpathyDesk service's process (psutil)."""
+        return self._child("empathydesk.hub.service")
+
+    def proxy_process(self) -> Any:
+        """configurable-http-proxy's process (psutil)."""
+        return self._child(f"--api-port {self.api_port}")
+
+    def _child(self, mark: str) -> Any:
+        found = [p for p in self.processes()[1:] if mark in " ".join(p.cmdline())]
+        if not found:
+            raise LookupError(f"no process of this hub has {mark!r} in its command line")
+        return found[0]
 
     def strays(self) -> list[Any]:
         """Processes of this hub outside its tree: a proxy the hub started again while being stopped (it

@@ -287,3 +287,37 @@ def test_a_lesson_opened_before_joining_says_how_to_join_on_the_hub(service: str
     assert ui.esc(NOT_JOINED) in words
     assert "link" not in words.lower() and "code" not in words.lower()
     assert "see the message at the top" in text_of(build("module-1/scenarios", lesson))  # the others, in short
+
+
+def test_the_log_quiets_answered_requests_and_keeps_refusals(service: str, caplog: pytest.LogCaptureFixture) -> None:
+    """A room saves every few seconds each: answered requests are logged at debug level, refusals as warnings,
+    by path only (a token in the address never reaches the log)."""
+    import logging
+
+    caplog.set_level(logging.DEBUG, logger="tornado.access")
+    assert call(service, "GET", "api/me", "tok-ann")[0] == 200
+    assert call(service, "GET", "api/me?token=secret-in-the-address")[0] == 403
+    import time
+
+    for _ in range(100):  # the service's thread logs a request just after its answer is sent
+        logged = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "tornado.access"]
+        if len(logged) >= 2:
+            break
+        time.sleep(0.05)
+    assert any(level == logging.DEBUG and text.startswith("200 GET /services/empathydesk/api/me ")
+               for level, text in logged), logged
+    assert any(level == logging.WARNING and text.startswith("403 GET") for level, text in logged), logged
+    assert not any("secret-in-the-address" in text for _, text in logged)
+
+
+def test_the_service_keeps_one_database_connection_per_store_thread() -> None:
+    """`Store.open(url, pool_size=STORE_THREADS)`: the connections stay open between bursts, none beyond."""
+    from empathydesk.hub.service import STORE_THREADS
+    from empathydesk.storage.engine import make_engine
+
+    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none", pool_size=STORE_THREADS)  # not connected
+    try:
+        assert engine.pool.size() == STORE_THREADS and engine.pool._max_overflow == 0
+    finally:
+        engine.dispose()
+    assert make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none").pool.size() == 5  # others: SQLAlchemy's

@@ -53,6 +53,7 @@ from urllib.parse import quote, urlparse
 from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated, UserNotAllowed
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient
+from tornado.log import access_log
 
 from empathydesk import joining, scoring
 from empathydesk.content import Content, load
@@ -69,12 +70,16 @@ NOT_BY_SAVE = {"join", "import_participant", "set_consent"}
 FOR_FACILITATORS = "This is for the workshop's facilitators."
 NOT_YOURS = "These are not your answers."
 SAVE_NEEDS_TOKEN = "A change needs the hub token in the Authorization header."
+# Threads that run store calls, each with a database connection of its own that stays open (the store's
+# pool has as many). A save is mostly Python (about 1 ms of CPU); more threads than this only queue for the
+# interpreter's lock while the database sits idle.
+STORE_THREADS = 8
 
 
 class State:
     """What every handler shares: the store, the course, the hub's auth, the threads for the store."""
 
-    def __init__(self, store: Store, content: Content, hub_auth: HubOAuth, threads: int = 16) -> None:
+    def __init__(self, store: Store, content: Content, hub_auth: HubOAuth, threads: int = STORE_THREADS) -> None:
         self.store, self.content, self.hub_auth = store, content, hub_auth
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="store")
         self.pids: dict[str, int] = {}  # hub username -> their participant's id, once they have joined
@@ -552,7 +557,18 @@ def make_app(state: State, prefix: str) -> web.Application:
     routes.append((p + "oauth_callback", OAuthCallback, {}))
     handlers = [(route, handler, {"state": state, **extra}) for route, handler, extra in routes]
     return web.Application(handlers, cookie_secret=secrets.token_bytes(32), max_body_size=MAX_BODY,
-                           login_url=state.hub_auth.login_url)
+                           login_url=state.hub_auth.login_url, log_function=log_request)
+
+
+def log_request(handler: web.RequestHandler) -> None:
+    """A request in the log: answered ones at debug level (a room saves every few seconds each), refusals as
+    warnings, failures as errors."""
+    status = handler.get_status()
+    level = logging.DEBUG if status < 400 else logging.WARNING if status < 500 else logging.ERROR
+    if access_log.isEnabledFor(level):
+        request = handler.request
+        access_log.log(level, "%d %s %s (%s) %.2fms", status, request.method, request.path, request.remote_ip,
+                       1000 * request.request_time())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -568,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL") or "http://127.0.0.1:10101")
     ip, port = options.ip or url.hostname or "127.0.0.1", options.port or url.port or 80
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX") or "/services/empathydesk/"
-    store = Store.open(settings().db_url)
+    store = Store.open(settings().db_url, pool_size=STORE_THREADS)
     os.environ.pop("EMPATHYDESK_DB_URL", None)  # nothing this process starts needs it
     state = State(store, load(), HubOAuth.instance(cache_max_age=60))
 
