@@ -54,7 +54,7 @@ def test_the_rules_findings_come_first() -> None:
 
 
 def test_the_shipped_model_catches_what_the_rules_miss() -> None:
-    text = "Please don't ring us about the projector again, it's the venue's kit."
+    text = "Please don't contact us about the wifi again, it's the landlord's network."
     with learned.using(None):
         assert "dismissive" not in review(text).codes
     r = review(text)

@@ -321,7 +321,7 @@ def mockery(reply: "Reply") -> list[tuple[int, int, str]]:
                 continue  # a call written down ("... Perfect. Now you should see ..."): praise for what they just did
             if kind == "mock-praise" and _JUST_FIXED.search(text, max(0, s - 60), s) and not _MOCK_MISTAKE.search(text):
                 continue  # "That's you back in. Brilliant.": glad it works
-            if kind == "counting" and re.search(r"\b(?:sorry|not you|tells me|which means|apolog|frustrat|annoying)\b", sentence, F):
+            if kind == "counting" and re.search(r"\b(?:sorry|not you|not yours|not your fault|tells me|which means|apolog|frustrat|annoying)\b", sentence, F):
                 continue
             out.append((m.start(), m.end(), kind))
             break

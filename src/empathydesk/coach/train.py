@@ -17,7 +17,7 @@ from a model trained without its file, so the figures say how the model does on 
 read. The regularisation C is chosen on those (average precision); the model keeps its TOP_K strongest
 features and is fitted again on those alone, so the shipped weights are exactly the model's. The
 threshold is the lowest out-of-fold probability at which the model alone reaches PRECISION (0.85 for
-codes of what works, 0.9 for codes of what to change, whose false alarms block a good reply).
+codes of what works, 0.93 for codes of what to change, whose false alarms block a good reply).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ CODES = ("admonishing", "dismissive", "sarcasm", "suggests", "acknowledges")
 C_GRID = (0.03, 0.1, 0.3, 1.0)
 TOP_K = 500
 MIN_COUNT = 2  # a feature must occur in at least this many training replies
-PRECISION = {"works": 0.85, "change": 0.9}  # a wrong "change" finding blocks a good reply: a higher bar
+PRECISION = {"works": 0.85, "change": 0.93}  # a wrong "change" finding blocks a good reply: a higher bar
 FOLDS = len(TRAINING_FILES)  # one fold per file: a model is judged on writing it has not seen
 SEED = 0
 
