@@ -98,7 +98,7 @@ _FORWARD = [
         r"(?:unlocked|replaced|repaired|renewed|cleared|reset|swapped|updated|installed|unblocked|recovered|patched)|"
         r"(?:it|they|everything)(?:'s| is| are|'re) (?:all )?(?:quiet|fine|okay|ok|good|safe|normal) (?:again|now)|"
         r"nothing(?:'s| is| was| has been| will be) (?:\w+ )?lost|"
-        r"(?:a |the |your )?new one(?:'s| is) (?:on|in|at|by) |you(?:'re| are) (?:good|ready|all set|set) to (?:go|start)|"
+        r"(?:a |the |your )?new one(?:'s| is) (?:on|in|at|by) |\bone(?:'s| is) (?:now )?(?:on|in|at) (?:your|the) |you(?:'re| are) (?:good|ready|all set|set) to (?:go|start)|"
         r"(?:it's|it is|they're|they are) (?:now )?showing|"
         r"(?:is|are|'s|'re) (?:now )?(?:visible|available|accessible|usable|readable|editable|searchable|open|active|enabled|live|online) (?:[\w-]+ ){0,5}?(?:again|now)\b|"
         r"(?:your|the) (?:[\w-]+ ){0,2}(?:rights|access|permissions?) (?:are|is) (?:now )?(?:on|in|back|set|restored)\b|"
