@@ -204,3 +204,19 @@ def overflowing(page, width: int) -> list[str]:
             .map(e => e.className + ' right=' + Math.round(e.getBoundingClientRect().right))""",
         width,
     )
+
+
+def play_best_path(page, course, module_id: str) -> None:
+    """Play a module's practice conversation along its best path (nothing when it has none)."""
+    from empathydesk.pieces import conversation
+    from playwright.sync_api import expect
+
+    talk = conversation.for_module(course, module_id)
+    if talk is None:
+        return
+    box = page.locator(".ed-conversation")
+    for node in talk.best_path():
+        expect(box.locator(".ed-choice-question")).to_contain_text(node.client)
+        box.get_by_role("radio", name=next(c.text for c in node.choices if c.best), exact=True).check()
+        box.get_by_role("button", name=conversation.SAY).click()
+    expect(box).to_contain_text("How it ended: resolved and reassured")

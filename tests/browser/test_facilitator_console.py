@@ -98,7 +98,7 @@ def test_the_facilitator_opens_the_home_and_nothing_leaves_the_machine(workshop,
 
         page.get_by_role("link", name="Plan B: half-day retreat (4 hours)").click()
         expect(page.get_by_role("heading", name="Plan B: half-day retreat (4 hours)")).to_be_visible()
-        expect(page.get_by_role("table")).to_contain_text("Module 3: Suggestions, not orders")
+        expect(page.get_by_role("table")).to_contain_text("Module 2: A person, not a ticket")
         assert fits(page, viewport["width"])
         shoot(page, artifacts, f"plan{tag}")
 

@@ -1,5 +1,5 @@
 """A participant's whole workshop in a real browser, against `empathydesk workshop` (what `make workshop` runs):
-join with the code link, the baseline self-assessment, module 1 (scenarios, rewrite, reflection, pulse), the
+join with the code link, the baseline self-assessment, module 1 (scenarios, rewrite, practice conversation, reflection, pulse), the
 wrap-up, the progress chart and the report download; the facilitator's dashboard shows them.
 
 The server is started by this test on free ports with a temporary database. Screenshots of each step go to
@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from empathydesk.content import load
 from workshop_helpers import free_port_pair
 
-from .conftest import start_workshop, stop_workshop
+from .conftest import play_best_path, start_workshop, stop_workshop
 
 pytestmark = pytest.mark.browser
 
@@ -111,6 +111,7 @@ def test_a_participant_s_whole_journey(workshop, browser, artifacts):
     card.locator("textarea").fill(REPLY)
     card.get_by_role("button", name="Check my reply").click()
     expect(card).to_contain_text("Attempt 1 is saved")
+    play_best_path(page, course, module.id)  # the practice conversation: a module is done once a run ends
     for reflection in module.reflections:  # a draft as typed, saved with its button
         box = page.locator(f".ed-reflection-{reflection.id}")
         box.locator("textarea").fill(REFLECTION)
