@@ -193,3 +193,12 @@ def test_people_with_the_same_name_are_told_apart_everywhere(content):
     assert "Alice (3)" in dashboard.progress_grid_html(content, same, {}, {}, name_filter="(3)")
     shared = dashboard.build_results(content, ratings, attempts, same)["individuals"]
     assert "Alice (3)" in shared and " alice  (2)" in shared
+
+
+def test_the_dashboard_brings_the_design_tokens_where_the_page_has_none(monkeypatch):
+    from empathydesk.dashboard import STYLE, page_style
+
+    monkeypatch.delenv("EMPATHYDESK_TEMPLATE", raising=False)  # the notebook in JupyterLab
+    assert "--ed-color-text:" in page_style() and page_style().endswith(STYLE)
+    monkeypatch.setenv("EMPATHYDESK_TEMPLATE", "empathydesk")  # the facilitator app: the tokens are in the head
+    assert page_style() == STYLE and "--ed-color-text:" not in STYLE

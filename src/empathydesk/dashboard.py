@@ -75,6 +75,15 @@ STYLE = """
 """
 
 
+def page_style() -> str:
+    """The dashboard's styles, with the design tokens they use when the page does not carry them in its head
+    (the dashboard notebook opened in JupyterLab)."""
+    from empathydesk.widgets.ui import TOKENS, page_has_stylesheet
+
+    return STYLE if page_has_stylesheet() else f"<style>{TOKENS.read_text(encoding='utf-8')}</style>{STYLE}"
+
+
+
 def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
@@ -439,7 +448,7 @@ class Dashboard:
 
         controls = w.HBox([self.refresh_button, self.live, self.find], layout=w.Layout(flex_flow="row wrap", gap="0.8rem"))
         self.widget = w.VBox([
-            w.HTML(STYLE), self.header, controls, self.status,
+            w.HTML(page_style()), self.header, controls, self.status,
             section("Who is here, and where"), scrolling(self.grid),
             section("The cohort’s results"), self.stats, self.charts,
             section("People who share their answers"), scrolling(self.individuals),
