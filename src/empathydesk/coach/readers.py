@@ -192,7 +192,7 @@ _DENY = [
     re.compile(r"\b(?:closing|closed) (?:this|the|your) (?:ticket|request|call|case)\b|(?:^|(?<=[.!?]\s))Closing\b|\bticket closed\b|\bI(?: have|'ve) closed (?:the|this|your) (?:ticket|request|call|case)\b", F),
     re.compile(r"\b(?:google|google's|google is) your friend\b|\bI'll leave (?:this|it) with you\b|\bwill be somewhere\b|\bhave a look around\b|\bprobably (?:just )?(?:a setting|a glitch|something)\b", F),
     re.compile(r"\bwon't be (?:looking|changed|fixing|touching)\b|\bwill not be (?:changed|looked|fixed)\b|\bwe don't touch\b|\bnever have\.|(?:^|(?<=[.!?]\s))It's gone\.", F),
-    re.compile(r"\b(?:it's|it is) (?:only|just) (?:one|a|the) \w+\b|\beverything's slow\b|\byou don't (?:really )?need\b|\bCan't do anything without\b", F),
+    re.compile(r"\b(?:it's|it is) (?:only|just) (?:one|a|the) \w+\b|\beverything's slow\b|\byou don't (?:really )?need\b(?! to (?:do|worry about|change|bring|restart|install) anything)|\bCan't do anything without\b", F),
     re.compile(r"\b(?:to be fair|in fairness)\b", F),
 ]
 # Help in the reply: what makes a denial a reassurance and a limit an honest one.
@@ -200,7 +200,8 @@ _HELP = re.compile(
     r"\b(?:I|we)(?:'ll| will|'m| am|'ve| have| can| could)\s+(?:\w+\s+){0,2}?(?!leave\b|get to\b|drop everything\b|close\b|closed\b|survive\b)"
     r"(?:come|bring|swap|check|ring|call|email|send|set|book|order|show|walk|install|turn|raise|raised|passed|asked|arranged|"
     r"booked|set up|try|look|sort|fix|replace|move|get|put|help|talk|update|keep|let you know|pop|be|give|chase|test|restore|phoned|rang|tell|"
-    r"confirm|reset|unlock|reopen|stay|escalat\w+|report\w*|log\w*)\b|\b(?:I|we)'(?:m|re) (?!afraid|sure|not)\w+ing\b",
+    r"confirm|reset|unlock|reopen|stay|escalat\w+|report\w*|log\w*|moved|swapped|replaced|fixed|restored|installed|ordered|sent|"
+    r"added|changed|cleaned|synced|locked|renewed|unlocked|updated|removed)\b|\b(?:I|we)'(?:m|re) (?!afraid|sure|not)\w+ing\b",
     F,
 )
 
