@@ -105,7 +105,7 @@ _FORWARD = [
         r"(?:works?|prints?|connects?|opens?|loads?|syncs?|starts?|boots?|charges?) (?:[\w-]+ ){1,4}?(?:again|now)|"
         r"(?:your|the|all (?:your|the)) (?:\w+ )?(?:files?|data|emails?|photos?|work|documents?|account|settings) (?:is|are|'s|'re) (?:all )?(?:fine|safe|intact|okay|ok|there|untouched)|"
         r"now you (?:have|can)|you can (?:now )?\w+|you(?:'ll| will| should) (?:now )?(?:get|receive|see|be able|have|find|hear)|"
-        r"should (?:now )?(?:work|connect|print|be (?:fine|good|ok|okay|back))|(?:is|are) (?:now )?with the|"
+        r"should (?:now )?(?:work|connect|print|be (?:fine|good|ok|okay|back|quick|fast|faster|normal|better|quicker))|(?:is|are) (?:now )?with the|"
         r"ha(?:s|ve) been (?:passed|sent|forwarded|assigned|escalated|fixed|restored|reset|booked|ordered)|"
         r"(?:it's|it is|they're|they are|you'll find (?:it|them)|you can find (?:it|them)) (?:in|on|under|at) (?:the|your)|"
         r"(?:your|the|my) (?:new |old )?\w+ (?:is|are|has been|have been|was) (?:now |already |all |just )?(?!\w+ed (?:by|with)\b)[a-z]+ed\b|"

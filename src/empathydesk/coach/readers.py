@@ -132,6 +132,13 @@ _BLAME = [
 _YOUR_WRONG = re.compile(rf"\b(?:the|your|that) \w+ {_YOU}(?:'ve| have)?(?: been)? \w+(?:ed|ing|t)? (?:is|was|were|are) (?:the )?(?:old|wrong|expired|out of date|last year's)\b", F)
 
 
+# The person cleared in the same sentence: "You did nothing wrong: the file got damaged because the
+# disk is failing", "it locked because the rules changed, which nobody told you about".
+_REASSURED = re.compile(
+    rf"\b(?:(?:{_YOU} )?did nothing wrong|not (?:your|ur) fault|nothing {_YOU} did|not {_YOU} at all|wasn't {_YOU}|"
+    rf"{_YOU}(?:'re| are)(?: not| never) (?:to blame|in trouble|at fault)|(?:no one|nobody|no-one) told {_YOU})\b", F)
+
+
 def blame(reply: "Reply") -> list[tuple[int, int, str]]:
     text = reply.text
     out: list[tuple[int, int, str]] = []
@@ -160,7 +167,7 @@ def blame(reply: "Reply") -> list[tuple[int, int, str]]:
                     hit = (s + min(a.start(), c.start()), s + max(a.end(), c.end()), "their-mistake")
         if hit is None:
             continue
-        if _OWNED.search(sentence):
+        if _OWNED.search(sentence) or _REASSURED.search(sentence):
             continue
         out.append(hit)
     return out
@@ -201,7 +208,7 @@ _HELP = re.compile(
     r"(?:come|bring|swap|check|ring|call|email|send|set|book|order|show|walk|install|turn|raise|raised|passed|asked|arranged|"
     r"booked|set up|try|look|sort|fix|replace|move|get|put|help|talk|update|keep|let you know|pop|be|give|chase|test|restore|phoned|rang|tell|"
     r"confirm|reset|unlock|reopen|stay|escalat\w+|report\w*|log\w*|moved|swapped|replaced|fixed|restored|installed|ordered|sent|"
-    r"added|changed|cleaned|synced|locked|renewed|unlocked|updated|removed)\b|\b(?:I|we)'(?:m|re) (?!afraid|sure|not)\w+ing\b",
+    r"added|changed|cleaned|synced|locked|renewed|unlocked|updated|removed|copied|recovered|rebuilt|tightened)\b|\b(?:I|we)'(?:m|re) (?!afraid|sure|not)\w+ing\b",
     F,
 )
 
