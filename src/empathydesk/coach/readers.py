@@ -293,7 +293,7 @@ _MOCK_MISTAKE = re.compile(
     r"(?:found|sent|emptied|kicked|forwarded|kept|locked|wrote|left|deleted|broke|tried|didn't|\w+ed)\b|"
     r"\byourself\b|\b(?:idea|move|creativity)\b|\bthe (?:\w+ )?(?:training|instructions)\b|\bof you to\b|\bit was you\b|\byour mind\b|"
     r"\b(?:keep|kept|by|while you|finding|writing|saving|tipping|spilling|forwarding|clicking|deleting|emptying|leaving|starting) (?:\w+ )?(?:the|your|a|\"|it)\b|"
-    r"\b(?:locked out|upside down)\b|\b(?:you|u) \"|"
+    r"\b(?:locked out|upside down)\b|\b(?:you|u) \"|\bwhoever \w+ed\b|"
     # what they did, missed or forgot, in any words: "congratulations on discovering the Caps Lock key",
     # "the monitor that was switched off at the wall", "only three weeks after it broke"
     r"\b(?:congratulations on|discover(?:ed|ing)|never met|(?:you|u|ur|people|someone|anyone) (?:thought|forgot|forget|read|mention|install|could (?:load|try|read|plug))|"
