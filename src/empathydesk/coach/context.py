@@ -102,7 +102,7 @@ _FORWARD = [
         r"(?:it's|it is|they're|they are) (?:now )?showing|"
         r"(?:is|are|'s|'re) (?:now )?(?:visible|available|accessible|usable|readable|editable|searchable|open|active|enabled|live|online) (?:[\w-]+ ){0,5}?(?:again|now)\b|"
         r"(?:your|the) (?:[\w-]+ ){0,2}(?:rights|access|permissions?) (?:are|is) (?:now )?(?:on|in|back|set|restored)\b|"
-        r"(?:works?|prints?|connects?|opens?|loads?|syncs?|starts?|boots?|charges?) (?:[\w-]+ ){1,4}?(?:again|now)|"
+        r"(?:works?|prints?|connects?|opens?|loads?|syncs?|starts?|boots?|charges?) (?:[\w-]+ ){0,4}?(?:again|now)|the fix is (?:in|live|done|on)|"
         r"(?:your|the|all (?:your|the)) (?:\w+ )?(?:files?|data|emails?|photos?|work|documents?|account|settings) (?:is|are|'s|'re) (?:all )?(?:fine|safe|intact|okay|ok|there|untouched)|"
         r"now you (?:have|can)|you can (?:now )?\w+|you(?:'ll| will| should) (?:now )?(?:get|receive|see|be able|have|find|hear)|"
         r"should (?:now )?(?:work|connect|print|be (?:fine|good|ok|okay|back|quick|fast|faster|normal|better|quicker))|(?:is|are) (?:now )?with the|"
