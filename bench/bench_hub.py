@@ -17,7 +17,8 @@ a browser, e.g. the facilitators' pages). Two situations:
   40 x the CPU of a save, at least.
 
 Also printed: the service's CPU per save (its process's user + system time over the saves it answered), the
-proxy's CPU per request it passed on, and the load average (1 minute) before and after each part. The 40
+proxy's CPU per request it passed on, the load average (1 minute) before and after each part, and how long the
+disk takes to flush a write (a save's commit waits for PostgreSQL's log to reach the disk). The 40
 people, the hub, the proxy, PostgreSQL and the service all share this machine, and so does whatever else runs
 on it: the times are upper bounds for a machine doing only this.
 """
@@ -150,6 +151,24 @@ def _crowd(target: Any, per_person: list[tuple[Any, ...]], meters: list[Cpu]) ->
     return found
 
 
+def _disk_sync(folder: Path, times: int = 50) -> list[float]:
+    """Seconds of each of `times` fdatasync calls after an 8 KiB write in `folder` (a durable PostgreSQL's
+    commit waits for one such flush of its log)."""
+    path = folder / "bench-fsync.tmp"
+    spent = []
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for _ in range(times):
+            os.write(handle, b"\0" * 8192)
+            began = time.perf_counter()
+            os.fdatasync(handle)
+            spent.append(time.perf_counter() - began)
+    finally:
+        os.close(handle)
+        path.unlink()
+    return spent
+
+
 class Cpu:
     """CPU seconds (user + system) that a process spent between `start` and `stop`."""
 
@@ -184,6 +203,7 @@ def measure() -> dict[str, Any]:
             found[path] = _crowd(_burst_person, [(apis, token, path) for token in tokens], [service])
             found["cpu"][path] = service.spent / len(found[path])
             found["load"][path] = os.getloadavg()[0]
+        found["fsync"] = _disk_sync(hub.postgres.folder)
     return found
 
 
@@ -219,6 +239,8 @@ def run() -> list[tuple[str, str, str]]:
     rows.append(("load average (1 min) on this machine", f"{os.cpu_count()} cores; before {load['before']:.1f}, "
                  f"after the room {load['room']:.1f}, after the bursts {load['direct']:.1f} / {load['proxied']:.1f}",
                  "-"))
+    rows.append(("the disk: one flush (fdatasync of 8 KiB), as each save's commit waits for",
+                 _figures(found["fsync"])[0], "-"))
     return rows
 
 
