@@ -81,7 +81,8 @@ def live_html(
         + "".join(f'<td class="ed-num">{counts[p][key] or "·"}</td>' for p in pages) + "</tr>"
         for key, label in PLACES
     )
-    table = (f'<div class="ed-wide"><table class="ed-counts-table" aria-label="People per page and state">'
+    table = (f'<div class="ed-wide"><table class="ed-counts-table" aria-label="People per page and state" '
+             'tabindex="0">'  # focusable: a keyboard scrolls it on a phone (as the grid, dashboard.progress_grid_html)
              f'<thead><tr><th scope="col">State</th>{head}</tr></thead><tbody>{rows}</tbody></table></div>')
     grid = progress_grid_html(content, participants, progress, activity, now=now, max_rows=max(1, len(participants)))
     return (

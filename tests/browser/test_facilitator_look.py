@@ -1,6 +1,8 @@
 """The facilitator's pages in Chromium, light and dark, at 1280 px and 375 px: the sign-in page, the participants,
-the dashboard and the join screen follow the browser's colour scheme (the design tokens), no button cuts its
-label off (the new link's confirmation shown too), nothing sticks out past the screen's edge, and axe-core (contrast included) finds nothing.
+the dashboard, the join screen and the facilitator app's own pages (the home, the live room view, the presenter view
+with its timer running and at time up, a plan of the run of show) follow the browser's colour scheme (the design
+tokens), no button cuts its label off (the new link's confirmation shown too), nothing sticks out past the screen's
+edge, and axe-core (contrast included) finds nothing.
 Screenshots: test-artifacts/look-<page>-<scheme>-<width>.png.
 """
 
@@ -20,6 +22,10 @@ pytestmark = pytest.mark.browser
 
 # the page's ground in each scheme: tokens.css's --ed-color-bg, light and dark
 GROUND = {"light": "rgb(247, 246, 242)", "dark": "rgb(18, 21, 25)"}
+# the presenter view's: --ed-color-surface (the projector's brightest ground in light, the cards' ground in dark)
+SURFACE = {"light": "rgb(255, 255, 255)", "dark": "rgb(27, 32, 38)"}
+CONSOLE_PAGES = {"home": ("", "[data-ed=joined]"), "room": ("room", "[data-ed=joined]"),
+                 "plan": ("run-of-show/b", ".ed-markdown table"), "presenter": ("presenter", ".ed-clock")}  # last
 CUT_OFF = """() => [...document.querySelectorAll('button')]
     .filter(b => b.offsetParent !== null && b.scrollWidth > b.clientWidth + 1).map(b => b.textContent.trim())"""
 WIDEST = "() => document.documentElement.scrollWidth"
@@ -50,7 +56,8 @@ def axe():
 
 def looks_right(visit: Visit, axe, scheme: str, name: str, artifacts) -> None:
     page = visit.page
-    assert page.evaluate(GROUND_NOW) == GROUND[scheme], f"{name} does not follow the {scheme} scheme"
+    ground = (SURFACE if name.startswith("presenter") else GROUND)[scheme]
+    assert page.evaluate(GROUND_NOW) == ground, f"{name} does not follow the {scheme} scheme"
     assert page.evaluate(CUT_OFF) == [], f"{name}: buttons cut their labels off at {visit.width} px"
     assert page.evaluate(WIDEST) <= visit.width, f"{name} is wider than {visit.width} px"
     no_findings(axe, visit, f"{name} ({scheme})")
@@ -83,5 +90,15 @@ def test_the_facilitators_pages_follow_the_scheme_and_show_every_label(workshop,
                 page.get_by_role("button", name="Make a new link").click()
                 expect(page.get_by_role("button", name=re.compile("^Yes, make it"))).to_be_visible()
             looks_right(visit, axe, scheme, notebook.removesuffix(".ipynb"), artifacts)
+        for name, (path, drawn) in CONSOLE_PAGES.items():
+            page.goto(f"{workshop.facilitator}/{path}")
+            visit.wait(drawn)
+            looks_right(visit, axe, scheme, name, artifacts)
+        page.keyboard.press(" ")  # the presenter view's timer runs, then loses its minutes: time is up
+        expect(page.locator("main.ed-running")).to_have_count(1)
+        for _ in range(6):
+            page.keyboard.press("-")
+        expect(page.locator("main.ed-time-up")).to_have_count(1)
+        looks_right(visit, axe, scheme, "presenter-time-up", artifacts)
     finally:
         visit.context.close()
