@@ -94,7 +94,7 @@ _BLAME = [
     re.compile(r"\b(?:I'd|I would) have (?:thought|expected|assumed)\b", F),
     re.compile(r"\bknow better\b", F),
     re.compile(r"\bin the first place\b", F),
-    re.compile(r"\b(?:you|u) (?:really |honestly |seriously |clearly |probably )?(?:should|ought to)(?:'ve| have| of)\b", F),
+    re.compile(r"\b(?:you|u) (?:really |honestly |seriously |clearly |probably )?(?:should|ought to)(?:'ve| have| of)\b(?! to\b)", F),
     re.compile(r"\b(?:you|u) (?:really |honestly |seriously |clearly )?(?:shouldn't|should not|mustn't|can't just|cannot just)\b(?! (?:have to|need to|worry|feel|be (?:sorry|embarrassed|worried)|apologi))", F),
     re.compile(r"\b(?:you|u) (?:really |honestly |actually )?(?:do )?(?:need|have|ought) to (?:actually|really|stop|start|remember|be (?:more|a lot more)|read|check|learn|think)\b", F),
     re.compile(r"\b(?:you'll|you will|you'd|you would) (?:want to|do well to|need to) be (?:a (?:lot|bit) |much |far )?more careful\b|\byou'd do well to\b", F),
@@ -292,7 +292,8 @@ _MOCK_MISTAKE = re.compile(
     rf"\b{_YOU}(?:'ve| have| had)?\s+(?:\w+ly\s+)?(?!asked\b|called\b|rung\b|emailed\b|messaged\b|been\b|need|want)"
     r"(?:found|sent|emptied|kicked|forwarded|kept|locked|wrote|left|deleted|broke|tried|didn't|\w+ed)\b|"
     r"\byourself\b|\b(?:idea|move|creativity)\b|\bthe (?:\w+ )?(?:training|instructions)\b|\bof you to\b|\bit was you\b|\byour mind\b|"
-    r"\b(?:keep|kept|by|while you|finding|writing|saving|tipping|spilling|forwarding|clicking|deleting|emptying|leaving|starting) (?:\w+ )?(?:the|your|a|\"|it)\b|"
+    r"\b(?:keep|kept|by|while you|finding|writing|saving|tipping|spilling|forwarding|clicking|deleting|emptying|leaving|starting|storing|"
+    r"keeping|putting|using|installing|sharing|emailing|posting|plugging|unplugging|taping|hiding) (?:\w+ )?(?:the|your|a|\"|it)\b|"
     r"\b(?:locked out|upside down)\b|\b(?:you|u) \"|\bwhoever \w+ed\b|"
     # what they did, missed or forgot, in any words: "congratulations on discovering the Caps Lock key",
     # "the monitor that was switched off at the wall", "only three weeks after it broke"
