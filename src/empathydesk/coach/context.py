@@ -71,7 +71,7 @@ _FORWARD = [
     re.compile(
         r"\b(?:I|we)\s+(?:just |also |then |already )?(?:reset|restored|fixed|replaced|moved|closed|added|changed|installed|opened|"
         r"cleared|updated|sent|booked|ordered|raised|chased|checked|ran|put|set|found|reopened|unlocked|swapped|connected|removed|"
-        r"deleted|rebuilt|renewed|repaired|cleaned|tested|spoke|rang|called|emailed|passed|forwarded|logged|created|made|gave|"
+        r"deleted|rebuilt|renewed|repaired|cleaned|tested|spoke|rang|called|emailed|passed|forwarded|logged|created|made|gave|finished|"
         r"move|check|pass|install|fix|send|call|come)\b",
         re.IGNORECASE,
     ),
@@ -100,6 +100,7 @@ _FORWARD = [
         r"nothing(?:'s| is| was| has been| will be) (?:\w+ )?lost|"
         r"(?:a |the |your )?new one(?:'s| is) (?:on|in|at|by) |\bone(?:'s| is) (?:now )?(?:on|in|at) (?:your|the) |you(?:'re| are) (?:good|ready|all set|set) to (?:go|start)|"
         r"(?:it's|it is|they're|they are) (?:now )?showing|"
+        r"(?:is|'s|are) (?:now )?(?:good to go|all set|ready to go)|"
         r"(?:is|are|'s|'re) (?:now )?(?:visible|available|accessible|usable|readable|editable|searchable|open|active|enabled|live|online) (?:[\w-]+ ){0,5}?(?:again|now)\b|"
         r"(?:your|the) (?:[\w-]+ ){0,2}(?:rights|access|permissions?) (?:are|is) (?:now )?(?:on|in|back|set|restored)\b|"
         r"(?:works?|prints?|connects?|opens?|loads?|syncs?|starts?|boots?|charges?) (?:[\w-]+ ){0,4}?(?:again|now)|the fix is (?:in|live|done|on)|"

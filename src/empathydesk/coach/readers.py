@@ -208,7 +208,9 @@ _HELP = re.compile(
     r"(?:come|bring|swap|check|ring|call|email|send|set|book|order|show|walk|install|turn|raise|raised|passed|asked|arranged|"
     r"booked|set up|try|look|sort|fix|replace|move|get|put|help|talk|update|keep|let you know|pop|be|give|chase|test|restore|phoned|rang|tell|"
     r"confirm|reset|unlock|reopen|stay|escalat\w+|report\w*|log\w*|moved|swapped|replaced|fixed|restored|installed|ordered|sent|"
-    r"added|changed|cleaned|synced|locked|renewed|unlocked|updated|removed|copied|recovered|rebuilt|tightened)\b|\b(?:I|we)'(?:m|re) (?!afraid|sure|not)\w+ing\b",
+    r"added|changed|cleaned|synced|locked|renewed|unlocked|updated|removed|copied|recovered|rebuilt|tightened)\b|"
+    r"\b(?:I|we) (?:just |already |also )?(?:put|fixed|replaced|changed|installed|restored|reset|moved|swapped|ordered|finished|set up|"
+    r"cleaned|sorted|unlocked|tested|plugged)\b|\b(?:I|we)'(?:m|re) (?!afraid|sure|not)\w+ing\b",
     F,
 )
 
