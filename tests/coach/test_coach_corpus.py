@@ -34,8 +34,9 @@ TUNE_9 = Path(__file__).with_name("tune9.yaml")  # and 36 more: set phrases, and
 TUNE_10 = Path(__file__).with_name("tune10.yaml")  # and 25 more: warm replies with one line that tells off
 TUNE_11 = Path(__file__).with_name("tune11.yaml")  # and 22 more, likewise, with their kind twins
 TUNE_12 = Path(__file__).with_name("tune12.yaml")  # and 22 more in non-native and chat voices
+TUNE_13 = Path(__file__).with_name("tune13.yaml")  # and 18 more from other workplaces
 CASES = load_corpus(CORPUS, HELD_OUT, TUNE_2, TUNE_3, TUNE_4, TUNE_5, TUNE_6, TUNE_7, TUNE_8, TUNE_9, TUNE_10, TUNE_11,
-                    TUNE_12)
+                    TUNE_12, TUNE_13)
 LATER_HELD_OUT = [Path(__file__).with_name(f"heldout{n}.yaml") for n in (2, 3, 4)]
 
 
