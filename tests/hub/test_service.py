@@ -265,6 +265,8 @@ def test_a_hub_users_participant_is_found_or_added_by_key_once(tmp_path) -> None
         assert len({p.id for p in joined}) == 1 and store.participant_by_key(key) == joined[0]
         assert [p.pseudonym for p in store.participants("cohort-k")] == [joined[0].pseudonym]
         assert joined[0].consent and joined[0].pseudonym.startswith("Kim ")
+        by_code = store.join(store.cohort("cohort-k").join_code, "Lee")  # a workshop's way in: no key
+        assert store.participant_keys("cohort-k") == {joined[0].id: key} and by_code.id not in store.participant_keys("cohort-k")
         with pytest.raises(ValueError, match="no cohort"):
             store.join_by_key(people.user_key("lou"), "cohort-nope", "Lou")
         assert store.participant_by_key(people.user_key("lou")) is None

@@ -282,11 +282,8 @@ class ExportHandler(Handler):
 def merge_file(store: Store, content: Content, pid: int, data: dict[str, Any]) -> None:
     """A progress file merged into this participant's answers (checked against the course first)."""
     from empathydesk import progress_file
-    from empathydesk.storage import portable
 
-    file = progress_file.read(data, content)
-    with store._write() as connection:
-        portable.merge(connection, pid, file)
+    store.merge_progress(pid, progress_file.read(data, content))
 
 
 class ImportHandler(Handler):
@@ -364,19 +361,8 @@ async def hub_usernames(state: State, cohort: str) -> dict[int, str]:
         return {}
     users = json.loads(response.body).get("users") or []
     by_key = {people.user_key(name): name for name in users}
-    keyed = await state.run(_keys_of, state.store, cohort)
+    keyed = await state.run(state.store.participant_keys, cohort)
     return {pid: by_key[key] for pid, key in keyed.items() if key in by_key}
-
-
-def _keys_of(store: Store, cohort: str) -> dict[int, str]:
-    from sqlalchemy import select
-
-    from empathydesk.storage.models import cohorts, participants
-
-    query = (select(participants.c.id, participants.c.local_key)
-             .join(cohorts, cohorts.c.id == participants.c.cohort_id).where(cohorts.c.name == cohort))
-    with store._read() as connection:
-        return {pid: key for pid, key in connection.execute(query) if key}
 
 
 def people_rows(store: Store, content: Content, cohort: str) -> list[dict[str, Any]]:

@@ -478,6 +478,14 @@ class Store:
         assert joined is not None
         return joined
 
+    def participant_keys(self, cohort_name: str) -> dict[int, str]:
+        """participant id -> `local_key`, for the cohort's participants that have one (hub users)."""
+        query = select(participants.c.id, participants.c.local_key).where(
+            participants.c.id.in_(_in_cohort(cohort_name)), participants.c.local_key.is_not(None)
+        )
+        with self._read() as connection:
+            return {pid: key for pid, key in connection.execute(query)}
+
     def local_participant(self) -> Participant:
         """This instance's self-study participant, created on first use and reused after."""
         found = self.participant_by_key(LOCAL_KEY)
@@ -712,6 +720,11 @@ class Store:
         imported = self.participant(pid)
         assert imported is not None
         return imported
+
+    def merge_progress(self, pid: int, file: progress_file.ProgressFile) -> None:
+        """Merge a checked progress file into participant `pid`'s answers (as `import_participant` does)."""
+        with self._write() as connection:
+            portable.merge(connection, pid, file)
 
     def delete_participant(self, pid: int) -> None:
         """Delete a participant and everything they stored."""
