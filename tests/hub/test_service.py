@@ -323,3 +323,38 @@ def test_the_service_keeps_one_database_connection_per_store_thread() -> None:
     finally:
         engine.dispose()
     assert make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none").pool.size() == 5  # others: SQLAlchemy's
+
+
+def test_a_token_is_asked_about_again_in_the_background_and_refused_once_the_hub_refuses_it() -> None:
+    """`HubUsers`: the hub's answer is kept as long as HubAuth keeps it (`cache_max_age`), and asked for again
+    in the background after two thirds of that: the request gets the kept answer without waiting. Once the
+    hub no longer knows the token, it is refused no later than before."""
+    from empathydesk.hub.service import HubUsers
+
+    class Hub:
+        cache_max_age = 60
+        known = {"tok": {"name": "ann", "scopes": [ACCESS]}}
+        asked = 0
+
+        async def user_for_token(self, token: str, use_cache: bool = True, session_id: str = "", *, sync: bool = True):
+            assert use_cache is False  # HubUsers keeps the answers itself
+            Hub.asked += 1
+            return self.known.get(token)
+
+    async def scenario() -> None:
+        users = HubUsers(Hub())
+        now = [100.0]
+        users.clock = lambda: now[0]
+        assert (await users.user("tok"))["name"] == "ann" and Hub.asked == 1
+        now[0] += 30
+        assert (await users.user("tok"))["name"] == "ann" and Hub.asked == 1  # kept
+        Hub.known = {}  # the hub stops accepting the token
+        now[0] += 15  # 45 s old: answered from what is kept, asked again in the background
+        assert (await users.user("tok"))["name"] == "ann"
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        assert Hub.asked == 2
+        assert await users.user("tok") is None  # the new answer is used at once
+        assert await users.user("not-a-token") is None and Hub.asked == 3
+
+    asyncio.run(scenario())

@@ -39,12 +39,14 @@ cohort's group); anyone else gets 403 there.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import os
 import secrets
 import signal
 import sys
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -76,11 +78,57 @@ SAVE_NEEDS_TOKEN = "A change needs the hub token in the Authorization header."
 STORE_THREADS = 8
 
 
+class HubUsers:
+    """The hub's answer for each token (its user, or None), kept for the hub auth's `cache_max_age` as HubAuth
+    keeps it, and asked again in the background once it is two thirds that old: a person who saves every few
+    seconds never waits for the hub, and a token the hub stops accepting stops working here as soon as before."""
+
+    def __init__(self, hub_auth: HubOAuth) -> None:
+        self.hub_auth = hub_auth
+        self.max_age = float(hub_auth.cache_max_age)
+        self.answers: dict[str, tuple[float, Any]] = {}  # the token's SHA-256 -> (when the hub was asked, its answer)
+        self.asking: dict[str, asyncio.Future[Any]] = {}
+        self.clock = time.monotonic
+
+    async def user(self, token: str) -> dict[str, Any] | None:
+        key = hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+        kept = self.answers.get(key)
+        age = self.clock() - kept[0] if kept is not None else self.max_age
+        if age < self.max_age:
+            if age >= self.max_age * 2 / 3 and key not in self.asking:
+                self._ask(key, token).add_done_callback(_log_failure)
+            return kept[1]  # type: ignore[index]
+        if key in self.asking:  # being asked already (by another request with the same token)
+            return await asyncio.shield(self.asking[key])
+        return await self._ask(key, token)
+
+    def _ask(self, key: str, token: str) -> asyncio.Future[Any]:
+        asked = self.clock()
+
+        async def ask() -> Any:
+            try:
+                answer = await self.hub_auth.user_for_token(token, use_cache=False, sync=False)
+                self.answers = {k: v for k, v in self.answers.items() if asked - v[0] < self.max_age}
+                self.answers[key] = (asked, answer)
+                return answer
+            finally:
+                self.asking.pop(key, None)
+
+        self.asking[key] = asyncio.ensure_future(ask())
+        return self.asking[key]
+
+
+def _log_failure(done: asyncio.Future[Any]) -> None:
+    if not done.cancelled() and done.exception() is not None:
+        log.warning("could not ask the hub about a token again: %s", done.exception())
+
+
 class State:
     """What every handler shares: the store, the course, the hub's auth, the threads for the store."""
 
     def __init__(self, store: Store, content: Content, hub_auth: HubOAuth, threads: int = STORE_THREADS) -> None:
         self.store, self.content, self.hub_auth = store, content, hub_auth
+        self.users = HubUsers(hub_auth)
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="store")
         self.pids: dict[str, int] = {}  # hub username -> their participant's id, once they have joined
 
@@ -103,7 +151,12 @@ class Handler(HubOAuthenticated, web.RequestHandler):
         return self.state.store
 
     async def prepare(self) -> None:
-        user = await self.hub_auth.get_user(self, sync=False)
+        token = self.hub_auth.get_token(self, in_cookie=False)  # a page's: in the Authorization header
+        user = await self.state.users.user(token) if token else None
+        if user is not None:
+            self._token_authenticated = True
+        else:  # a browser's: the service's OAuth cookie (or a token the hub does not know)
+            user = await self.hub_auth.get_user(self, sync=False)
         if user is not None:
             try:
                 user = self.check_hub_user(user)
