@@ -1,8 +1,9 @@
 """Module 5's practice conversation in a real browser: played along its best path (one turn written in the
 participant's own words) and along a path to a poor ending, reloaded in the middle (it goes on at the same
 turn with the same trust), with the debrief, "Try again" and the saved runs checked. The paths come from
-assessments/conversations/module-5.yaml, so an edited conversation is still played as written.
-Screenshots at 1280 and 375 px."""
+assessments/conversations/module-5.yaml, so an edited conversation is still played as written. And played with
+the keyboard only (Tab, Space, the arrow keys, Enter): after each reply the focus is on the next turn's options, at
+the ending on its heading, after "Try again" on the first turn. Screenshots at 1280 and 375 px."""
 
 from __future__ import annotations
 
@@ -171,3 +172,72 @@ def test_play_the_best_path_reload_midway_then_a_poor_ending(server, desktop, ph
     expect(piece(phone).locator(".ed-trust")).to_contain_text(f"Trust: {conv.TRUST_WORDS[trust_after(talk, best[:1])]}")
     assert overflowing(phone, PHONE["width"]) == []
     shoot(phone, artifacts, "conversation-midway-phone")
+
+
+FOCUSED = """() => { const f = document.activeElement;
+    return {tag: f.tagName, text: (f.textContent || '').trim(), turn: !!f.closest('.ed-conversation-turn'),
+            radio: f.type === 'radio', question: f.closest('.ed-choice')?.querySelector('.ed-choice-question')?.textContent || ''}; }"""
+
+
+def tab_to_the_turn(page, limit: int = 300) -> None:
+    """Tab from the top of the page until the focus is in the conversation's options (one tab stop)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED)["radio"] and page.evaluate(FOCUSED)["turn"]:
+            return
+    raise AssertionError("the Tab key never reaches the conversation's options")
+
+
+def say_with_keys(page, down: int) -> str:
+    """From the focused options: Space picks the first, ArrowDown the next ones; Tab, Enter says it. The question."""
+    question = page.evaluate(FOCUSED)["question"]
+    page.keyboard.press("Space")
+    for _ in range(down):
+        page.keyboard.press("ArrowDown")
+    expect(piece(page).locator(".ed-choice-options input:checked")).to_have_count(1)
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED)["text"] == conv.SAY
+    page.keyboard.press("Enter")
+    return question
+
+
+def test_with_the_keyboard_only_the_focus_follows_the_talk(server, desktop, talk, course, artifacts):
+    """Say this moves the focus to the next turn's options (their name is the client's new line), an ending to its
+    heading, Try again to the first turn; the meter is the piece's one live region; axe finds nothing. The replies
+    are picked by position (the second, then the first, ...), so the test does not depend on the file's paths."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = desktop
+    open_page(page, server.page(course.module(MODULE).notebook))
+    expect(piece(page).locator(".ed-choice-question")).to_contain_text(talk.node(talk.start).client)
+    assert page.evaluate(FOCUSED)["tag"] == "BODY"  # opening the page takes the focus nowhere
+    tab_to_the_turn(page)
+    ended = piece(page).locator(".ed-debrief h4")
+    turns = 0
+    while True:
+        turns += 1
+        assert turns <= 2 * len(talk.nodes), "no ending reached"
+        said = piece(page).locator(".ed-you")
+        before = said.count()
+        question = say_with_keys(page, down=turns % 2)
+        expect(said).to_have_count(before + 1, timeout=30_000)  # the reply is in the transcript
+        expect(piece(page).locator(".ed-trust")).to_have_count(1)
+        next_turn = piece(page).locator(".ed-choice-options input:focus")
+        expect(next_turn.or_(ended)).to_have_count(1, timeout=30_000)  # the new turn has the focus, or it ended
+        if ended.count():
+            break
+        now = page.evaluate(FOCUSED)
+        assert now["turn"] and now["question"] != question and "Trust" not in now["question"]  # the meter: said once
+        assert now["question"].startswith(talk.persona.name), f"the group is not named by the client's line: {now}"
+    expect(ended).to_be_focused(timeout=30_000)
+    expect(ended).to_contain_text("How it ended: ")
+    assert piece(page).locator("[aria-live], [role=status], [role=alert]").count() == 1  # the meter, nothing else
+    violations = Axe().run(page, context=".ed-conversation").response["violations"]  # the page: test_accessibility
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    shoot(page, artifacts, "conversation-keyboard-ending-desktop")
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED)["text"] == conv.AGAIN
+    page.keyboard.press("Enter")
+    expect(piece(page).locator(".ed-conversation-turn input[type=radio]").first).to_be_focused(timeout=30_000)
+    expect(piece(page).locator(".ed-trust strong")).to_have_text(f"Trust: {conv.TRUST_WORDS[talk.trust]}")
+    assert talk.node(talk.start).client in page.evaluate(FOCUSED)["question"]

@@ -526,6 +526,11 @@ def taken_as_words(node: Turn, choice: int, found: Sequence[str], verdict: str) 
 SAY = "Say this"
 SAY_MINE = "Say my own reply"
 AGAIN = "Try again"
+# where the keyboard's focus goes once the button pressed is gone (widgets.focus): the new turn's options (their
+# group's name is the client's new line; each turn's class is its own, so the turn being removed is never taken),
+# or the ending's heading
+TURN = "ed-turn-{}"
+ENDING = ".ed-debrief h4"
 
 
 def meter_html(trust: int, before: int | None = None) -> str:
@@ -616,6 +621,7 @@ def build(session: Session, module_id: str) -> w.Widget:
     from empathydesk.limits import MAX_REPLY_CHARS
     from empathydesk.widgets import drafts, ui
     from empathydesk.widgets.choice import Choice
+    from empathydesk.widgets.focus import Focus
     from empathydesk.widgets.rewrite import warm_up_coach
     from empathydesk.widgets.scenario import option_order, participant_key
 
@@ -643,26 +649,29 @@ def build(session: Session, module_id: str) -> w.Widget:
     def step_to(run: Run, note: str = "") -> None:
         before = trust_now(conversation, state["run"])
         save(run)
-        draw(before, note)
+        draw(before, note, moved=True)
 
-    def draw(before: int | None = None, note: str = "") -> None:
+    def draw(before: int | None = None, note: str = "", *, moved: bool = False) -> None:
+        """The run as it is now; `moved`: after a press whose button is gone, the focus goes to the new turn."""
         run: Run = state["run"]
         transcript.value = transcript_html(conversation, run)
         meter.value = meter_html(trust_now(conversation, run), before)
         message.value = ui.note_html("info", note, word="") if note else ""
         parts: list[w.Widget] = []
+        then = [Focus(target=ENDING if run.ending is not None else f".{TURN.format(len(run.steps))} input")] if moved else []
         if run.ending is not None:
             done = runs(KIND.saved(session.store.answers(session.pid)), module_id)
             again = ui.button(AGAIN, icon="repeat")
             again.on_click(ui.guard(show_error)(lambda _: restart()))
             parts += [ui.markup(debrief_html(conversation, session.content, run) + history_html(conversation, done)), again]
-            body.children = parts
+            body.children = parts + then
             return
         node = conversation.node(where(conversation, run))
         assert node is not None
         order = option_order(participant_key(session), f"{conversation.id}/{node.id}", len(node.choices))
         choice = Choice(options=[(node.choices[i].text, i) for i in order],
-                        description=f"{persona.name} ({node.mood}): {node.client}", layout=ui.full_width())
+                        description=f"{persona.name} ({node.mood}): {node.client}", layout=ui.full_width(),
+                        **ui.classes(TURN.format(len(run.steps))))
         say = ui.button(SAY, icon="comment")
         drafted: list[drafts.Draft] = []  # the box's draft at a write turn: forgotten once a reply is given
 
@@ -706,12 +715,12 @@ def build(session: Session, module_id: str) -> w.Widget:
 
             mine.on_click(on_mine)
             parts += [ui.card([box, draft.line, mine], name="conversation-write")]
-        body.children = parts
+        body.children = parts + then
 
     def restart() -> None:
         state["number"] = len(runs(KIND.saved(session.store.answers(session.pid)), module_id)) + 1
         state["run"] = Run(conversation=conversation.id)
-        draw()
+        draw(moved=True)
 
     draw()
     return ui.piece([intro, transcript, meter, message, body], name=NAME)
