@@ -15,7 +15,7 @@ from empathydesk.content import load
 from empathydesk.facilitator import Room
 from empathydesk.server import RoomSettings
 from empathydesk.storage import Answers, Store
-from workshop_helpers import fetch, tiny_workshop
+from workshop_helpers import fetch, finished_answers, tiny_workshop
 
 LOCAL = "127.0.0.1"
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
@@ -46,7 +46,7 @@ def test_a_plan_shows_raw_html_as_text():
 def test_each_person_counts_once_per_module_working_stuck_done_or_not_started():
     content = load()
     m1 = content.module("module-1")
-    finished = _done_module_1()
+    finished = finished_answers()
     started = Answers(scenario_attempts={m1.scenarios[0].id: [0]})
     answers = {1: finished, 2: started, 3: started, 4: Answers()}
     last = {1: NOW - timedelta(minutes=30), 2: NOW - timedelta(minutes=2),
@@ -58,14 +58,6 @@ def test_each_person_counts_once_per_module_working_stuck_done_or_not_started():
     json.dumps(progress)  # what the script reads
 
 
-def _done_module_1() -> Answers:
-    """Answers of someone who finished module 1 (a made-up person who finished everything)."""
-    from empathydesk import demo
-
-    person = demo.people(load(), 1, finish_share=1.0)[0]
-    pieces = {kind: {key: [answer] for key, answer in saved.items()} for kind, saved in person.pieces.items()}
-    return Answers(person.ratings, person.scenario_attempts, person.exercise_attempts, person.reflections,
-                   pieces=pieces)
 
 
 def test_the_presenter_view_shows_the_chosen_module_and_has_its_script_in_a_file():

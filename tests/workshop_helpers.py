@@ -173,3 +173,15 @@ def answer_some(store, pid: int) -> None:
     for module in content.modules[:2]:
         for scenario in module.scenarios:
             store.add_scenario_attempt(pid, scenario.id, scenario.best_index)
+
+
+def finished_answers():
+    """The answers of a made-up person who finished everything (every module done, its conversation too)."""
+    from empathydesk import demo
+    from empathydesk.content import load
+    from empathydesk.storage.records import Answers
+
+    person = demo.people(load(), 1, finish_share=1.0)[0]
+    pieces = {kind: {key: [answer] for key, answer in saved.items()} for kind, saved in person.pieces.items()}
+    return Answers(person.ratings, person.scenario_attempts, person.exercise_attempts, person.reflections,
+                   pieces=pieces)

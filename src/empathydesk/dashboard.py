@@ -131,6 +131,7 @@ def progress_grid_html(
     column per page, a count row on top."""
     now = now or datetime.now(timezone.utc)
     pages = scoring.page_ids(content)
+    parts = len(scoring.module_part_names())
     if not participants:
         return '<p class="ed-info">Nobody has joined yet. Share the join code; people appear here as they join.</p>'
     head = "".join(f'<th class="ed-num" scope="col">{esc(page_short(content, p))}</th>' for p in pages)
@@ -170,8 +171,8 @@ def progress_grid_html(
         f'<tbody><tr class="ed-muted"><th scope="row">Done (all {total})</th>{count_row}<td></td><td></td></tr>'
         f'{"".join(rows)}</tbody></table>{more}'
         '<p class="ed-muted">✓ done: every part of the page is finished. ◐ in progress: started, with how many of '
-        'its parts are finished (“0 of 4”: begun, no part finished yet). · not started: nothing answered on it yet. '
-        'A module has four parts: its check-in, the scenarios, a rewrite and the reflection.</p>'
+        f'its parts are finished (“0 of {parts}”: begun, no part finished yet). · not started: nothing answered on it '
+        f'yet. A module has {parts} parts, one for each kind of task on its page.</p>'
     )
 
 

@@ -29,6 +29,11 @@ PLACES = (
 )
 
 
+def in_utc(moment: datetime | None) -> datetime | None:
+    """A time from the store (naive, in UTC) as an aware one; an aware one as it is."""
+    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
+
+
 def place(progress: scoring.Progress, page_id: str, last: datetime | None, now: datetime) -> str:
     """Where someone is on a page (one of `PLACES`' keys), from their `scoring.progress` and the time of their
     latest answer (`Store.activity`; stored naive in UTC): the one rule for "maybe stuck" (the presenter
@@ -37,8 +42,7 @@ def place(progress: scoring.Progress, page_id: str, last: datetime | None, now: 
         return "done"
     if not progress["started"].get(page_id):
         return "waiting"
-    if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=timezone.utc)
+    last = in_utc(last)
     return "stuck" if last is None or last < now - timedelta(minutes=STUCK_MINUTES) else "working"
 
 

@@ -23,7 +23,7 @@ from empathydesk.content import Content
 from empathydesk.dashboard import _ago, page_short, progress_grid_html
 from empathydesk.facilitator import current_room, joined_text
 from empathydesk.joining import WELCOME, WRAP_UP, display_names
-from empathydesk.presenter import PLACES, POLL_SECONDS, STUCK_MINUTES, place
+from empathydesk.presenter import PLACES, POLL_SECONDS, STUCK_MINUTES, in_utc, place
 
 DASHBOARD = "dashboard.ipynb"  # the detailed results
 
@@ -50,7 +50,7 @@ def live_html(
     counts = {page: dict.fromkeys((key for key, _ in PLACES), 0) for page in pages}
     stuck: list[tuple[str, list[str], datetime | None]] = []
     for person in participants:
-        last = activity.get(person.id)
+        last = in_utc(activity.get(person.id))
         where = {page: place(progress[person.id], page, last, now) for page in pages}
         for page, state in where.items():
             counts[page][state] += 1

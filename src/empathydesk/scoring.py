@@ -166,6 +166,11 @@ def _module_kinds() -> list[Kind]:
     return [k for k in of_scope("module").values() if k.done is not None]
 
 
+def module_part_names() -> list[str]:
+    """The parts every module is counted in (`Kind.part` of each module kind that counts)."""
+    return [k.part for k in _module_kinds()]
+
+
 def _parts(content: Content, module: Module, answers: Answers) -> tuple[dict[str, bool], bool]:
     """(each counted part of the module -> done, whether anything in the module is answered): each kind's rules."""
     done: dict[str, bool] = {}
