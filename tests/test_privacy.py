@@ -233,7 +233,7 @@ def from_view(view: Mapping[str, Any], seen: Seen) -> None:
             seen.add(("quiz",), row.n, "d2", (row.n - 1) * row.sd_change**2 + row.n * row.mean_change**2)
 
 
-def results_input(content: Content, store: Store, cohort: str) -> tuple[Any, ...]:
+def results_input(content: Content, store: Store, cohort: str) -> dict[str, Any]:
     """What the dashboard builds its results from, as it reads them (`dashboard.results_view` takes them)."""
     board = dashboard.Dashboard(store, cohort, content)
     board.read_live()
@@ -247,7 +247,7 @@ def outputs(content: Content, store: Store, cohort: str) -> dict[str, Seen]:
     from_rows(csv.DictReader(io.StringIO(cohort_export.render(rows, "csv")), quoting=csv.QUOTE_NONNUMERIC), as_csv)
     from_rows(json.loads(cohort_export.render(rows, "json")), as_json)
     given = results_input(content, store, cohort)
-    people, view = given[2], dashboard.results_view(content, *given)
+    people, view = given["participants"], dashboard.results_view(content, **given)
     html, data = Seen(), Seen()
     from_stats_html(content, dashboard.stats_html(view), html)
     for cells in Tables(dashboard.individuals_html(content, people, view)).tables.get(
@@ -513,12 +513,12 @@ def attack(content: Content, store: Store, cohort: str) -> dict[str, list[str]]:
 
 def everything_shown(content: Content, store: Store, cohort: str) -> Seen:
     """What the outputs would show if every group figure over five or more people were shown (the old rule)."""
-    ratings, attempts, people, versions, quiz, conversations = results_input(content, store, cohort)
-    tables = stats.cohort_tables(content, ratings, attempts, versions, quiz, conversations)
+    given = results_input(content, store, cohort)
+    tables = stats.cohort_tables(content, *(given[k] for k in ("ratings", "attempts", "versions", "quiz", "conversations")))
     figures, _, _ = privacy.cohort_figures(content, tables)
     old = privacy.Decision(frozenset(f.key for f in figures if len(f.people) >= 5), {})
     seen = Seen()
-    from_view(privacy.screen(tables, old, {p.id for p in privacy.sharing(people)}), seen)
+    from_view(privacy.screen(tables, old, {p.id for p in privacy.sharing(given["participants"])}), seen)
     return seen
 
 
@@ -614,7 +614,7 @@ def test_a_room_of_three_where_two_share_shows_both_and_no_group_figure(content:
     assert "agree)" not in charts and "chose the best option first" not in charts
     assert not {r["kind"] for r in cohort_export.cohort_rows(store, "three")} & {"rating mean", "first try"}
     share(store, ids, ids)  # all three share: the room sees its group figures
-    shown = dashboard.stats_html(dashboard.results_view(content, *results_input(content, store, "three")))
+    shown = dashboard.stats_html(dashboard.results_view(content, **results_input(content, store, "three")))
     assert "n=3" in shown and "only 3 people: a rough guide" in shown and "hidden" not in shown.split("Notes")[1]
 
 

@@ -58,14 +58,15 @@ def cohort_answers(store: Store, cohort_name: str) -> tuple[list[Participant], d
 
 def results_input(content: Content, answers: Mapping[int, Answers]) -> dict[str, Any]:
     """The cohort's answers as the results take them: the keyword arguments `ratings`, `attempts`,
-    `versions` and `quiz` of `privacy.cohort_view` and `dashboard.build_results`."""
-    from empathydesk.pieces import knowledge
+    `versions`, `quiz` and `conversations` of `privacy.cohort_view` and `dashboard.build_results`."""
+    from empathydesk.pieces import conversation, knowledge
 
     return {
         "ratings": {pid: a.ratings for pid, a in answers.items()},
         "attempts": {pid: a.scenario_attempts for pid, a in answers.items()},
         "versions": {pid: a.versions for pid, a in answers.items()},
         "quiz": knowledge.cohort_scores(content, answers),
+        "conversations": conversation.cohort_runs(content, answers),
     }
 
 

@@ -28,6 +28,7 @@ The cohort and database come from ``EMPATHYDESK_COHORT`` and ``EMPATHYDESK_DB_UR
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import math
 import time
@@ -479,18 +480,13 @@ class Dashboard:
         latest = max(self.state.activity.values(), default=None)
         return (latest, tuple((p.id, p.consent) for p in self.state.participants))
 
-    def results_input(self) -> tuple[RatingsIn, AttemptsIn, list[Any], dict[int, Mapping[str, int]], QuizIn,
-                                     ConversationsIn]:
+    def results_input(self) -> dict[str, Any]:
         """What `build_results` needs, taken from the answers already read (now: the build may run in a thread)."""
-        from empathydesk.pieces import conversation, knowledge
+        from empathydesk.cohort_export import results_input
 
         people = list(self.state.participants)
         answers = {p.id: self.state.answers.get(p.id, Answers()) for p in people}
-        ratings = {pid: a.ratings for pid, a in answers.items()}
-        versions = {pid: a.versions for pid, a in answers.items()}
-        quiz = knowledge.cohort_scores(self.content, answers)
-        talks = conversation.cohort_runs(self.content, answers)
-        return ratings, {pid: a.scenario_attempts for pid, a in answers.items()}, people, versions, quiz, talks
+        return {"participants": people, **results_input(self.content, answers)}
 
     # showing ---------------------------------------------------------------------------------------
 
@@ -531,7 +527,7 @@ class Dashboard:
             self._show_grid()
             key = self.results_key()
             if force or key != self.state.results_key:
-                self._show_results(build_results(self.content, *self.results_input()))
+                self._show_results(build_results(self.content, **self.results_input()))
                 self.state.results_key, self.state.results_at = key, time.monotonic()
             self._stamp()
         except Exception as exc:  # noqa: BLE001 - show it, keep the dashboard alive
@@ -549,7 +545,7 @@ class Dashboard:
             if key != self.state.results_key and due and not self._building:
                 self._building = True
                 try:
-                    results = await loop.run_in_executor(None, build_results, self.content, *self.results_input())
+                    results = await loop.run_in_executor(None, functools.partial(build_results, self.content, **self.results_input()))
                 finally:
                     self._building = False
                 self._show_results(results)
