@@ -76,14 +76,31 @@ class Lab:
         """Ctrl-C, as one stops `make lab`: the config's answer_yes makes one enough."""
         if self.process is None or self.process.poll() is not None:
             return
+        self.settle()
         os.killpg(self.process.pid, 2)
         try:
-            self.process.wait(timeout=90)  # a hang guard, not a speed check: it shuts its kernels down first
+            try:
+                self.process.wait(timeout=45)  # a hang guard, not a speed check: it shuts its kernels down first
+            except subprocess.TimeoutExpired:  # a Ctrl-C that lands while a kernel starts can be lost: press again
+                os.killpg(self.process.pid, 2)
+                self.process.wait(timeout=45)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, 9)
             self.process.wait()
             log = (self.home / "lab.log").read_text()[-3000:]
             raise AssertionError(f"JupyterLab did not stop on Ctrl-C; the end of its log:\n{log}") from None
+
+    def settle(self) -> None:
+        """Wait (up to 60 s) until no kernel is still starting, as a person would before pressing Ctrl-C."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/kernels?token={self.token}", timeout=5) as answer:
+                    if all(k.get("execution_state") not in ("starting", "busy") for k in json.load(answer)):
+                        return
+            except OSError:
+                return
+            time.sleep(0.5)
 
     def open(self, notebook: str) -> str:
         return f"{self.url}/lab/tree/{notebook}?token={self.token}"
