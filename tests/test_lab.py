@@ -162,3 +162,57 @@ def test_make_binder_badge_is_built_from_the_repositorys_address(tmp_path: Path,
     else:
         assert made.returncode == 0 and made.stdout.startswith("[![Try it on Binder](https://mybinder.org/badge_logo.svg)]")
         assert f"(https://mybinder.org/{badge}" in made.stdout
+
+
+@pytest.mark.parametrize("ctrl_c_ignored", [True, False], ids=["started-as-a-background-job", "started-plainly"])
+def test_one_ctrl_c_stops_jupyterlab_without_a_terminal(tmp_path: Path, ctrl_c_ignored: bool) -> None:
+    """No terminal, a kernel running: one Ctrl-C (SIGINT to the process group) shuts the kernel down and stops
+    JupyterLab, also when it was started with Ctrl-C ignored, as a shell script's background job is."""
+    import os
+    import signal
+    import sys
+    import time
+    import urllib.request
+
+    from tests.workshop_helpers import free_port_pair
+
+    port, token = free_port_pair(), "ctrl-c-test"
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "lab.log"
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(LAB_CONFIG.parent), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+
+    def as_started() -> None:
+        if ctrl_c_ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    with log.open("w") as out:
+        lab = subprocess.Popen(
+            [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", f"--port={port}",
+             "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+             f"--ServerApp.root_dir={tmp_path}"],
+            env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=as_started,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert lab.poll() is None and time.monotonic() < deadline, log.read_text()
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        started = urllib.request.Request(f"{url}/api/kernels?token={token}", data=b"{}", method="POST")
+        kernel = json.load(urllib.request.urlopen(started, timeout=60))["id"]
+        assert kernel in {k["id"] for k in json.load(urllib.request.urlopen(f"{url}/api/kernels?token={token}"))}
+
+        os.killpg(lab.pid, signal.SIGINT)
+        status = lab.wait(timeout=90)  # a hang guard: a lost Ctrl-C fails here
+        text = log.read_text()
+        assert status == 0, text
+        assert "Stopping JupyterLab" in text and "Shutting down 1 kernel" in text, text
+        assert not list((tmp_path / "runtime").glob(f"kernel-{kernel}*.json")), "the kernel was not shut down"
+    finally:
+        if lab.poll() is None:
+            os.killpg(lab.pid, signal.SIGKILL)
+            lab.wait()

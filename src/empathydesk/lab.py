@@ -12,16 +12,23 @@ every notebook of a clone (`install_git_filter`, run by `make install`: git keep
 is committed is what JupyterLab saves. Both keep each cell's id, its collapsed input (`jupyter.source_hidden`)
 and its tags (`notebook-only`).
 
+The same config loads this module as a server extension (`_load_jupyter_server_extension`) so that one
+Ctrl-C stops JupyterLab the same way everywhere. Jupyter Server handles Ctrl-C itself only with a terminal;
+without one it counts on Python's KeyboardInterrupt, which never comes when JupyterLab was started with
+Ctrl-C ignored, as a shell script's background job (a CI run, a container's entry script) is.
+
 The same config has Voilà in JupyterLab (its preview, and Binder's `voila/render`, default template) leave
 out the cells tagged `notebook-only` (the "run the cells" note), as the workshop's template does (its conf.json).
 
-This is the one module that knows about Jupyter Server's save hook; it is written for Jupyter Server 2
-(`empathydesk._voila.WRITTEN_FOR`), whose hook is called as `hook(model=..., path=..., contents_manager=...)`.
+This is the one module that knows about Jupyter Server's save hook and extensions; it is written for Jupyter
+Server 2 (`empathydesk._voila.WRITTEN_FOR`), whose hook is called as `hook(model=..., path=..., contents_manager=...)`
+and whose `ServerApp.stop(from_signal=True)` shuts the kernels down and then stops.
 """
 
 from __future__ import annotations
 
 import copy
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +75,23 @@ def clean_on_save(model: dict[str, Any], **_: Any) -> None:
         return
     if is_lesson(model["content"]):
         model["content"] = clean(model["content"])
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    """Jupyter Server's entry point: this module is the extension (enabled in share/lab's config)."""
+    return [{"module": __name__}]
+
+
+def _load_jupyter_server_extension(serverapp: Any) -> None:
+    """One Ctrl-C stops JupyterLab (its kernels shut down first), with or without a terminal; a second one
+    stops it at once. Loaded after Jupyter Server sets its own handlers, so this one is the one in force."""
+
+    def stop(_signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        serverapp.log.info("Stopping JupyterLab: shutting its kernels down (Ctrl-C again to stop at once).")
+        serverapp.stop(from_signal=True)
+
+    signal.signal(signal.SIGINT, stop)
 
 
 if __name__ == "__main__":  # `python -m empathydesk.lab`, from a clone's folder (the Makefile's git-filter step)
