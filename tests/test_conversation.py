@@ -92,13 +92,6 @@ def course(tmp_path):
     return content
 
 
-@pytest.fixture
-def store(tmp_path):
-    opened = Store.open(f"sqlite:///{tmp_path}/conversation.sqlite")
-    yield opened
-    opened.close()
-
-
 # --- the graph, with file:line -----------------------------------------------------------------------
 
 

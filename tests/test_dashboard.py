@@ -25,13 +25,6 @@ def content():
 
 
 @pytest.fixture
-def store(tmp_path):
-    opened = Store.open(f"sqlite:///{tmp_path}/dash.sqlite")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
 def filled(store, content):
     demo.fill_cohort(store, content, "demo", 12, seed=5)
     return store

@@ -8,18 +8,11 @@ import ipywidgets as w
 import pytest
 
 from empathydesk import facilitator
-from empathydesk.storage import JoinError, Store
+from empathydesk.storage import JoinError
 from empathydesk.storage.store import check_code
 from widget_tree import all_html
 
 JOIN_URL = "http://192.0.2.2:8866/"
-
-
-@pytest.fixture
-def store(tmp_path):
-    opened = Store.open(f"sqlite:///{tmp_path}/f.sqlite")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -68,13 +68,6 @@ def course(tmp_path):
     return content
 
 
-@pytest.fixture
-def store(tmp_path):
-    opened = Store.open(f"sqlite:///{tmp_path}/knowledge.sqlite")
-    yield opened
-    opened.close()
-
-
 def _problems(tmp_path, **changes) -> list[str]:
     content, problems = check([_course_dir(tmp_path, **changes)])
     assert content is None

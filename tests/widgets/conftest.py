@@ -1,8 +1,6 @@
-"""Widget fixtures: a fresh SQLite store, a participant, a page context, and helpers to find and drive widgets."""
+"""Widget fixtures (the store is tests/conftest.py's): a participant, a page context, and helpers to find and drive widgets."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import ipywidgets as w
 import pytest
@@ -31,13 +29,6 @@ def workshop(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def content():
     return load()
-
-
-@pytest.fixture
-def store(tmp_path) -> Iterator[Store]:
-    opened = Store.open(f"sqlite:///{tmp_path}/widgets.sqlite")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

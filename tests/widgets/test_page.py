@@ -226,7 +226,7 @@ def test_on_your_own_the_page_says_who_and_where_and_nothing_of_a_workshop(store
     header, consent = build("module-1/header", page), build("consent", page)
     words = text_of(header) + text_of(consent) + text_of(build("module-1/reflection", page))
     assert "You are studying on your own, as <strong>Me</strong>" in words
-    assert f"<code>{tmp_path}/widgets.sqlite</code>" in words and "Save my progress" in words
+    assert f"<code>{tmp_path}/store.sqlite</code>" in words and "Save my progress" in words
     assert "Only you can read what you write here." in words and "nobody else sees them" in words
     assert "facilitator" not in words.replace("there is no facilitator", "") and "joined" not in words
     assert not find(header, w.Checkbox) and not find(consent, w.Checkbox)

@@ -701,10 +701,8 @@ def build(session: Session, module_id: str) -> w.Widget:
             @ui.guard(show_error)
             def on_mine(_: Any) -> None:
                 text = (box.value or "").strip()
-                if not text:
-                    message.value = ui.note_html("warn", "Write your reply in the box first.", word="")
-                    return
-                problem = drafts.too_long(text, MAX_REPLY_CHARS, "a reply here", "It was not sent.")
+                problem = drafts.not_ready(text, MAX_REPLY_CHARS, "a reply here", "Write your reply in the box first.",
+                                           "It was not sent.")
                 if problem:
                     message.value = ui.note_html("warn", problem, word="")
                     return

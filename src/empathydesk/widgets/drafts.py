@@ -132,6 +132,11 @@ def too_long(text: str, limit: int, what: str, then: str) -> str | None:
     return f"That is {len(text):,} characters, and {what} can be at most {limit:,}. Please make it shorter. {then}"
 
 
+def not_ready(text: str, limit: int, what: str, empty: str, then: str) -> str | None:
+    """Why a box's `text` can't be taken yet: nothing written (the message `empty`) or too long (`too_long`)."""
+    return empty if not text.strip() else too_long(text, limit, what, then)
+
+
 class Draft:
     """The draft of one box: saved as it is typed, said in `line` (put it under the box), forgotten by `done`.
 

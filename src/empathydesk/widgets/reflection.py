@@ -41,10 +41,8 @@ def reflection_card(session: Session, reflection: Reflection, saved_text: str, k
     @ui.guard(show_error)
     def on_save(_: Any) -> None:
         text = box.value or ""
-        if not text.strip():
-            status.value = ui.note_html("warn", "Write your thoughts in the box first.", word="")
-            return
-        problem = drafts.too_long(text, MAX_REFLECTION_CHARS, "a reflection", "The longer text was not saved.")
+        problem = drafts.not_ready(text, MAX_REFLECTION_CHARS, "a reflection", "Write your thoughts in the box first.",
+                                   "The longer text was not saved.")
         if problem:
             status.value = ui.note_html("warn", problem, word="")
             return

@@ -266,10 +266,8 @@ def exercise_card(
     def on_check(_: Any) -> None:
         nonlocal reviewed
         text = box.value or ""
-        if not text.strip():
-            say(ui.note_html("warn", "Write your reply in the box first.", word=""))
-            return
-        problem = drafts.too_long(text, MAX_REPLY_CHARS, "a reply here", "Then check it again. It was not saved.")
+        problem = drafts.not_ready(text, MAX_REPLY_CHARS, "a reply here", "Write your reply in the box first.",
+                                   "Then check it again. It was not saved.")
         if problem:
             say(ui.note_html("warn", problem, word=""))
             return
