@@ -43,7 +43,7 @@ PROMISE = re.compile(
     r"(?:\w+ ){0,2}?(?:come|be|bring|call|ring|phone|stay|send|fix|sort|set|check|look|make|get|pop|run|head|swap|replace|"
     r"email|update|connect|help|meet|install|restore|walk|show|handle|take|chase|join|text|follow|keep|let|do|collect|scan|"
     r"pick|fetch|confirm|attend|escort|clean|test|wipe|unlock|order|book|raise|print)\b"
-    r"|\bI(?:'m| am) (?:on my way|coming|heading|bringing|making|setting|sending|connecting|calling|looking|checking|chasing|"
+    r"|\bI(?:'m| am) (?:on my way|coming|heading|pushing|installing|updating|rebuilding|renewing|restarting|swapping|bringing|making|setting|sending|connecting|calling|looking|checking|chasing|"
     r"on it|walking|running|popping|cutting|switching|turning|resetting|locking|blocking|fixing|sorting|restoring|"
     r"ordering|booking|replacing|moving)\b|\b(?:\w+ and I|we) (?:are|'re) (?:on our way|coming|heading)\b|\b(?:an?|the|our) (?:engineer|technician|electrician|colleague|team) (?:will|is going to) (?:come|attend|be)\b|\bbe (?:there|with you|over|up|down) (?:in|within|at|by|shortly|soon|now)\b",
     re.IGNORECASE,
@@ -93,7 +93,8 @@ _FORWARD = [
         r"\b(?:(?:it|that|this|everything|your \w+|the \w+)(?:'s| is| are|'re| was| should be)? (?:now |all |back )?"
         r"(?:fixed|working|back|sorted|restored|done|up and running|running|ready|resolved|booked|on order|on the (?:van|way)|"
         r"arrived|complete|completed|clean|safe|there|reopened|switched back|on its way|rolled back|reverted|undone)|(?:works?|working|prints?|connects?) (?:again|now)|"
-        r"(?:it|they)(?:'s| is| are|'re| has been| have been) (?:now |all |just |already )?re[a-z]{3,}ed|"
+        r"(?:it|they|which|that)(?:'s| is| are|'re| has been| have been) (?:now |all |just |already )?re-?[a-z]{3,}ed|"
+        r"(?:has|have|'s|'ve) (?:now |since |just )?been (?:corrected|fixed|resolved|sorted|repaired|restored)|"
         r"(?:it|they|that|this)(?:'s| is| are|'re| has been| have been|'s been|'ve been| was| were) (?:now |all |just |already |been )?"
         r"(?:unlocked|replaced|repaired|renewed|cleared|reset|swapped|updated|installed|unblocked|recovered|patched)|"
         r"(?:it|they|everything)(?:'s| is| are|'re) (?:all )?(?:quiet|fine|okay|ok|good|safe|normal) (?:again|now)|"

@@ -51,6 +51,10 @@ _EXPLAINED_AFTER = re.compile(
     re.IGNORECASE,
 )
 _EXPLAINED_BEFORE = re.compile(r"(?:called|known as|named|the so-called|what we call)\s*(?:an?\s+|the\s+)?['\"(]?$", re.IGNORECASE)
+# A step followed by what the helper will do with them ("grab a chair and I'll show you"), and a
+# warning (a "don't" or a "stop"): with a promise of help neither is a bare order.
+_PLAN_AFTER = re.compile(r"[^.!?;:]{0,60}?\band (?:we|I)(?:'ll| will| can)\b", re.IGNORECASE)
+_PROHIBITION = re.compile(r"(?:please |pls |kindly )?(?:don't|do not|dont|never|stop)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|no|never|isn't|wasn't|aren't|n't)\b", re.IGNORECASE)
 
 # Bounds that keep any input fast: context is read at most this far around a match, a sentence
@@ -337,6 +341,10 @@ def _in_context(reply: Reply, ctx: Context, x: Match) -> bool:
             return False
     elif x.code != "order" and context.negated(text, s, x.start):
         return False
+    if x.code == "order" and _PLAN_AFTER.match(text, x.end, e):
+        return False  # "come to the desk at 2 and we'll sort a spare": a plan made together
+    if x.code == "order" and ctx.promise and _PROHIBITION.match(text, x.start, e):
+        return False  # "please don't type anything else into that page ... I'm resetting it now": a warning from a helper
     if x.code == "order" and ctx.promise:
         # An urgent instruction given with its reason (just before, in it or just after), from someone
         # who is coming to help.
@@ -512,11 +520,13 @@ def _settle(reply: Reply, found: dict[str, list[Match]], r: Rules) -> dict[str, 
     if shown and not any(found.get(c) for c in ("suggests", "open-door")):
         s0 = shown[0][0]
         found["next-step"] = [_to_clause_end(reply, Match("next-step", s0, shown[0][1], "next", None), 90)]
-    scripted = [(x.start, x.end) for c in ("boilerplate",) for x in found.get(c, [])]
+    # A script's or a non-apology's kind words are that finding's own matter: regret for how they feel
+    # is a non-apology, not sympathy with nothing next.
+    scripted = [(x.start, x.end) for c in ("boilerplate", "non-apology") for x in found.get(c, [])]
     kind_words = [m for m in itertools.islice(context.SYMPATHY.finditer(reply.text), 50)
                   if not any(a <= m.start() < b for a, b in scripted)]
     mocking = any(found.get(c) for c in ("sarcasm", "dismissive", "admonishing"))  # kind words there are not kindness
-    if not forward and not mocking and (kind_words or found.get("acknowledges") or found.get("non-apology")):
+    if not forward and not mocking and (kind_words or found.get("acknowledges")):
         found["no-next-step"] = [Match("no-next-step", 0, end, "nothing-next")]
     if reply.words < 15 and not any(found.get(c) for c in (*WORKS_FIRST, *CHANGE_ORDER, "no-next-step")):
         found["brief"] = [Match("brief", 0, end, "short")]

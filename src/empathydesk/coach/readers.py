@@ -69,6 +69,10 @@ _CAUSE = re.compile(
     r"|\bthe reason\b[^.!?]{0,60}\bis (?:that )?|\bbecause\b|\bwhich (?:would )?explains?\b|\bis the (?:problem|cause)\b|\bwas the problem\b",
     F,
 )
+# How they are, not what they did: "you're worried because", "you are locked out because".
+_STATE = re.compile(rf"{_YOU}(?:'re| are| were)\s+(?:\w+ly\s+|still\s+|just\s+)?\w+ed\b", F)
+# "you" as the object of what someone else did: "the guide we sent you skipped the step".
+_OBJECT_YOU = re.compile(r"\b(?:sent|gave|told|showed|emailed|handed|lent|asked)\s+$", F)
 # The helper or the system owns the cause: not blame.
 _OWNED = re.compile(
     r"(?:^|[,;:.!?(]\s*|\b(?:and|but|because|so|as|since|when|that|honestly|sorry|apologies)\s+)(?:I|we)(?:'d|'ve| had| have)?\s+(?:\w+ly\s+)?"
@@ -95,7 +99,7 @@ _BLAME = [
     re.compile(r"\bknow better\b", F),
     re.compile(r"\bin the first place\b", F),
     re.compile(r"\b(?:you|u) (?:really |honestly |seriously |clearly |probably )?(?:should|ought to)(?:'ve| have| of)\b(?! to\b)", F),
-    re.compile(r"\b(?:you|u) (?:really |honestly |seriously |clearly )?(?:shouldn't|should not|mustn't|can't just|cannot just)\b(?! (?:have to|need to|worry|feel|be (?:sorry|embarrassed|worried)|apologi))", F),
+    re.compile(r"\b(?:you|u) (?:really |honestly |seriously |clearly )?(?:shouldn't|should not|mustn't|can't just|cannot just)\b(?! (?:have to|have had to|need to|worry|feel|be (?:sorry|embarrassed|worried)|apologi))", F),
     re.compile(r"\b(?:you|u) (?:really |honestly |actually )?(?:do )?(?:need|have|ought) to (?:actually|really|stop|start|remember|be (?:more|a lot more)|read|check|learn|think)\b", F),
     re.compile(r"\b(?:you'll|you will|you'd|you would) (?:want to|do well to|need to) be (?:a (?:lot|bit) |much |far )?more careful\b|\byou'd do well to\b", F),
     re.compile(r"\byou do realise\b|\bdo you realise\b", F),
@@ -117,7 +121,7 @@ _BLAME = [
     re.compile(r"\b(?:for a reason|(?:we|I) went through this|(?:we|I)(?:'ve| have) been (?:through|over) this|in every induction|after all the (?:guidance|warnings|emails|reminders))\b", F),
     re.compile(r"\b(?:it's|it is|that's) in the (?:faq|guide|manual|handbook|wiki|instructions|training|policy)\b|\bthe whole point of\b|\bthat's what (?:the|it|they) (?:\w+ )?(?:is|are) for\b", F),
     re.compile(r"\b(?:the|this) (?:\w+ )?(?:error|message|warning|screen|pop-up|box) (?:literally|clearly) (?:told|tells|says|said|asks|asked)\b|\bit does what it says\b", F),
-    re.compile(r"\bthere's a process and you\b|\byou skipped (?:it|the|a)\b|\byou (?:did|have) agree(?:d)? to\b", F),
+    re.compile(r"\bthere's a process and you\b|(?<!sent )\byou skipped (?:it|the|a)\b|\byou (?:did|have) agree(?:d)? to\b", F),
     # consequences
     re.compile(r"\b(?:these are|this is|that's|those are) (?:the |what )?(?:consequences?|what happens) (?:of|when)\b", F),
     # talking down
@@ -163,7 +167,8 @@ def blame(reply: "Reply") -> list[tuple[int, int, str]]:
             c = _CAUSE.search(sentence)
             if c:
                 a = _AGENT.search(sentence)
-                if a and not re.match(rf"{_YOU}(?:'ve| have)?\s+(?:asked|told|reported|flagged|mentioned|needed|wanted|called|rung|rang|tried everything|been waiting|been patient|noticed|spotted)\b", a.group(), F):
+                if a and not re.match(rf"{_YOU}(?:'ve| have)?\s+(?:asked|told|reported|flagged|mentioned|needed|wanted|called|rung|rang|tried everything|been waiting|been patient|noticed|spotted)\b", a.group(), F) \
+                        and not _STATE.match(a.group()) and not _OBJECT_YOU.search(sentence, 0, a.start()):
                     hit = (s + min(a.start(), c.start()), s + max(a.end(), c.end()), "their-mistake")
         if hit is None:
             continue
