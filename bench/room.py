@@ -565,6 +565,7 @@ class PageStat:
     seconds: float
     where: str   # "protocol" or "browser"
     phase: str
+    steps: dict[str, float] = field(default_factory=dict)  # protocol pages: seconds from the GET to each step
 
 
 # ---------------------------------------------------------------- quiet comparison with plain Voilà
@@ -667,6 +668,9 @@ class RoomResult:
     cpu: float = 0.0        # CPU seconds the workshop (servers + kernels) used during the room
     shutdowns: dict[Any, int] = field(default_factory=dict)   # HTTP status of "leaving the page" -> count
     load: tuple[float, float] = (0.0, 0.0)   # the machine's 1-minute load average as the room began / ended
+    loop_late: list[float] = field(default_factory=list)   # how late the bench's own event loop woke (s), every 0.25 s
+    bench_cpu: tuple[float, float] = (0.0, 0.0)   # CPU seconds of the simulated people (this process) / of Chromium
+    app_cpu: float = 0.0    # CPU seconds of the participant app's own process (Voilà, one Tornado loop) during the room
 
 
 def module_pages(content: Any) -> list[tuple[str, str]]:
@@ -693,7 +697,7 @@ async def simulated_person(i: int, cfg: Config, ws: Workshop, content: Any, resu
             if stop is not None and stop.is_set():
                 return
             page = await open_page(ws.url(nb, seat=token), client=client)
-            result.stats.append(PageStat(nb, page.timings.time_to_usable, "protocol", phase))
+            result.stats.append(PageStat(nb, page.timings.time_to_usable, "protocol", phase, page.timings.since_start()))
             try:
                 given = await person.answer_page(page, consent=(i % 2 == 0) if nb.startswith("00-") else None)
                 if not given:
@@ -727,6 +731,29 @@ async def responsiveness(ws: Workshop, result: RoomResult, stop: asyncio.Event, 
                 await asyncio.wait_for(stop.wait(), every)
             except asyncio.TimeoutError:
                 pass
+
+
+async def loop_lateness(result: RoomResult, stop: asyncio.Event, every: float = 0.25) -> None:
+    """How late this process's event loop wakes: the simulated people share it, so a busy bench would add its
+    own delay to every page time it measures. Kept beside the page times to show it does not."""
+    while not stop.is_set():
+        t0 = time.perf_counter()
+        await asyncio.sleep(every)
+        result.loop_late.append(time.perf_counter() - t0 - every)
+
+
+def bench_cpu() -> tuple[float, float]:
+    """CPU seconds so far of this process (the simulated people) and of the Chromium processes (with playwright's driver)."""
+    me = psutil.Process()
+    own = sum(me.cpu_times()[:2])
+    browsers = 0.0
+    for p in me.children(recursive=True):
+        try:
+            if "chrom" in p.name() or "node" in p.name() or "playwright" in p.name():
+                browsers += sum(p.cpu_times()[:2])
+        except psutil.Error:
+            pass
+    return own, browsers
 
 
 async def facilitator(ws: Workshop, cfg: Config, result: RoomResult, stop: asyncio.Event) -> None:
@@ -823,6 +850,9 @@ async def the_room(cfg: Config, ws: Workshop, content: Any, browser: Any) -> Roo
     sampler = asyncio.create_task(sample_memory(lambda: ws.pids, result.memory, stop, every=1.0 if cfg.kernel_nice else 2.0,
                                                 kernel_nice=cfg.kernel_nice))
     cpu_before = cpu_seconds(ws.pids)
+    bench_before = bench_cpu()
+    app = [psutil.Process(pid) for pid in ws.app_pids()["participant"]]
+    app_before = sum(own_cpu(p) for p in app)
     load_before = os.getloadavg()[0]
     start = time.monotonic()
     tasks = [asyncio.create_task(simulated_person(i, cfg, ws, content, result, d, stop=stop))
@@ -832,6 +862,7 @@ async def the_room(cfg: Config, ws: Workshop, content: Any, browser: Any) -> Roo
               for n in range(cfg.browsers if browser is not None else 0)]
     fac = asyncio.create_task(facilitator(ws, cfg, result, stop))
     probe = asyncio.create_task(responsiveness(ws, result, stop))
+    lateness = asyncio.create_task(loop_lateness(result, stop))
     deadline = start + cfg.room_deadline
     while any(not t.done() for t in tasks):
         if time.monotonic() > deadline or result.memory.over_cap:
@@ -847,9 +878,11 @@ async def the_room(cfg: Config, ws: Workshop, content: Any, browser: Any) -> Roo
         if not t.done():
             t.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    await asyncio.gather(fac, sampler, probe, return_exceptions=True)
+    await asyncio.gather(fac, sampler, probe, lateness, return_exceptions=True)
     result.seconds = time.monotonic() - start
     result.cpu = cpu_seconds(ws.pids) - cpu_before
+    result.bench_cpu = tuple(a - b for a, b in zip(bench_cpu(), bench_before))  # type: ignore[assignment]
+    result.app_cpu = sum(own_cpu(p) for p in app) - app_before
     result.kernels_after = sum(1 for p in tree(ws.pids) if kernel_id_of(p, look_up=False))
     result.load = (load_before, os.getloadavg()[0])
     return result
@@ -1304,6 +1337,22 @@ def room_rows(room: RoomResult, check: dict[str, Any], cfg: Config, name: str = 
         rows.append((f"{name}: 'Join' pressed -> personal link shown, p50 / p95",
                      f"{fmt_s(pct(room.join_clicks, .5))} / {fmt_s(pct(room.join_clicks, .95))}", "-"))
     rows.append((f"{name}: lesson pages p50 / p95", f"{fmt_s(pct(lessons, .5))} / {fmt_s(pct(lessons, .95))}", "-"))
+    steps = [s.steps for s in room.stats if s.where == "protocol" and s.phase == "room" and s.page != "index.ipynb" and s.steps]
+    if steps:
+        rows.append((f"{name}: lesson pages, from the GET to: first byte / whole HTML / kernel connected / usable, p50 (p95)",
+                     " / ".join(f"{fmt_s(pct([x[k] for x in steps], .5))} ({fmt_s(pct([x[k] for x in steps], .95))})"
+                                for k in ("first_byte", "html", "websocket", "usable")), "-"))
+    if room.app_cpu:
+        rows.append((f"{name}: CPU of the participant app's own process (one Tornado loop) / of the whole workshop",
+                     f"{room.app_cpu:.0f} s ({room.app_cpu / room.seconds:.0%} of one core over the room) / {room.cpu:.0f} s",
+                     "-"))
+    if room.loop_late:
+        rows.append((f"{name}: the bench's own event loop (all simulated people) late by p50 / p95 / max",
+                     f"{fmt_s(pct(room.loop_late, .5))} / {fmt_s(pct(room.loop_late, .95))} / {fmt_s(max(room.loop_late))}",
+                     "small beside the page times"))
+    if any(room.bench_cpu):
+        rows.append((f"{name}: CPU of the bench's simulated people / of its Chromium pages, during the room",
+                     f"{room.bench_cpu[0]:.0f} s / {room.bench_cpu[1]:.0f} s", "-"))
     if room.static_seconds:
         st = room.static_seconds
         rows.append((f"{name}: one static file (voila.js) from the participant app, p50 / max",

@@ -228,6 +228,30 @@ def test_a_kernel_that_ends_by_itself_is_seen_to_end_with_its_exit_code(kernels)
     assert not kernel.km.is_alive()
 
 
+def test_a_kernel_is_followed_when_the_app_holds_more_than_1024_descriptors(kernels):
+    """A room's app holds over 1,024 descriptors (each kernel's sockets): `select` can't watch those."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if max(soft, hard if hard != resource.RLIM_INFINITY else 4096) < 2048:
+        pytest.skip("this system allows fewer than 2,048 open files")
+    if soft < 2048:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (2048, hard))
+    kernel = kernels()
+    process = kernel.km.provisioner.process
+    high = 2000
+    os.dup2(process.pidfd, high)
+    os.close(process.pidfd)
+    process.pidfd = high  # as if the app had opened 2,000 descriptors before this kernel
+    try:
+        assert process.poll() is None and kernel.km.is_alive()
+        kernel.km.interrupt_kernel()
+        kernel.km.shutdown_kernel(now=True)
+        assert process.returncode == -signal.SIGKILL and not kernel.km.is_alive()
+    finally:
+        if soft < 2048:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
 def test_a_dead_template_is_replaced_and_its_kernels_stop(kernels):
     first = kernels()
     template = Template._current.process
