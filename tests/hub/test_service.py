@@ -312,14 +312,15 @@ def test_the_log_quiets_answered_requests_and_keeps_refusals(service: str, caplo
     assert not any("secret-in-the-address" in text for _, text in logged)
 
 
-def test_the_service_keeps_one_database_connection_per_store_thread() -> None:
-    """`Store.open(url, pool_size=STORE_THREADS)`: the connections stay open between bursts, none beyond."""
-    from empathydesk.hub.service import STORE_THREADS
+def test_the_service_keeps_one_database_connection_per_store_thread_and_the_writer() -> None:
+    """`Store.open(url, pool_size=CONNECTIONS)`: the connections stay open between bursts, none beyond."""
+    from empathydesk.hub.service import CONNECTIONS, STORE_THREADS
     from empathydesk.storage.engine import make_engine
 
-    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none", pool_size=STORE_THREADS)  # not connected
+    assert CONNECTIONS == STORE_THREADS + 1
+    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none", pool_size=CONNECTIONS)  # not connected
     try:
-        assert engine.pool.size() == STORE_THREADS and engine.pool._max_overflow == 0
+        assert engine.pool.size() == CONNECTIONS and engine.pool._max_overflow == 0
     finally:
         engine.dispose()
     assert make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none").pool.size() == 5  # others: SQLAlchemy's

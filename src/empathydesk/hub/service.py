@@ -47,7 +47,7 @@ import secrets
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote, urlparse
@@ -60,6 +60,7 @@ from tornado.log import access_log
 from empathydesk import joining, scoring
 from empathydesk.content import Content, load
 from empathydesk.hub import people, wire
+from empathydesk.hub.writer import Writer
 from empathydesk.kinds import answer_writers, stored_kinds
 from empathydesk.settings import settings
 from empathydesk.storage import JoinError, Store, StorageError
@@ -73,9 +74,10 @@ FOR_FACILITATORS = "This is for the workshop's facilitators."
 NOT_YOURS = "These are not your answers."
 SAVE_NEEDS_TOKEN = "A change needs the hub token in the Authorization header."
 # Threads that run store calls, each with a database connection of its own that stays open (the store's
-# pool has as many). A save is mostly Python (about 1 ms of CPU); more threads than this only queue for the
-# interpreter's lock while the database sits idle.
+# pool has as many, and one for the `Writer` of the answers). A store call is mostly Python; more threads
+# than this only queue for the interpreter's lock while the database sits idle.
 STORE_THREADS = 8
+CONNECTIONS = STORE_THREADS + 1
 
 
 class HubUsers:
@@ -124,12 +126,14 @@ def _log_failure(done: asyncio.Future[Any]) -> None:
 
 
 class State:
-    """What every handler shares: the store, the course, the hub's auth, the threads for the store."""
+    """What every handler shares: the store, the course, the hub's auth, the threads for the store, the writer
+    of the answers (group commit)."""
 
     def __init__(self, store: Store, content: Content, hub_auth: HubOAuth, threads: int = STORE_THREADS) -> None:
         self.store, self.content, self.hub_auth = store, content, hub_auth
         self.users = HubUsers(hub_auth)
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="store")
+        self.writer = Writer(store)
         self.pids: dict[str, int] = {}  # hub username -> their participant's id, once they have joined
 
     async def run(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -208,8 +212,12 @@ class Handler(HubOAuthenticated, web.RequestHandler):
 
     async def guarded(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """A store call on a store thread, its friendly errors as 400 (or 503) with their message."""
+        return await self.friendly(self.state.run(call, *args, **kwargs))
+
+    async def friendly(self, pending: Awaitable[Any]) -> Any:
+        """What a store call gives, its friendly errors as 400 (or 503) with their message."""
         try:
-            return await self.state.run(call, *args, **kwargs)
+            return await pending
         except JoinError as error:
             self.fail(400, "JoinError", error.message)
         except StorageError as error:
@@ -307,7 +315,7 @@ class SaveHandler(Handler):
         if method == "add_piece_answer":
             self.check_piece(kwargs)
         mine = await self.me()
-        result = await self.guarded(getattr(self.store, method), mine, **kwargs)
+        result = await self.friendly(self.state.writer.save(getattr(self.store, method), mine, **kwargs))
         self.reply({"result": result})
 
     def check_piece(self, kwargs: dict[str, Any]) -> None:
@@ -623,7 +631,7 @@ def main(argv: list[str] | None = None) -> int:
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL") or "http://127.0.0.1:10101")
     ip, port = options.ip or url.hostname or "127.0.0.1", options.port or url.port or 80
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX") or "/services/empathydesk/"
-    store = Store.open(settings().db_url, pool_size=STORE_THREADS)
+    store = Store.open(settings().db_url, pool_size=CONNECTIONS)
     os.environ.pop("EMPATHYDESK_DB_URL", None)  # nothing this process starts needs it
     state = State(store, load(), HubOAuth.instance(cache_max_age=60))
 
@@ -638,6 +646,7 @@ def main(argv: list[str] | None = None) -> int:
 
     asyncio.run(serve())
     state.pool.shutdown(wait=False)
+    state.writer.close()
     store.close()
     return 0
 

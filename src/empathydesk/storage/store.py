@@ -304,6 +304,7 @@ class Store:
         self.engine = engine
         self.url = url
         self._writer = engine.execution_options(write=True)
+        self._shared = threading.local()  # the connection of this thread's `together()`, while it runs
 
     @classmethod
     def open(cls, url: str | None = None, pool_size: int | None = None) -> Store:
@@ -337,8 +338,26 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
+        shared = getattr(self._shared, "connection", None)
+        if shared is not None:  # inside `together()`: its transaction
+            with _friendly():
+                yield shared
+            return
         with _friendly(), self._writer.begin() as connection:
             yield connection
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """The writes this thread makes inside go into one transaction, committed once at the end (one flush
+        of the database's log for all of them), or none of them if anything inside raises. For a writer that
+        groups saves which arrive together (the hub service's `empathydesk.hub.writer`); reads inside do not
+        see these writes before the end."""
+        with self._write() as connection:
+            self._shared.connection = connection
+            try:
+                yield
+            finally:
+                self._shared.connection = None
 
     # --- cohorts -------------------------------------------------------------------------------
 
