@@ -9,7 +9,7 @@
 
 The verdict comes from the whole reply, not from adding points: a reply is "relational" when nothing
 in it blocks (sarcasm, blame, a brush-off, a non-apology, a script, sympathy with nothing next, too
-much at once, a bare order, jargon with nothing warm around it) *and* it moves the person forward (an
+much at once, a bare order, an unexplained term) *and* it moves the person forward (an
 offer, an open door, a question, a step, or what happens next and when). `decided_by` names the
 findings that decided it. `review(text, exercise)` also runs the exercise's own checks (checks.py).
 

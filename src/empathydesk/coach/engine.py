@@ -50,7 +50,10 @@ _EXPLAINED_AFTER = re.compile(
     r"""some|something)|keeps|stores|remembers|lets|helps)\b)""",
     re.IGNORECASE,
 )
-_EXPLAINED_BEFORE = re.compile(r"(?:called|known as|named|the so-called|what we call)\s*(?:an?\s+|the\s+)?['\"(]?$", re.IGNORECASE)
+_EXPLAINED_BEFORE = re.compile(
+    r"(?:(?:called|known as|named|the so-called|what we call|we call it|it's called)\s*(?:an?\s+|the\s+)?['\"(]?"
+    # the term as a label in brackets after the plain words: "the two-step check (MFA)"
+    r"|\w\s*\((?:we call it |it's called |aka |or )?(?:an?\s+|the\s+)?)$", re.IGNORECASE)
 # A step followed by what the helper will do with them ("grab a chair and I'll show you"), and a
 # warning (a "don't" or a "stop"): with a promise of help neither is a bare order.
 _PLAN_AFTER = re.compile(r"[^.!?;:]{0,60}?\band (?:we|I)(?:'ll| will| can)\b", re.IGNORECASE)

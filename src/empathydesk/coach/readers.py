@@ -300,19 +300,27 @@ _MOCK_MISTAKE = re.compile(
     r"(?:found|sent|emptied|kicked|forwarded|kept|locked|wrote|left|deleted|broke|tried|didn't|\w+ed)\b|"
     r"\byourself\b|\b(?:idea|move|creativity)\b|\bthe (?:\w+ )?(?:training|instructions)\b|\bof you to\b|\bit was you\b|\byour mind\b|"
     r"\b(?:keep|kept|by|while you|finding|writing|saving|tipping|spilling|forwarding|clicking|deleting|emptying|leaving|starting|storing|"
-    r"keeping|putting|using|installing|sharing|emailing|posting|plugging|unplugging|taping|hiding) (?:\w+ )?(?:the|your|a|\"|it)\b|"
+    r"keeping|putting|using|installing|sharing|emailing|posting|plugging|unplugging|taping|hiding) (?:\w+ )?(?:the|your|a|\"|'|it)\b|"
     r"\b(?:locked out|upside down)\b|\b(?:you|u) \"|\bwhoever \w+ed\b|"
     # what they did, missed or forgot, in any words: "congratulations on discovering the Caps Lock key",
     # "the monitor that was switched off at the wall", "only three weeks after it broke"
     r"\b(?:congratulations on|discover(?:ed|ing)|never met|(?:you|u|ur|people|someone|anyone) (?:thought|forgot|forget|read|mention|install|could (?:load|try|read|plug))|"
     r"switched off at|(?:was|were|is) (?:unplugged|switched off|turned (?:off|down))|caps lock|(?:power|on|restart) (?:button|option)|"
     r"at 0%|this time\b|every \w+ (?:you|u)|after it broke|late than never|(?:you|u) should try|the (?:ticket|email|call) that|"
-    r"on your desk|in your inbox|(?:your|ur) (?:own )?(?:monitor|cable|keyboard|desk|inbox|password) (?:cable|was|is|has))",
+    r"on your desk|in your inbox|(?:your|ur) (?:own )?(?:monitor|cable|keyboard|desk|inbox|password) (?:cable|was|is|has)|"
+    # their own words or what they did, quoted or told back: "another ticket titled 'help'", "the
+    # classic 'I didn't change anything'", "your browser history says otherwise", "who could have seen
+    # that coming"
+    r"(?:titled|called|named|says?|said|the classic|report:?|password) '[^']{1,40}'|says otherwise|who could (?:have|possibly have) (?:seen|guessed|predicted))",
     F,
 )
 _MOCK_TRIVIAL = re.compile(
     r"\b(?:whole (?:thirty |ten |five |\d+ )?(?:seconds?|minutes?)|completely|unusable|drop everything|bend time|magic|thin air|survive|memo|coffee|spite|"
-    r"deadline|wallpaper|all of it|worldwide|can't help)\b|\*",
+    r"deadline|wallpaper|all of it|worldwide|can't help)\b|\*|"
+    # the problem made out to be nothing, in mock alarm: "however will you cope", "I'll alert the press",
+    # "that changes everything", "right after I fix the rest of the building", "slightly sticky"
+    r"\bhowever will (?:you|we|they|the \w+) (?:cope|manage|survive|go on)\b|\balert the (?:\w+ ){0,2}(?:press|media|prime minister|president|king|queen|authorities|army|news)\b|"
+    r"\b(?:that|this) changes everything\b|\bright after (?:I|we)\b|\bslightly\b",
     F,
 )
 
