@@ -7,7 +7,7 @@ import functools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
 from empathydesk.progress_file import FORMAT, VERSION, ProgressFile
 from empathydesk.storage.models import (
@@ -48,7 +48,27 @@ def _checkpoint_upsert(dialect_name: str) -> Any:
 
 @functools.cache
 def _rating_upsert(dialect_name: str, newer_only: bool) -> Any:
-    statement = _dialect_insert(dialect_name, ratings)
+    return _on_rating_conflict(_dialect_insert(dialect_name, ratings), newer_only)
+
+
+@functools.cache
+def _checkpoint_and_rating_upsert(newer_only: bool) -> Any:
+    """PostgreSQL: the checkpoint entry's upsert and the rating's in one statement (one round trip, not two);
+    SQLite has no INSERT in a WITH."""
+    from sqlalchemy.dialects import postgresql
+
+    entry = postgresql.insert(checkpoints).values(
+        participant_id=bindparam("pid"), checkpoint=bindparam("checkpoint"), started_at=bindparam("answered_at")
+    )
+    entry = entry.on_conflict_do_update(
+        index_elements=["participant_id", "checkpoint"], set_={"checkpoint": entry.excluded.checkpoint}
+    ).returning(checkpoints.c.id).cte("entry")
+    names = ("item", "value", "answered_at", "version")
+    row = select(entry.c.id, *(bindparam(name, type_=ratings.c[name].type) for name in names))
+    return _on_rating_conflict(postgresql.insert(ratings).from_select(["checkpoint_entry_id", *names], row), newer_only)
+
+
+def _on_rating_conflict(statement: Any, newer_only: bool) -> Any:
     return statement.on_conflict_do_update(
         index_elements=["checkpoint_entry_id", "item"],
         set_={"value": statement.excluded.value, "answered_at": statement.excluded.answered_at,
@@ -78,11 +98,12 @@ def put_rating(
     version: int = 1,
 ) -> None:
     """Upsert one rating, given under instrument `version`; with `newer_only` an answer given later is kept."""
+    values = {"item": item, "value": value, "answered_at": when, "version": version}
+    if connection.dialect.name == "postgresql":
+        connection.execute(_checkpoint_and_rating_upsert(newer_only), {"pid": pid, "checkpoint": checkpoint, **values})
+        return
     entry = put_checkpoint(connection, pid, checkpoint, when)
-    connection.execute(
-        _rating_upsert(connection.dialect.name, newer_only),
-        {"checkpoint_entry_id": entry, "item": item, "value": value, "answered_at": when, "version": version},
-    )
+    connection.execute(_rating_upsert(connection.dialect.name, newer_only), {"checkpoint_entry_id": entry, **values})
 
 
 def put_reflection(

@@ -277,21 +277,23 @@ def _answers(connection: Connection, whose: Whose, pids: Iterable[int]) -> dict[
 # Statements that every save runs, built once (their values are parameters): building and keying a
 # statement costs more than running it.
 _LOCK_PARTICIPANT = select(participants.c.id).where(participants.c.id == bindparam("pid")).with_for_update()
-_insert = functools.cache(insert)
 
 
 @functools.cache
-def _next_attempt(table: Table, key: str) -> Any:
-    """The next attempt number of participant ``:pid`` under ``key = :key``."""
-    return select(func.coalesce(func.max(table.c.attempt), 0) + 1).where(
-        table.c.participant_id == bindparam("pid"), table.c[key] == bindparam("key")
-    )
+def _add_next(table: Table, keys: tuple[str, ...], names: tuple[str, ...]) -> Any:
+    """INSERT participant ``:pid``'s next attempt under `keys` (each ``= :<key>``), its number one more than
+    their last there, with the columns `names` (each ``:<name>``), RETURNING that number: one statement."""
+    mine = [table.c.participant_id == bindparam("pid"), *(table.c[key] == bindparam(key) for key in keys)]
+    number = select(func.coalesce(func.max(table.c.attempt), 0) + 1).where(*mine).scalar_subquery()
+    given = [bindparam(name, type_=table.c[name].type) for name in (*keys, *names)]
+    row = select(bindparam("pid", type_=table.c.participant_id.type), *given[:len(keys)], number, *given[len(keys):])
+    columns = ["participant_id", *keys, "attempt", *names]
+    return insert(table).from_select(columns, row).returning(table.c.attempt)
 
 
 _PIECE_ANSWERS_OF = (piece_answers.c.participant_id == bindparam("pid"), piece_answers.c.kind == bindparam("kind"),
                      piece_answers.c.key == bindparam("key"))
 _DELETE_PIECE_ANSWERS = delete(piece_answers).where(*_PIECE_ANSWERS_OF)
-_NEXT_PIECE_ANSWER = select(func.coalesce(func.max(piece_answers.c.attempt), 0) + 1).where(*_PIECE_ANSWERS_OF)
 
 
 class Store:
@@ -573,11 +575,11 @@ class Store:
 
     def _add_attempt(self, table: Table, pid: int, key: str, key_value: str, **values: Any) -> int:
         with self._write() as connection:
-            # Lock the participant row so that attempt numbers are handed out one at a time.
+            # Lock the participant row so that attempt numbers are handed out one at a time (a statement of its
+            # own: the insert's snapshot, taken after it, sees the attempts of whoever held the lock before).
             connection.execute(_LOCK_PARTICIPANT, {"pid": pid})
-            attempt = connection.scalar(_next_attempt(table, key), {"pid": pid, "key": key_value})
-            row = {"participant_id": pid, "attempt": attempt, "created_at": utcnow(), key: key_value, **values}
-            connection.execute(_insert(table), row)
+            row = {"pid": pid, key: key_value, "created_at": utcnow(), **values}
+            attempt = connection.scalar(_add_next(table, (key,), (*values, "created_at")), row)
         return int(attempt)
 
     def add_scenario_attempt(self, pid: int, scenario_id: str, option_index: int) -> int:
@@ -621,12 +623,8 @@ class Store:
             mine = {"pid": pid, "kind": kind, "key": key}
             if replace:
                 connection.execute(_DELETE_PIECE_ANSWERS, mine)
-            attempt = connection.scalar(_NEXT_PIECE_ANSWER, mine)
-            connection.execute(
-                _insert(piece_answers),
-                {"participant_id": pid, "kind": kind, "key": key, "attempt": attempt, "value": value,
-                 "created_at": utcnow()},
-            )
+            row = {**mine, "value": value, "created_at": utcnow()}
+            attempt = connection.scalar(_add_next(piece_answers, ("kind", "key"), ("value", "created_at")), row)
         return int(attempt)
 
     # --- drafts: typed, not yet checked or saved (not answers: no score, no progress file) ----------
