@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import ipywidgets as w
 
+from empathydesk.widgets.live import Live
 from empathydesk.widgets.place import PageLinks
 
 
@@ -42,5 +43,6 @@ def all_html(widget: w.Widget) -> str:
 
 
 def markup_of(widget: w.Widget) -> list[str]:
-    """The markup of each HTML widget and page links widget (`place.PageLinks`, a notebook's) under `widget`."""
-    return [x.value for x in find(widget) if isinstance(x, (w.HTML, PageLinks))]
+    """The markup of each HTML, live region (`live.Live`) and page links widget (`place.PageLinks`, a notebook's)
+    under `widget`."""
+    return [x.value for x in find(widget) if isinstance(x, (w.HTML, Live, PageLinks))]

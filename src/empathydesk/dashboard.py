@@ -430,7 +430,7 @@ class Dashboard:
         self._task: asyncio.Task[Any] | None = None
         self._building = False
         self.header = w.HTML()
-        self.status = w.HTML()
+        self.status = w.HTML()  # not a live region: "Last checked" every few seconds would be read out each time
         self.grid = w.HTML()
         self.stats = w.HTML('<p class="ed-muted">Working out the statistics…</p>')
         self.charts = w.HTML()
@@ -512,7 +512,7 @@ class Dashboard:
 
     def _stamp(self, note: str = "") -> None:
         when = datetime.now().strftime("%H:%M:%S")
-        self._set(self.status, f'<p class="ed-muted" aria-live="polite">Last checked {when}. {esc(note)}</p>')
+        self._set(self.status, f'<p class="ed-muted">Last checked {when}. {esc(note)}</p>')
 
     def _show_results(self, results: Mapping[str, str]) -> None:
         self._set(self.stats, results["stats"])

@@ -534,7 +534,7 @@ ENDING = ".ed-debrief h4"
 
 
 def meter_html(trust: int, before: int | None = None) -> str:
-    """The trust meter: words and an icon, announced when it moves (never colour alone)."""
+    """The trust meter: words and an icon (never colour alone); shown in a `Live` region, so a move is announced."""
     move = ""
     if before is not None and before != trust:
         move = f" (went {'up' if trust > before else 'down'} from {TRUST_WORDS[before]})"
@@ -542,7 +542,7 @@ def meter_html(trust: int, before: int | None = None) -> str:
         move = " (no change)"
     filled = "".join(f'<span class="ed-trust-step{" ed-on" if i < trust else ""}"></span>' for i in range(len(TRUST_WORDS) - 1))
     return (
-        f'<div class="ed-trust ed-trust-{trust}" role="status" aria-live="polite">'
+        f'<div class="ed-trust ed-trust-{trust}">'
         f'<span class="ed-icon" aria-hidden="true">{TRUST_ICONS[trust]}</span> '
         f'<strong>Trust: {TRUST_WORDS[trust]}</strong>{esc(move)}'
         f'<span class="ed-trust-bar" aria-hidden="true">{filled}</span></div>'
@@ -622,6 +622,7 @@ def build(session: Session, module_id: str) -> w.Widget:
     from empathydesk.widgets import drafts, ui
     from empathydesk.widgets.choice import Choice
     from empathydesk.widgets.focus import Focus
+    from empathydesk.widgets.live import Live
     from empathydesk.widgets.rewrite import warm_up_coach
     from empathydesk.widgets.scenario import option_order, participant_key
 
@@ -634,7 +635,7 @@ def build(session: Session, module_id: str) -> w.Widget:
     persona = conversation.persona
     intro = ui.heading(conversation.title, intro=f"{persona.about} Pick a reply, or at some turns write your own.")
     transcript = ui.markup()  # the talk so far, then the meter (a live region that stays in place), then the turn
-    meter = ui.markup()
+    meter = Live()
     message = ui.markup()
     body = w.VBox([], layout=ui.full_width())
     draft_key = drafts.key(NAME, module_id)
