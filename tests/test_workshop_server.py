@@ -87,6 +87,24 @@ def test_participant_app_settings_for_a_room(monkeypatch):
     assert not any(a.startswith("--Voila.token") for a in facilitator)  # the key never on a command line
 
 
+def test_forked_kernels_get_a_bigger_first_page_pool_refilled_at_once():
+    import json
+
+    def pool_args(settings: RoomSettings) -> tuple[dict, str]:
+        args = server.participant_args(LOCAL, 8866, settings)
+        config = next(a.split("=", 1)[1] for a in args if a.startswith("--VoilaKernelManager.kernel_pools_config="))
+        return json.loads(config), next(a for a in args if a.startswith("--VoilaKernelManager.fill_delay="))
+
+    forked = pool_args(RoomSettings(pool_size=2, first_page_pool=4))
+    assert forked == ({"default": {"pool_size": 2}, "00-welcome.ipynb": {"pool_size": 4}},
+                      "--VoilaKernelManager.fill_delay=0.0")
+    assert (REPO / "notebooks" / server.FIRST_PAGE).exists()
+    # ordinary kernels (--plain-kernels) cost a Python start each: every page's pool as before, refilled after a second
+    assert pool_args(RoomSettings(pool_size=2, forked_kernels=False)) == (
+        {"default": {"pool_size": 2}}, "--VoilaKernelManager.fill_delay=1.0")
+    assert pool_args(RoomSettings(pool_size=0))[0] == {"default": {"pool_size": 0}}  # no preheating stays none
+
+
 def test_preheated_kernels_find_their_app_on_a_lan_address():
     assert server.voila_app_ip("0.0.0.0") == LOCAL
     assert server.voila_app_ip(LOCAL) == LOCAL

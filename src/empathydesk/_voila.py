@@ -198,6 +198,7 @@ def room_voila_class() -> type:
     import logging
     import re
     import secrets
+    import threading
     from collections import OrderedDict
     from pathlib import Path
     from urllib.parse import quote, urlencode
@@ -871,6 +872,10 @@ def room_voila_class() -> type:
             if self.gate:  # look a few times within the grace time, at most every 15 s
                 every = min(15.0, max(1.0, self.unconnected_timeout / 3))
                 tornado.ioloop.PeriodicCallback(sweep, every * 1000).start()
+            if self.gate and self.landing and self.join_without_kernel:
+                from empathydesk import join_page
+
+                threading.Thread(target=join_page.warm_up, name="empathydesk-warm-up", daemon=True).start()
             super().start()
 
     return RoomVoila

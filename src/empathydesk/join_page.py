@@ -155,6 +155,18 @@ class Joined:
     pages: list[Any]  # joining.PageLink, relative to the landing page
 
 
+def warm_up() -> None:
+    """Read the course's content as the app starts (on a thread of its own), not at the first join: about 1.5
+    CPU-s of YAML that, in the room bench, held the participant app's loop for seconds as the first people
+    joined. A content problem is left for the join itself to report."""
+    from empathydesk.content import load
+
+    try:
+        load()
+    except Exception:  # noqa: BLE001 - reported where it matters, by the join that needs the content
+        pass
+
+
 def joined(store: Any, content: Any, participant: Any, base: str | None) -> Joined:
     """The joined page's facts for a participant (reads the store: off the event loop)."""
     from empathydesk import joining

@@ -18,6 +18,7 @@ A port in use is an error that names it (checked before starting, and Voilà is 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import secrets
@@ -63,10 +64,14 @@ class RoomSettings:
     """How the participant app looks after a room's kernels (see workshop/hosting.md, "How many people")."""
 
     pool_size: int = 2  # preheated kernels kept ready for EACH participant page (Voilà keeps a pool per notebook)
+    # With forked kernels (cheap to keep ready): a bigger pool for the page everyone opens right after joining,
+    # which a room of 40 drains in bursts, and pools refilled without waiting (see `pools`).
+    first_page_pool: int = 4
     cull_idle_timeout: int = 45 * 60  # seconds without any activity before a page's kernel is stopped
     cull_interval: int = 60  # how often to look for idle kernels (seconds)
     cull_connected: bool = True  # also stop kernels of pages left open (the page then asks to reload)
-    fill_delay: float = 1.0  # wait before refilling a pool after a kernel was taken (seconds)
+    fill_delay: float = 1.0  # wait before refilling a pool after a kernel was taken (seconds; ordinary kernels)
+    forked_fill_delay: float = 0.0  # the same with forked kernels: a fork, not a Python start, so no waiting
     stop_timeout: float = 30.0  # how long each app may take to shut its kernels down before it is killed
     # The door (see empathydesk._voila, "The participant app"):
     max_kernels: int = 0  # page kernels at most at once; 0: sized from the memory free at start
@@ -76,6 +81,21 @@ class RoomSettings:
     unconnected_timeout: float = 180.0  # stop a page kernel its page never connected to after this (seconds)
     # Page kernels forked from a warm template (empathydesk.forked_kernels); False: ordinary kernels (--plain-kernels)
     forked_kernels: bool = True
+
+
+FIRST_PAGE = "00-welcome.ipynb"  # the page the join page sends everyone to first
+
+
+def pools(settings: RoomSettings) -> tuple[dict[str, dict[str, int]], float]:
+    """Voilà's preheated pools (`kernel_pools_config`: per notebook, "default" for the others) and their refill
+    delay. Ordinary kernels cost a Python start each: `pool_size` for every page, refilled after `fill_delay`.
+    Forked kernels cost a fork: the first page's pool is bigger and every pool is refilled at once. A
+    `pool_size` of 0 (no preheating) stays 0 for every page."""
+    config = {"default": {"pool_size": settings.pool_size}}
+    if not settings.forked_kernels or settings.pool_size <= 0:
+        return config, settings.fill_delay
+    config[FIRST_PAGE] = {"pool_size": max(settings.pool_size, settings.first_page_pool)}
+    return config, settings.forked_fill_delay
 
 
 class WorkshopError(Exception):
@@ -219,13 +239,15 @@ def _common_voila_args(root: Path, host: str, port: int, settings: RoomSettings)
 
 def participant_args(host: str, port: int, settings: RoomSettings, root: Path | None = None) -> list[str]:
     """Voilà arguments for the participant app: notebooks/ only, preheated, culled, landing page at `/`."""
+    pool_config, fill_delay = pools(settings)
     return [
         *_common_voila_args(root or notebooks_dir(), host, port, settings),
         f"--RoomVoila.landing={LANDING_PAGE}",
         f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
         "--preheat_kernel=True",
         f"--pool_size={settings.pool_size}",
-        f"--VoilaKernelManager.fill_delay={settings.fill_delay}",
+        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pool_config)}",
+        f"--VoilaKernelManager.fill_delay={fill_delay}",
         f"--MappingKernelManager.cull_idle_timeout={settings.cull_idle_timeout}",
         f"--MappingKernelManager.cull_interval={settings.cull_interval}",
         f"--MappingKernelManager.cull_connected={settings.cull_connected}",
