@@ -3,8 +3,8 @@
     .venv/bin/python -m empathydesk.coach.train            # writes src/empathydesk/coach/learned.json
     .venv/bin/python -m empathydesk.coach.train --check    # leave-one-file-out figures, writes nothing
 
-Needs scikit-learn (the `test` extra); the coach itself reads only the JSON it writes. Takes well under
-a minute on one core.
+Needs scikit-learn (the `test` extra); the coach itself reads only the JSON it writes. Takes about a
+minute on one core (3,333 replies in 21 files, round 8).
 
 Training data: tests/coach/corpus.yaml and tune3.yaml to tune13.yaml (the team's), tune2.yaml and
 tune14.yaml (written blind for round 8), and the retired held-out sets heldout.yaml to heldout6.yaml
@@ -42,7 +42,7 @@ BLIND = tuple(f for f in TRAINING_FILES if f not in TEAM)
 OUT = Path(__file__).with_name("learned.json")
 
 CODES = ("admonishing", "dismissive", "sarcasm", "suggests", "acknowledges")
-C_GRID = (0.03, 0.1, 0.3, 1.0)
+C_GRID = (0.1, 0.3, 1.0)  # 0.03 was never chosen (rounds 6 to 8)
 TOP_K = 500
 MIN_COUNT = 2  # a feature must occur in at least this many training replies
 PRECISION = {"works": 0.85, "change": 0.93}  # a wrong "change" finding blocks a good reply: a higher bar
