@@ -13,8 +13,9 @@ a browser, e.g. the facilitators' pages). Two situations:
   (uniformly at random), starting at random moments, for two minutes (about 380 saves), each save by one
   path or the other at random.
 - **The burst** (a worst case): all 40 press save at the same instant (a barrier), 25 times, by one path and
-  then the other. The service answers them one after another, so the last waits for the 39 before it:
-  40 x the CPU of a save, at least.
+  then the other. The service writes the saves that arrive together in one transaction (group commit,
+  `empathydesk.hub.writer`), but it reads, checks and answers the requests one after another: the last
+  waits for the others' turns, 40 x the CPU of a save, at least.
 
 Also printed: the service's CPU per save (its process's user + system time over the saves it answered), the
 proxy's CPU per request it passed on, the load average (1 minute) before and after each part, and how long the
