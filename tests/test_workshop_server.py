@@ -98,7 +98,7 @@ def test_forked_kernels_get_a_bigger_first_page_pool_refilled_at_once():
     forked = pool_args(RoomSettings(pool_size=2, first_page_pool=4))
     assert forked == ({"default": {"pool_size": 2}, "00-welcome.ipynb": {"pool_size": 4}},
                       "--VoilaKernelManager.fill_delay=0.0")
-    assert (REPO / "notebooks" / server.FIRST_PAGE).exists()
+    assert (REPO / "notebooks" / server.WELCOME_NOTEBOOK).exists()
     # ordinary kernels (--plain-kernels) cost a Python start each: every page's pool as before, refilled after a second
     assert pool_args(RoomSettings(pool_size=2, forked_kernels=False)) == (
         {"default": {"pool_size": 2}}, "--VoilaKernelManager.fill_delay=1.0")

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TextIO
 
 from empathydesk._voila import KERNEL_MANAGER, version_problem
+from empathydesk.joining import WELCOME_NOTEBOOK
 from empathydesk.paths import TEMPLATE_DIR, data_dir, notebooks_dir, private_file, private_folder, workshop_dir
 from empathydesk.settings import as_env, env_name
 
@@ -83,9 +84,6 @@ class RoomSettings:
     forked_kernels: bool = True
 
 
-FIRST_PAGE = "00-welcome.ipynb"  # the page the join page sends everyone to first
-
-
 def pools(settings: RoomSettings) -> tuple[dict[str, dict[str, int]], float]:
     """Voilà's preheated pools (`kernel_pools_config`: per notebook, "default" for the others) and their refill
     delay. Ordinary kernels cost a Python start each: `pool_size` for every page, refilled after `fill_delay`.
@@ -94,7 +92,7 @@ def pools(settings: RoomSettings) -> tuple[dict[str, dict[str, int]], float]:
     config = {"default": {"pool_size": settings.pool_size}}
     if not settings.forked_kernels or settings.pool_size <= 0:
         return config, settings.fill_delay
-    config[FIRST_PAGE] = {"pool_size": max(settings.pool_size, settings.first_page_pool)}
+    config[WELCOME_NOTEBOOK] = {"pool_size": max(settings.pool_size, settings.first_page_pool)}
     return config, settings.forked_fill_delay
 
 
