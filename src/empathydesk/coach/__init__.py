@@ -181,14 +181,7 @@ def review(text: str | None, exercise: Any = None) -> Review:
         checks = run_checks(exercise, reply, found)
 
     # The verdict: nothing blocks, and the reply moves them forward.
-    warm = any(found.get(c) for c in ("acknowledges", "suggests", "asks-setup"))
-    blocking = []
-    for code in found:
-        info = r.codes[code]
-        if info.kind != "change":
-            continue
-        if info.blocks == "always" or (info.blocks == "unless-warm" and (not warm or len(found[code]) >= 3)):
-            blocking.append(code)
+    blocking = [code for code in found if r.codes[code].kind == "change" and r.codes[code].blocks == "always"]
     blocking += [c.code for c in checks if c.kind == "change" and c.code not in blocking]
     relational = not blocking and reply.forward
 

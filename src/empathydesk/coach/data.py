@@ -45,7 +45,7 @@ class CodeInfo:
     lesson: str | None
     weight: int
     message: str
-    blocks: str = "never"  # change codes: "always", "unless-warm" or "never" (see codes.yaml)
+    blocks: str = "never"  # change codes: "always" or "never" (see codes.yaml)
     scored: bool = True  # False: not marked in the labelled corpus
 
 
